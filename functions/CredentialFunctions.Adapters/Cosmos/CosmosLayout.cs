@@ -1,0 +1,48 @@
+namespace CredentialFunctions.Adapters.Cosmos;
+
+/// <summary>A composite index: paths with their order, as Cosmos DB's indexing policy declares them.</summary>
+public sealed record CompositeIndex(params (string Path, bool Descending)[] Paths);
+
+/// <summary>
+/// One container of the store: its name, partition key and indexing policy. The local store creates
+/// containers from this, and a test compares it with the Bicep in infra/ so the two cannot drift.
+/// </summary>
+public sealed record ContainerLayout(
+    string Name,
+    string PartitionKeyPath,
+    IReadOnlyList<string> ExcludedPaths,
+    IReadOnlyList<CompositeIndex> CompositeIndexes);
+
+/// <summary>The database's containers and why each is keyed the way it is.</summary>
+public static class CosmosLayout
+{
+    /// <summary>
+    /// Programs, keyed by program id: the current version is a point read (id = programId), each
+    /// past version a document of its own (id = programId@version) in the same partition, so a
+    /// credential can always read the exact version it was issued under.
+    /// </summary>
+    public static readonly ContainerLayout Programs = new(
+        "programs", "/programId", [], []);
+
+    /// <summary>
+    /// Credentials, keyed by certificate id (id = pk): verification is one point read. The audit
+    /// chain travels inside the document, so a state change and its audit entry are one
+    /// ETag-guarded write. Learner history and reports are indexed queries (composites below).
+    /// </summary>
+    public static readonly ContainerLayout Credentials = new(
+        "credentials", "/id",
+        ["/auditTrail/*", "/deliveries/*", "/outbox/*"],
+        [
+            new CompositeIndex(("/holder/learnerId", false), ("/issuedAt", true)),
+            new CompositeIndex(("/program/programId", false), ("/expiresAt", false)),
+        ]);
+
+    /// <summary>
+    /// Webhook receipts (LMS completions and later others), keyed by their idempotency key
+    /// (id = pk = source:eventId): a duplicate delivery is a 409 on create and a point read after.
+    /// </summary>
+    public static readonly ContainerLayout Receipts = new(
+        "receipts", "/id", ["/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts];
+}

@@ -1,0 +1,20 @@
+namespace CredentialFunctions.Adapters.Webhooks;
+
+/// <summary>
+/// App settings section "Webhooks": one shared secret per integration (Webhooks__Lms__SigningSecret).
+/// In Azure the value is a Key Vault reference resolved by the platform with the managed identity.
+/// </summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+
+    public IntegrationSecret Lms { get; set; } = new();
+
+    /// <summary>How old a signed request may be before it is refused as a replay.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+public sealed class IntegrationSecret
+{
+    public string SigningSecret { get; set; } = "";
+}
