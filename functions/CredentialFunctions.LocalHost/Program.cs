@@ -1,2 +1,41 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using CredentialFunctions.Adapters.Access;
+using CredentialFunctions.Application.Access;
+using CredentialFunctions.LocalHost;
+
+// `token --role Administrator [--sub alice] [--learner-id lms:42] [--hours 8]` prints a development
+// bearer token signed with the local development key; anything else runs the API.
+if (args.FirstOrDefault() == "token")
+{
+    var settings = LocalHostBuilder.FunctionsLocalSettings();
+    var options = new AccessOptions
+    {
+        Audience = settings.GetValueOrDefault("Access:Audience") ?? new AccessOptions().Audience,
+        DevelopmentSigningKey = settings.GetValueOrDefault("Access:DevelopmentSigningKey"),
+    };
+    string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    var roles = args.Select((a, i) => (a, i)).Where(p => p.a == "--role").Select(p => Enum.Parse<Role>(args[p.i + 1], ignoreCase: true)).ToList();
+    if (roles.Count == 0) roles.Add(Role.Administrator);
+    Console.WriteLine(BearerTokenAuthenticator.MintDevelopmentToken(options, Option("--sub") ?? "local-developer", roles, Option("--learner-id"),
+        TimeSpan.FromHours(double.Parse(Option("--hours") ?? "8", System.Globalization.CultureInfo.InvariantCulture))));
+    return;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddInMemoryCollection(LocalHostBuilder.FunctionsLocalSettings());
+builder.Configuration.AddEnvironmentVariables().AddCommandLine(args);
+builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://localhost:7071");
+
+// With no Cosmos endpoint configured, run the local Cosmos-compatible server for the session.
+await using var cosmos = string.IsNullOrWhiteSpace(builder.Configuration["Cosmos:AccountEndpoint"]) ? await LocalCosmosServer.StartAsync() : null;
+if (cosmos is not null)
+{
+    builder.Configuration["Cosmos:AccountEndpoint"] = cosmos.Endpoint.ToString();
+    builder.Configuration["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey;
+    builder.Configuration["Cosmos:CreateIfMissing"] = "true";
+}
+
+var app = LocalHostBuilder.Build(builder);
+await LocalHostBuilder.EnsureStoreAsync(app);
+app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,
+    builder.Configuration["urls"] ?? "http://localhost:7071", builder.Configuration["Cosmos:AccountEndpoint"]);
+await app.RunAsync();

@@ -1,12 +1,14 @@
+using CredentialFunctions.App.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace CredentialFunctions.App;
+namespace CredentialFunctions.App.Functions;
 
 public sealed class HealthFunction
 {
     [Function("Health")]
+    [Anonymous]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
-        => new OkObjectResult(new { status = "healthy" });
+        => new JsonResponse(new { status = "healthy" });
 }

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CredentialFunctions.Application;
+using CredentialFunctions.Domain;
+using Microsoft.Azure.Cosmos;
+
+namespace CredentialFunctions.Adapters.Cosmos;
+
+/// <summary>
+/// Document I/O through the SDK's stream API: our own System.Text.Json contract (the same as the
+/// API's), status codes instead of exceptions for the expected 404/409/412, and no second
+/// serializer to keep in step.
+/// </summary>
+internal static class CosmosDocuments
+{
+    public static async Task<(T Value, string ETag)?> ReadAsync<T>(Container container, string id, string partitionKey, CancellationToken cancellationToken)
+    {
+        using var response = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        EnsureSuccess(response);
+        var value = await JsonSerializer.DeserializeAsync<T>(response.Content, CredentialJson.Options, cancellationToken)
+            ?? throw new InvalidOperationException($"Document {id} in {container.Id} is empty.");
+        return (value, response.Headers.ETag);
+    }
+
+    /// <summary>Returns false when a document with that id already exists (409).</summary>
+    public static async Task<bool> TryCreateAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
+    {
+        using var response = await container.CreateItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict) return false;
+        EnsureSuccess(response);
+        return true;
+    }
+
+    public static async Task<string> ReplaceAsync(Container container, JsonObject document, string id, string partitionKey, string etag, CancellationToken cancellationToken)
+    {
+        using var response = await container.ReplaceItemStreamAsync(ToStream(document), id, new PartitionKey(partitionKey),
+            new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed)
+            throw new ConcurrencyConflictException($"Document {id} was changed by another writer.");
+        if (response.StatusCode == HttpStatusCode.NotFound) throw new NotFoundException(container.Id, id);
+        EnsureSuccess(response);
+        return response.Headers.ETag;
+    }
+
+    /// <summary>The value's JSON with the document id added (the domain types do not know about storage ids).</summary>
+    public static JsonObject ToDocument<T>(T value, string id, params (string Name, JsonNode? Value)[] extra)
+    {
+        var node = JsonSerializer.SerializeToNode(value, CredentialJson.Options)!.AsObject();
+        node["id"] = id;
+        foreach (var (name, v) in extra) node[name] = v;
+        return node;
+    }
+
+    private static MemoryStream ToStream(JsonObject document)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream)) document.WriteTo(writer);
+        stream.Position = 0;
+        return stream;
+    }
+
+    /// <summary>Anything but the expected answers is an outage or a bug: the SDK's own CosmosException carries the diagnostics.</summary>
+    public static void EnsureSuccess(ResponseMessage response) => response.EnsureSuccessStatusCode();
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CredentialFunctions.Application;
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Programs;
+using Microsoft.Azure.Cosmos;
+
+namespace CredentialFunctions.Adapters.Cosmos;
+
+/// <summary>The database handle the stores share: one CosmosClient per process, as the SDK wants.</summary>
+public sealed class CredentialDatabase(CosmosClient client, CosmosOptions options)
+{
+    public Container Container(ContainerLayout layout) => client.GetContainer(options.DatabaseName, layout.Name);
+
+    /// <summary>Local runs only: Bicep owns the database in Azure.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        var database = (await client.CreateDatabaseIfNotExistsAsync(options.DatabaseName, cancellationToken: cancellationToken)).Database;
+        foreach (var layout in CosmosLayout.All)
+            await database.CreateContainerIfNotExistsAsync(layout.ToContainerProperties(), cancellationToken: cancellationToken);
+    }
+}
+
+public sealed class CosmosCredentialStore(CredentialDatabase database) : ICredentialStore
+{
+    private readonly Container _container = database.Container(CosmosLayout.Credentials);
+
+    public async Task<Versioned<Credential>?> GetAsync(string certificateId, CancellationToken cancellationToken)
+        => await CosmosDocuments.ReadAsync<Credential>(_container, certificateId, certificateId, cancellationToken) is { } read
+            ? new Versioned<Credential>(read.Value, read.ETag)
+            : null;
+
+    public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
+        => CosmosDocuments.TryCreateAsync(_container, CosmosDocuments.ToDocument(credential, credential.CertificateId), credential.CertificateId, cancellationToken);
+
+    public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
+        => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(credential, credential.CertificateId), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
+}
+
+/// <summary>Each program version is its own document "programId@version" in the program's partition.</summary>
+public sealed class CosmosProgramStore(CredentialDatabase database) : IProgramStore
+{
+    private readonly Container _container = database.Container(CosmosLayout.Programs);
+
+    private static string DocumentId(string programId, int version) => $"{programId}@{version}";
+
+    public async Task AddVersionAsync(CertificationProgram program, CancellationToken cancellationToken)
+    {
+        var document = CosmosDocuments.ToDocument(program, DocumentId(program.ProgramId, program.Version));
+        if (!await CosmosDocuments.TryCreateAsync(_container, document, program.ProgramId, cancellationToken))
+            throw new ConcurrencyConflictException($"Program '{program.ProgramId}' version {program.Version} was written by someone else first; re-read it and apply your change again.");
+    }
+
+    public async Task<CertificationProgram?> GetVersionAsync(string programId, int version, CancellationToken cancellationToken)
+        => (await CosmosDocuments.ReadAsync<CertificationProgram>(_container, DocumentId(programId, version), programId, cancellationToken))?.Value;
+
+    /// <summary>A single-partition query for the highest version: versions are immutable, so there is no "current" pointer to keep in step.</summary>
+    public async Task<CertificationProgram?> GetCurrentAsync(string programId, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT TOP 1 * FROM c WHERE c.programId = @programId ORDER BY c.version DESC")
+            .WithParameter("@programId", programId);
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(programId), MaxItemCount = 1 });
+        while (iterator.HasMoreResults)
+        {
+            using var page = await iterator.ReadNextAsync(cancellationToken);
+            CosmosDocuments.EnsureSuccess(page);
+            var body = await JsonSerializer.DeserializeAsync<QueryPage<CertificationProgram>>(page.Content, CredentialJson.Options, cancellationToken);
+            if (body?.Documents is [var first, ..]) return first;
+        }
+        return null;
+    }
+
+    private sealed record QueryPage<T>(IReadOnlyList<T> Documents);
+}
+
+/// <summary>Webhook receipts: {id: key, receipt: {...}}; the create-or-409 is the idempotency check.</summary>
+public sealed class CosmosReceiptStore(CredentialDatabase database) : IReceiptStore
+{
+    private readonly Container _container = database.Container(CosmosLayout.Receipts);
+
+    public Task<bool> TryCreateAsync<T>(string key, T receipt, CancellationToken cancellationToken)
+        => CosmosDocuments.TryCreateAsync(_container, new JsonObject
+        {
+            ["id"] = key,
+            ["receipt"] = JsonSerializer.SerializeToNode(receipt, CredentialJson.Options),
+        }, key, cancellationToken);
+
+    public async Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class
+        => (await CosmosDocuments.ReadAsync<ReceiptDocument<T>>(_container, key, key, cancellationToken))?.Value.Receipt;
+
+    private sealed record ReceiptDocument<T>(T Receipt);
+}

@@ -1,0 +1,56 @@
+using Azure.Core;
+using Azure.Identity;
+using CredentialFunctions.Adapters;
+using CredentialFunctions.Adapters.Access;
+using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Adapters.Webhooks;
+using CredentialFunctions.App.Http;
+using CredentialFunctions.Application;
+using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Programs;
+using CredentialFunctions.Application.Verification;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CredentialFunctions.App;
+
+/// <summary>
+/// The one composition root: the Functions app, the local host and the tests all call this, so the
+/// three can never be wired differently. Only what cannot run locally is swapped, by configuration.
+/// </summary>
+public static class CompositionRoot
+{
+    public static IServiceCollection AddCredentialServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.Section));
+        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.Section));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
+        services.AddOptions<AnonymousRateLimiter.Options>().Bind(configuration.GetSection(AnonymousRateLimiter.Options.Section));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IIdSource, RandomIdSource>();
+        // The user-assigned identity's client id comes from AZURE_CLIENT_ID, which DefaultAzureCredential reads.
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+
+        services.AddSingleton(sp => CosmosClientFactory.Create(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton(sp => new CredentialDatabase(sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(), sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
+        services.AddSingleton<ICredentialStore, CosmosCredentialStore>();
+        services.AddSingleton<IProgramStore, CosmosProgramStore>();
+        services.AddSingleton<IReceiptStore, CosmosReceiptStore>();
+
+        services.AddSingleton<CredentialUpdater>();
+        services.AddSingleton<ProgramService>();
+        services.AddSingleton<IssuanceService>();
+        services.AddSingleton<VerificationService>();
+        services.AddSingleton<CredentialRecords>();
+
+        services.AddSingleton<BearerTokenAuthenticator>();
+        services.AddSingleton<AnonymousRateLimiter>();
+        services.AddSingleton<HttpFunctionPipeline>();
+        foreach (var type in HttpFunctionCatalog.All.Select(f => f.Method.DeclaringType!).Distinct()) services.TryAddScoped(type);
+        return services;
+    }
+}

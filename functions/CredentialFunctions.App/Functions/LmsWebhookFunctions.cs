@@ -1,0 +1,24 @@
+using CredentialFunctions.App.Http;
+using CredentialFunctions.Application.Issuance;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CredentialFunctions.App.Functions;
+
+/// <summary>An LMS reports a completion; a pass issues a credential, once per LMS event id.</summary>
+public sealed class LmsWebhookFunctions(IssuanceService issuance)
+{
+    [Function("LmsCompletion")]
+    [SignedWebhook(IssuanceIntegrations.Lms)]
+    public async Task<IActionResult> Completion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/lms/completions")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var completion = await RequestBody.ReadJsonAsync<LmsCompletion>(request, cancellationToken);
+        var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, cancellationToken);
+        var response = result.CertificateId is { } id
+            ? new JsonResponse(result, StatusCodes.Status201Created).WithHeader("Location", $"/api/credentials/{id}")
+            : new JsonResponse(result);
+        return firstDelivery ? response : response.WithHeader("Idempotent-Replayed", "true");
+    }
+}

@@ -1,0 +1,27 @@
+using CredentialFunctions.Application.Access;
+
+namespace CredentialFunctions.App.Http;
+
+/// <summary>
+/// Every HTTP function declares exactly one of these; the pipeline enforces it, and a test fails
+/// any function that declares none, so no route can be left open by forgetting.
+/// </summary>
+public abstract class AccessAttribute : Attribute;
+
+/// <summary>A bearer token with at least one of these roles.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class RequireRoleAttribute(params Role[] roles) : AccessAttribute
+{
+    public IReadOnlyList<Role> Roles { get; } = roles;
+}
+
+/// <summary>Anyone, no account (verification and health only). Rate limited per client.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class AnonymousAttribute : AccessAttribute;
+
+/// <summary>An integration's HMAC signature over the raw body (see WebhookSignature).</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class SignedWebhookAttribute(string integration) : AccessAttribute
+{
+    public string Integration { get; } = integration;
+}

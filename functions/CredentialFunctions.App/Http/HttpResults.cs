@@ -1,0 +1,39 @@
+using System.Text.Json;
+using CredentialFunctions.Application;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CredentialFunctions.App.Http;
+
+/// <summary>
+/// A JSON response written with the API's one JSON contract. Both hosts (the Functions worker and
+/// the local host) execute it the same way, with no MVC formatter configuration to keep in step.
+/// </summary>
+public sealed class JsonResponse(object? body, int statusCode = StatusCodes.Status200OK, string contentType = "application/json") : IActionResult
+{
+    public object? Body { get; } = body;
+    public int StatusCode { get; } = statusCode;
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public JsonResponse WithHeader(string name, string value)
+    {
+        Headers[name] = value;
+        return this;
+    }
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCode;
+        foreach (var (name, value) in Headers) response.Headers[name] = value;
+        if (Body is null) return;
+        response.ContentType = contentType;
+        await JsonSerializer.SerializeAsync(response.Body, Body, Body.GetType(), CredentialJson.Options, context.HttpContext.RequestAborted);
+    }
+}
+
+/// <summary>RFC 9457 problem details.</summary>
+public sealed record Problem(string Type, string Title, int Status, string Detail, string? Instance = null, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public JsonResponse ToResponse() => new(this, Status, "application/problem+json");
+}

@@ -1,0 +1,22 @@
+namespace CredentialFunctions.Application.Access;
+
+/// <summary>The roles of spec C12; in Entra ID they are the app roles of the API's registration.</summary>
+public enum Role { Administrator, ProgramManager, Auditor, Learner }
+
+/// <summary>Who is calling, as established by the bearer token or a webhook signature.</summary>
+/// <param name="LearnerId">
+/// The learner the caller is, from the token's learner_id claim (an Entra optional claim or
+/// directory extension). Email is deliberately not used: it is not always a verified claim.
+/// </param>
+public sealed record Caller(string Id, IReadOnlySet<Role> Roles, string? LearnerId)
+{
+    public bool IsStaff => Roles.Contains(Role.Administrator) || Roles.Contains(Role.ProgramManager) || Roles.Contains(Role.Auditor);
+
+    /// <summary>For audit entries: "user:{id}" for people, "integration:{name}" for webhooks.</summary>
+    public string AuditName => Id;
+
+    public static Caller Integration(string name) => new($"integration:{name}", new HashSet<Role>(), null);
+}
+
+/// <summary>The caller is known but may not do this (HTTP 403).</summary>
+public sealed class AccessDeniedException(string message) : Domain.DomainException(message);

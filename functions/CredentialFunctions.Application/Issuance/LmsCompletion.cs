@@ -1,0 +1,68 @@
+using System.Net.Mail;
+using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Programs;
+
+namespace CredentialFunctions.Application.Issuance;
+
+/// <summary>The learner as the LMS reports them.</summary>
+public sealed record LmsLearner(string ExternalId, string FullLegalName, string Email, string? HrId = null);
+
+/// <summary>What an LMS posts when a learner completes a program's course or assessment.</summary>
+public sealed record LmsCompletion(
+    string EventId,
+    LmsLearner Learner,
+    string ProgramId,
+    decimal Score,
+    DateTimeOffset CompletedAt,
+    string? Team = null,
+    string? Cohort = null,
+    string? JobSite = null)
+{
+    /// <summary>How far ahead of our clock an LMS clock may run before a completion is refused as "in the future".</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    public void Validate(DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        Text(errors, "eventId", EventId, 200);
+        Text(errors, "programId", ProgramId, 100);
+        Text(errors, "learner.externalId", Learner.ExternalId, 200);
+        Text(errors, "learner.fullLegalName", Learner.FullLegalName, 300);
+        if (!MailAddress.TryCreate(Learner.Email, out var address) || address.Address != Learner.Email.Trim() || Learner.Email.Length > 320)
+            errors.Add("learner.email", "A valid email address is required, e.g. ada@example.org.");
+        if (Score is < 0 or > 100) errors.Add("score", "The score must be from 0 to 100.");
+        if (CompletedAt > now + ClockSkew) errors.Add("completedAt", "The completion date cannot be in the future.");
+        if (CompletedAt.Year < 1990) errors.Add("completedAt", "The completion date is implausibly old.");
+        foreach (var (field, value) in new[] { ("team", Team), ("cohort", Cohort), ("jobSite", JobSite), ("learner.hrId", Learner.HrId) })
+            if (value is { Length: > 200 }) errors.Add(field, "At most 200 characters.");
+        errors.ThrowIfAny();
+    }
+
+    private static void Text(ValidationErrors errors, string field, string value, int max)
+    {
+        if (string.IsNullOrWhiteSpace(value) || value.Length > max) errors.Add(field, $"Required, 1 to {max} characters.");
+    }
+}
+
+/// <summary>
+/// The durable record of one completion event, written before the credential: it holds everything
+/// needed to build the credential again, so a crash between the two writes heals on the LMS's retry.
+/// </summary>
+public sealed record CompletionReceipt(
+    LmsCompletion Completion,
+    int ProgramVersion,
+    AssessmentOutcome Outcome,
+    string? CertificateId,
+    DateTimeOffset ReceivedAt);
+
+/// <summary>What the LMS is told; the same event always gets the same answer.</summary>
+public sealed record CompletionResult(string EventId, string ProgramId, int ProgramVersion, AssessmentOutcome Outcome, string? CertificateId)
+{
+    public static CompletionResult From(CompletionReceipt r) => new(r.Completion.EventId, r.Completion.ProgramId, r.ProgramVersion, r.Outcome, r.CertificateId);
+}
+
+/// <summary>A request names something that does not exist (HTTP 422): the request is well-formed, its reference is not.</summary>
+public sealed class UnknownReferenceException(string field, string message) : DomainException(message)
+{
+    public string Field { get; } = field;
+}

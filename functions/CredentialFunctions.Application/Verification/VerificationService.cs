@@ -1,0 +1,54 @@
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Credentials;
+
+namespace CredentialFunctions.Application.Verification;
+
+/// <summary>The public answer about a credential: its status and the facts printed on it, nothing more personal.</summary>
+public sealed record VerificationResult(
+    string CertificateId,
+    bool Authentic,
+    CredentialStatus? Status,
+    string? HolderName,
+    string? Program,
+    string? Issuer,
+    DateTimeOffset? IssuedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset CheckedAt,
+    string? Problem);
+
+/// <summary>The text is not a certificate id, or its check symbol says it was mistyped (HTTP 400, no store read).</summary>
+public sealed class MistypedCertificateIdException(string message, CertificateId.ParseFailure failure) : DomainException(message)
+{
+    public CertificateId.ParseFailure Failure { get; } = failure;
+}
+
+public sealed class VerificationService(ICredentialStore credentials, TimeProvider clock)
+{
+    public static CertificateId ParseOrThrow(string text) => CertificateId.TryParse(text, out var id) switch
+    {
+        CertificateId.ParseFailure.None => id,
+        CertificateId.ParseFailure.CheckSymbolMismatch => throw new MistypedCertificateIdException(
+            "The certificate id's check character does not match: one character is probably mistyped or two are swapped. Compare it with the certificate.",
+            CertificateId.ParseFailure.CheckSymbolMismatch),
+        _ => throw new MistypedCertificateIdException(
+            "That is not a certificate id: expected 16 characters like 7QXM-2K9D-RH4T-WZ5C (letters and digits, dashes optional).",
+            CertificateId.ParseFailure.Malformed),
+    };
+
+    /// <summary>One point read; the audit chain is recomputed so an edited record is reported, not vouched for.</summary>
+    public async Task<VerificationResult> VerifyAsync(string text, CancellationToken cancellationToken)
+    {
+        var id = ParseOrThrow(text);
+        var stored = await credentials.GetAsync(id.Value, cancellationToken)
+            ?? throw new NotFoundException("Credential", id.Value);
+        var c = stored.Value;
+        var now = clock.GetUtcNow();
+        var audit = c.VerifyAuditTrail();
+        if (!audit.IsIntact)
+            return new VerificationResult(c.CertificateId, false, null, null, null, null, null, null, now,
+                "This record fails its tamper check and cannot be vouched for. Contact the issuer.");
+        return new VerificationResult(c.CertificateId, true, c.StatusAt(now), c.Holder.LegalName, c.Program.Name,
+            c.Program.IssuingOrganization, c.IssuedAt, c.ExpiresAt, now, null);
+    }
+}
