@@ -23,9 +23,10 @@ const { parsePartitionKey } = require(`${lib}/utils/get-partition-from-header`);
 
 const notFound = () => ({ code: "NotFound", message: "Entity with the specified id does not exist in the system." });
 
-// (1) The SDK asks the gateway for a query plan before every query it cannot run itself. "No
-// rewrites" makes it send the query text unchanged to the one partition key range the package
-// creates per container, so ORDER BY, TOP and OFFSET/LIMIT run here, in one place, in order.
+// (1) Before a cross-partition query the SDK asks the gateway for a query plan (its own planner
+// is a native Windows x64 library). "No rewrites" makes it send the query text unchanged to the
+// one partition key range the package creates per container, so ORDER BY, TOP, aggregates and
+// OFFSET/LIMIT all run here, over every document, and come back in order.
 const passThroughPlan = {
   partitionedQueryExecutionInfoVersion: 2,
   queryInfo: {
@@ -121,7 +122,7 @@ function readDocument(account, req, res, { dbId, collId, docId }) {
 
 // (5) The package's change feed is a stub. Incremental (latest version) feed: the documents
 // written after the etag in If-None-Match ("*": from now, absent: from the beginning), oldest
-// first; 304 with the same etag when there is nothing new. The SDK parses x-ms-item-count on both.
+// first, and the last one's _lsn as the next etag. The SDK parses x-ms-item-count on 304s too.
 function readFeed(account, req, res, params) {
   if ((req.headers["a-im"] || "").toLowerCase() !== "incremental feed") return readDocuments(account, req, res, params);
   const collection = account.database(params.dbId).collection(params.collId);
@@ -136,20 +137,31 @@ function readFeed(account, req, res, params) {
     res.statusCode = 400;
     return { code: "BadRequest", message: `${ifNoneMatch} is not an etag of this change feed` };
   }
+  // ChangeFeedStartFrom.Time sends If-Modified-Since instead of an etag; _ts has whole seconds.
+  const startTime = Date.parse(req.headers["if-modified-since"]);
+  const fromSecond = ifNoneMatch || Number.isNaN(startTime) ? 0 : Math.floor(startTime / 1000);
   const pageSize = Number(req.headers["x-ms-max-item-count"]) > 0 ? Number(req.headers["x-ms-max-item-count"]) : Infinity;
   const changes = collection.documents.read().result
-    .filter((doc) => doc._lsn > since)
+    .filter((doc) => doc._lsn > since && doc._ts >= fromSecond)
     .filter(inPartition(container, req))
     .sort((a, b) => a._lsn - b._lsn)
     .slice(0, pageSize);
   res.setHeader("x-ms-item-count", String(changes.length));
   if (changes.length === 0) {
+    // Nothing up to the newest write concerns this reader, so it can resume from there.
     res.statusCode = 304;
-    res.setHeader("etag", String(since));
+    res.setHeader("etag", String(lastLsn));
     return undefined;
   }
   res.setHeader("etag", String(changes[changes.length - 1]._lsn));
   return { _rid: container._rid, Documents: changes, _count: changes.length };
+}
+
+// The SDK sends a TransactionalBatch as binary HybridRow, which the package cannot read (it
+// would answer 500 with a JSON parse error); say plainly that it is not supported.
+function rejectBatch(_account, _req, res) {
+  res.statusCode = 501;
+  return { code: "NotImplemented", message: "cosmos-local does not support TransactionalBatch." };
 }
 
 const docs = "/dbs/:dbId/colls/:collId/docs";
@@ -159,6 +171,7 @@ const fixedRoute = router({
   POST: { [docs]: stampingLsn(createDocument) },
   POST_UPSERT: { [docs]: stampingLsn(upsertDocument) },
   POST_QUERY: { [docs]: queryDocuments },
+  POST_BATCH: { [docs]: rejectBatch },
   PUT: { [doc]: stampingLsn(replaceDocument) },
   PATCH: { [doc]: stampingLsn(patchDocument) },
 });

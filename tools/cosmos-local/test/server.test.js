@@ -145,12 +145,36 @@ test("the incremental change feed returns what changed after its etag, oldest fi
   assert.equal(foreignEtag.status, 400);
 });
 
+test("a change feed started at a time skips documents last written before it", async () => {
+  const url = await containerWith({ id: "a", tenant: "t1" }, { id: "b", tenant: "t2" });
+  const feed = (headers) => call("GET", `${url}/docs`, { headers: { "a-im": "Incremental feed", ...headers } });
+  const hourAgo = new Date(Date.now() - 3600_000).toUTCString();
+  const inAnHour = new Date(Date.now() + 3600_000).toUTCString();
+
+  const fromHourAgo = await feed({ "if-modified-since": hourAgo });
+  const fromInAnHour = await feed({ "if-modified-since": inAnHour });
+  await call("POST", `${url}/docs`, { body: { id: "c", tenant: "t1" }, headers: pkHeader("t1") });
+  const resumed = await feed({ "if-none-match": fromInAnHour.headers.get("etag") });
+
+  assert.deepEqual(ids(fromHourAgo), ["a", "b"]);
+  assert.equal(fromInAnHour.status, 304);
+  assert.deepEqual(ids(resumed), ["c"]);
+});
+
 test("a plain read feed (no A-IM) still lists the documents", async () => {
   const url = await containerWith({ id: "a", tenant: "t1" }, { id: "b", tenant: "t2" });
 
   const response = await call("GET", `${url}/docs`);
 
   assert.deepEqual([response.status, ids(response)], [200, ["a", "b"]]);
+});
+
+test("a transactional batch is refused as not implemented", async () => {
+  const url = await containerWith();
+
+  const response = await call("POST", `${url}/docs`, { body: [], headers: { "x-ms-cosmos-is-batch-request": "True", ...pkHeader("t1") } });
+
+  assert.deepEqual([response.status, response.json.code], [501, "NotImplemented"]);
 });
 
 test("connections are kept alive between requests", async () => {
