@@ -11,19 +11,18 @@ namespace CredentialFunctions.Integration.Tests.Cosmos;
 public sealed class LocalCosmosServerTests(CosmosServerFixture server) : IClassFixture<CosmosServerFixture>, IAsyncLifetime
 {
     private Database database = null!;
-    private int containerCount;
 
     private sealed record Item(string Id, string Tenant, int Rank, string Label = "");
 
     private sealed record Counter(string Id, int Value);
 
+    /// <summary>xunit makes an instance per test, so every test has a database of its own.</summary>
     public async Task InitializeAsync() => database = await server.CreateDatabaseAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Every test gets a container of its own, partitioned like the app's by a path in the document.</summary>
     private async Task<Container> NewContainerAsync(string partitionKeyPath = "/tenant") =>
-        (await database.CreateContainerAsync($"items-{++containerCount}", partitionKeyPath)).Container;
+        (await database.CreateContainerAsync("items", partitionKeyPath)).Container;
 
     private static async Task<List<T>> ReadAllAsync<T>(FeedIterator<T> iterator)
     {

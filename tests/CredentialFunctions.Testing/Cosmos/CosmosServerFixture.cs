@@ -10,8 +10,8 @@ namespace CredentialFunctions.Testing.Cosmos;
 
 /// <summary>
 /// Runs tools/cosmos-local (an in-memory Cosmos DB speaking the gateway protocol) as a child process
-/// for the lifetime of a test class or collection. Each test class takes its own database from
-/// <see cref="CreateDatabaseAsync"/>, so classes sharing a server cannot see each other's data.
+/// for the lifetime of a test class or collection. Each test class (or test) takes its own database
+/// from <see cref="CreateDatabaseAsync"/>, so tests sharing a server cannot see each other's data.
 /// </summary>
 public sealed partial class CosmosServerFixture : IAsyncLifetime, IDisposable
 {
