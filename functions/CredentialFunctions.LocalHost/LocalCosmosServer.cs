@@ -1,17 +1,22 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace CredentialFunctions.LocalHost;
 
 /// <summary>
-/// Starts tools/cosmos-local (the Cosmos-compatible Node server) on a free loopback port and stops
-/// it on dispose. The local host and the test fixtures share this, so both run the store the same way.
+/// Runs tools/cosmos-local (the Cosmos-compatible Node server) as a child process and stops it on
+/// dispose. The local host and the test fixtures share this, so both run the store the same way.
 /// </summary>
-public sealed class LocalCosmosServer : IAsyncDisposable
+public sealed partial class LocalCosmosServer : IAsyncDisposable
 {
-    /// <summary>The local server accepts any key; this is the emulator's well-known one, so tools that expect a key are happy.</summary>
+    /// <summary>The Cosmos DB emulator's published key: the server accepts any key, the SDK wants a base64 one.</summary>
     public const string AccountKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
 
@@ -25,51 +30,97 @@ public sealed class LocalCosmosServer : IAsyncDisposable
 
     public static async Task<LocalCosmosServer> StartAsync(CancellationToken cancellationToken = default)
     {
+        // The SDK must ask the server for query plans (tools/cosmos-local/README.md): on Windows
+        // x64 it would otherwise plan locally and rewrite ORDER BY into a form the server cannot run.
+        Environment.SetEnvironmentVariable("AZURE_COSMOS_BYPASS_QUERY_PARSING", "true");
         var directory = Path.Combine(RepositoryRoot.Find(), "tools", "cosmos-local");
         await EnsureInstalledAsync(directory, cancellationToken);
-        var port = FreePort();
-        var start = new ProcessStartInfo("node", ["server.js", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+
+        // Port 0: the OS picks a free port and the ready line says which, so two servers starting
+        // at once are never handed the same one. --exit-with-stdin: if we die, it does too.
+        var process = new Process
+        {
+            StartInfo = new ProcessStartInfo("node", ["server.js", "--port", "0", "--exit-with-stdin"])
+            {
+                WorkingDirectory = directory,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            },
+            EnableRaisingEvents = true,
+        };
+        var ready = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errors = new StringBuilder();
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null && ReadyLine().Match(line.Data) is { Success: true } match)
+                ready.TrySetResult(new Uri(match.Groups["url"].Value + "/"));
+        };
+        process.ErrorDataReceived += (_, line) => { lock (errors) errors.AppendLine(line.Data); };
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"cosmos-local exited before it was ready:\n{Text(errors)}"));
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            return new LocalCosmosServer(process, await ready.Task.WaitAsync(StartTimeout, cancellationToken));
+        }
+        catch
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+
+        static string Text(StringBuilder errors)
+        {
+            lock (errors) return errors.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Installs the server's npm packages once per checkout. Test projects run in parallel
+    /// processes, so the install holds an exclusive lock; whoever waited finds it installed.
+    /// </summary>
+    private static async Task EnsureInstalledAsync(string directory, CancellationToken cancellationToken)
+    {
+        // npm writes this file last, so a half-finished install does not count as installed.
+        var installed = Path.Combine(directory, "node_modules", ".package-lock.json");
+        if (File.Exists(installed)) return;
+        var lockPath = Path.Combine(Path.GetTempPath(), $"cosmos-local-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(directory)))[..16]}.lock");
+        await using var gate = await AcquireExclusiveAsync(lockPath, cancellationToken);
+        if (File.Exists(installed)) return;
+        using var npm = Process.Start(new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm", ["ci", "--no-audit", "--no-fund"])
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node.");
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errors = new System.Text.StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data?.Contains("listening", StringComparison.Ordinal) == true) ready.TrySetResult(); };
-        process.ErrorDataReceived += (_, e) => { lock (errors) errors.AppendLine(e.Data); };
-        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException($"cosmos-local exited with {process.ExitCode}: {errors}"));
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return new LocalCosmosServer(process, new Uri($"http://127.0.0.1:{port}/"));
-    }
-
-    /// <summary>Installs the server's npm packages once; a lock file keeps parallel test projects from racing.</summary>
-    private static async Task EnsureInstalledAsync(string directory, CancellationToken cancellationToken)
-    {
-        if (File.Exists(Path.Combine(directory, "node_modules", ".package-lock.json"))) return;
-        await using var gate = await FileGate.AcquireAsync(Path.Combine(directory, ".install.lock"), cancellationToken);
-        if (File.Exists(Path.Combine(directory, "node_modules", ".package-lock.json"))) return;
-        using var npm = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true })
-            ?? throw new InvalidOperationException("Could not start npm.");
+        }) ?? throw new InvalidOperationException("Could not start npm.");
+        var output = npm.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
-        await npm.StandardOutput.ReadToEndAsync(cancellationToken);
         await npm.WaitForExitAsync(cancellationToken);
-        if (npm.ExitCode != 0) throw new InvalidOperationException($"npm ci in {directory} failed: {await stderr}");
+        if (npm.ExitCode != 0) throw new InvalidOperationException($"npm ci in {directory} failed with exit code {npm.ExitCode}:\n{await output}\n{await stderr}");
     }
 
+    private static async Task<FileStream> AcquireExclusiveAsync(string path, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A free loopback port for a server that must be told its port (Kestrel in end-to-end tests).</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -86,37 +137,18 @@ public sealed class LocalCosmosServer : IAsyncDisposable
         }
         _process.Dispose();
     }
-}
 
-/// <summary>An exclusive lock on a file, across processes.</summary>
-internal sealed class FileGate(FileStream stream) : IAsyncDisposable
-{
-    public static async Task<FileGate> AcquireAsync(string path, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            try
-            {
-                return new FileGate(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
-            }
-            catch (IOException)
-            {
-                await Task.Delay(200, cancellationToken);
-            }
-        }
-    }
-
-    public ValueTask DisposeAsync() => stream.DisposeAsync();
+    [GeneratedRegex(@"^cosmos-local listening on (?<url>http://\S+?)/?$")]
+    private static partial Regex ReadyLine();
 }
 
 public static class RepositoryRoot
 {
     public static string Find()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CredentialFunctions.sln"))) return dir.FullName;
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "CredentialFunctions.sln"))) return dir.FullName;
+        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "CredentialFunctions.sln"))) return dir.FullName;
         throw new InvalidOperationException("Run from inside the CredentialFunctions repository (CredentialFunctions.sln not found).");
     }
 }

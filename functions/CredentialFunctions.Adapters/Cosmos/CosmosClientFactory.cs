@@ -18,10 +18,17 @@ public static class CosmosClientFactory
             : new CosmosClient(options.AccountEndpoint, options.AccountKey, LocalServerOptions());
     }
 
+    /// <summary>
+    /// Gateway mode because the local server speaks only the gateway's HTTP protocol; LimitToEndpoint
+    /// because the account it describes lists its own address as https, which the SDK would switch to.
+    /// </summary>
     public static CosmosClientOptions LocalServerOptions() => new()
     {
         ApplicationName = "credential-functions",
         ConnectionMode = ConnectionMode.Gateway,
         LimitToEndpoint = true,
+        // Drop idle connections before the server's five-minute keep-alive does, so no request
+        // lands on a connection the server is closing at that moment.
+        HttpClientFactory = () => new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) }),
     };
 }

@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CredentialFunctions.Adapters.Access;
+using CredentialFunctions.Application;
+using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Integrations;
+using CredentialFunctions.LocalHost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialFunctions.Testing.Api;
+
+/// <summary>
+/// The local host, composed exactly as `run` composes it, against a real local Cosmos server and a
+/// fresh database. In memory (TestServer) by default; on a real Kestrel port for end-to-end tests.
+/// </summary>
+public sealed class ApiHost : IAsyncDisposable
+{
+    public const string LmsSecret = "test-lms-secret";
+    public const string Audience = "api://credential-functions-tests";
+    public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
+
+    private readonly WebApplication _app;
+    private readonly LocalCosmosServer? _ownedCosmos;
+
+    public HttpClient Client { get; }
+    public IServiceProvider Services => _app.Services;
+    public Uri? BaseAddress { get; }
+
+    private ApiHost(WebApplication app, HttpClient client, Uri? baseAddress, LocalCosmosServer? ownedCosmos)
+    {
+        _app = app;
+        Client = client;
+        BaseAddress = baseAddress;
+        _ownedCosmos = ownedCosmos;
+    }
+
+    /// <param name="cosmosEndpoint">A running local Cosmos server to share; null starts one for this host.</param>
+    /// <param name="overrides">Settings and services a test wants different (e.g. a fake clock).</param>
+    public static async Task<ApiHost> StartAsync(Uri? cosmosEndpoint = null, bool kestrel = false,
+        IDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null)
+    {
+        var owned = cosmosEndpoint is null ? await LocalCosmosServer.StartAsync() : null;
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cosmos:AccountEndpoint"] = (cosmosEndpoint ?? owned!.Endpoint).ToString(),
+            ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
+            ["Cosmos:DatabaseName"] = "test-" + Guid.NewGuid().ToString("N")[..12],
+            ["Cosmos:CreateIfMissing"] = "true",
+            ["Access:Audience"] = Audience,
+            ["Access:DevelopmentSigningKey"] = SigningKey,
+            ["Webhooks:Lms:SigningSecret"] = LmsSecret,
+        });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        Uri? baseAddress = null;
+        if (kestrel)
+        {
+            baseAddress = new Uri($"http://127.0.0.1:{LocalCosmosServer.FreePort()}");
+            builder.WebHost.UseUrls(baseAddress.ToString());
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        overrides?.Invoke(builder.Services);
+        var app = LocalHostBuilder.Build(builder);
+        await LocalHostBuilder.EnsureStoreAsync(app);
+        await app.StartAsync();
+        var client = kestrel ? new HttpClient { BaseAddress = baseAddress } : app.GetTestClient();
+        return new ApiHost(app, client, baseAddress, owned);
+    }
+
+    public static string TokenFor(Role role, string subject = "tester", string? learnerId = null)
+        => BearerTokenAuthenticator.MintDevelopmentToken(new AccessOptions { Audience = Audience, DevelopmentSigningKey = SigningKey }, subject, [role], learnerId, TimeSpan.FromHours(1));
+
+    public HttpRequestMessage Request(HttpMethod method, string path, object? body = null, Role? role = null, string? learnerId = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = Json(body);
+        if (role is { } r) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TokenFor(r, learnerId: learnerId));
+        return request;
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, Role? role = null, string? learnerId = null)
+        => Client.SendAsync(Request(method, path, body, role, learnerId));
+
+    /// <summary>A signed LMS webhook delivery, as an LMS would send it.</summary>
+    public HttpRequestMessage SignedLms(string rawBody, DateTimeOffset? signedAt = null, string secret = LmsSecret)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/lms/completions") { Content = new StringContent(rawBody, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation(WebhookSignature.Header,
+            WebhookSignature.Sign(secret, (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(rawBody)));
+        return request;
+    }
+
+    public static StringContent Json(object body)
+        => new(body as string ?? JsonSerializer.Serialize(body, CredentialJson.Options), Encoding.UTF8, "application/json");
+
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
+        => JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (_ownedCosmos is not null) await _ownedCosmos.DisposeAsync();
+    }
+}
