@@ -10,7 +10,7 @@ namespace CredentialFunctions.Application;
 /// </summary>
 public sealed class CredentialUpdater(ICredentialStore store)
 {
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 10;
 
     /// <param name="change">The domain transition; return null when, on the fresh record, nothing needs doing (idempotent retries).</param>
     public async Task<Credential> UpdateAsync(string certificateId, Func<Credential, CredentialChange?> change, CancellationToken cancellationToken)
@@ -27,7 +27,9 @@ public sealed class CredentialUpdater(ICredentialStore store)
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {
-                // Someone else wrote first: re-read and re-apply the change to their version.
+                // Someone else wrote first: re-read and re-apply the change to their version. The
+                // jitter spreads writers that collided so they do not collide again in lockstep.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), cancellationToken);
             }
         }
     }

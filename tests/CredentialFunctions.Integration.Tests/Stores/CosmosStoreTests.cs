@@ -1,0 +1,119 @@
+using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Application;
+using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Testing.Cosmos;
+
+namespace CredentialFunctions.Integration.Tests.Stores;
+
+/// <summary>The Cosmos adapters against the real local server: what the app relies on, byte for byte.</summary>
+public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture<CosmosServerFixture>, IAsyncLifetime
+{
+    private CredentialDatabase _database = null!;
+    private static readonly DateTimeOffset Jan1 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+    public async Task InitializeAsync()
+    {
+        _database = new CredentialDatabase(cosmos.Client, new CosmosOptions { DatabaseName = "stores-" + Guid.NewGuid().ToString("N")[..8] });
+        await _database.EnsureCreatedAsync(CancellationToken.None);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static CertificationProgram Program(string id = "widgetmaker") => CertificationProgram.Create(id, new ProgramDefinition(
+        "Certified Widgetmaker", CredentialKind.InitialCertification, "Widget Board", null, 70,
+        new RenewalTerms(IsoDuration.Parse("P1Y"), RenewalTerms.DefaultReminderOffsets, RenewalTerms.DefaultRenewalWindow,
+            RenewalTerms.DefaultGracePeriod, RenewalTerms.DefaultLapseFollowUp, [RenewalPathway.RetakeExam], null),
+        [new CeuCredit(1.5m, "CEU")], "v7", "FINRA-S1"), Jan1, "admin");
+
+    private static Credential NewCredential(byte seed = 1)
+    {
+        var bytes = new byte[CertificateId.RandomBytes];
+        new Random(seed).NextBytes(bytes);
+        return Credential.Issue(CertificateId.FromRandomBytes(bytes), new LearnerIdentity("lms:1", "Grace Hopper", "grace@example.org", "1", "hr-9"),
+            Program(), new Completion(Jan1, 91.5m), new Placement("Navy", "1944", "Harvard"), Jan1, "integration:lms").Credential;
+    }
+
+    [Fact]
+    public async Task A_credential_round_trips_with_its_audit_chain_intact()
+    {
+        var store = new CosmosCredentialStore(_database);
+        var credential = NewCredential();
+        Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
+        var read = await store.GetAsync(credential.CertificateId, CancellationToken.None);
+        Assert.NotNull(read);
+        Assert.False(string.IsNullOrEmpty(read.ETag));
+        Assert.Equal(credential.RecordDigest(), read.Value.RecordDigest());
+        Assert.True(read.Value.VerifyAuditTrail().IsIntact);
+        Assert.Equal(("Grace Hopper", 91.5m, "Harvard", "FINRA-S1"), (read.Value.Holder.LegalName, read.Value.Completion.Score, read.Value.Placement.JobSite, read.Value.RegulatoryModule));
+    }
+
+    [Fact]
+    public async Task A_missing_credential_reads_as_null()
+        => Assert.Null(await new CosmosCredentialStore(_database).GetAsync("NOPE-NOPE-NOPE-NOPE", CancellationToken.None));
+
+    [Fact]
+    public async Task Creating_the_same_certificate_id_twice_is_refused()
+    {
+        var store = new CosmosCredentialStore(_database);
+        var credential = NewCredential(2);
+        Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
+        Assert.False(await store.TryCreateAsync(credential, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_write_with_a_stale_etag_is_a_concurrency_conflict()
+    {
+        var store = new CosmosCredentialStore(_database);
+        var credential = NewCredential(3);
+        await store.TryCreateAsync(credential, CancellationToken.None);
+        var first = (await store.GetAsync(credential.CertificateId, CancellationToken.None))!;
+        await store.ReplaceAsync(first.Value.Revoke(Jan1.AddDays(1), "pm", "first writer").Credential, first.ETag, CancellationToken.None);
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
+            store.ReplaceAsync(first.Value.Revoke(Jan1.AddDays(1), "pm", "second writer").Credential, first.ETag, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_through_the_updater_lose_nothing()
+    {
+        var store = new CosmosCredentialStore(_database);
+        var credential = NewCredential(4);
+        await store.TryCreateAsync(credential, CancellationToken.None);
+        var updater = new CredentialUpdater(store);
+        var expiry = credential.ExpiresAt!.Value;
+        // Ten writers each extend grace by their own number of days; ETag retries must keep all ten entries.
+        await Task.WhenAll(Enumerable.Range(1, 10).Select(i => Task.Run(() => updater.UpdateAsync(credential.CertificateId,
+            c => c.ExtendGrace(c.Schedule!.GraceEndsAt.AddDays(1), Jan1.AddDays(i), $"pm:{i}", $"extension {i}"), CancellationToken.None))));
+        var final = (await store.GetAsync(credential.CertificateId, CancellationToken.None))!.Value;
+        Assert.Equal(10, final.GraceExtensions.Count);
+        Assert.Equal(expiry.AddDays(40), final.Schedule!.GraceEndsAt);
+        Assert.True(final.VerifyAuditTrail().IsIntact);
+    }
+
+    [Fact]
+    public async Task Program_versions_are_kept_and_the_current_one_is_the_highest()
+    {
+        var store = new CosmosProgramStore(_database);
+        var v1 = Program("safety-101");
+        var v2 = v1.Revise(v1.Definition with { PassThreshold = 80 }, Jan1.AddDays(1), "pm");
+        await store.AddVersionAsync(v1, CancellationToken.None);
+        await store.AddVersionAsync(v2, CancellationToken.None);
+        Assert.Equal(2, (await store.GetCurrentAsync("safety-101", CancellationToken.None))!.Version);
+        Assert.Equal(70, (await store.GetVersionAsync("safety-101", 1, CancellationToken.None))!.Definition.PassThreshold);
+        Assert.Null(await store.GetCurrentAsync("unknown", CancellationToken.None));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.AddVersionAsync(v2, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_receipt_is_written_once_and_read_back()
+    {
+        var store = new CosmosReceiptStore(_database);
+        var receipt = new CompletionReceipt(new LmsCompletion("e1", new LmsLearner("1", "Grace Hopper", "grace@example.org"), "p", 90, Jan1), 1, AssessmentOutcome.Passed, "ABCD", Jan1);
+        Assert.True(await store.TryCreateAsync("lms:e1", receipt, CancellationToken.None));
+        Assert.False(await store.TryCreateAsync("lms:e1", receipt with { CertificateId = "OTHER" }, CancellationToken.None));
+        Assert.Equal("ABCD", (await store.GetAsync<CompletionReceipt>("lms:e1", CancellationToken.None))!.CertificateId);
+        Assert.Null(await store.GetAsync<CompletionReceipt>("lms:missing", CancellationToken.None));
+    }
+}

@@ -1,0 +1,19 @@
+using Xunit;
+
+namespace CredentialFunctions.Testing.Api;
+
+/// <summary>One in-memory API host (with its own local Cosmos server) shared by the API test classes.</summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public ApiHost Host { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Host = await ApiHost.StartAsync();
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}
