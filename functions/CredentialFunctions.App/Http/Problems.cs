@@ -55,6 +55,9 @@ public static class Problems
     /// </summary>
     private static Dictionary<string, string[]> JsonErrors(JsonException j)
     {
+        // The reader's own exception inside means broken syntax rather than a wrong shape.
+        if (j.InnerException is JsonException)
+            return new() { ["body"] = [$"The body is not valid JSON (line {j.LineNumber + 1}, byte {j.BytePositionInLine + 1})."] };
         var missing = Regex.Match(j.Message, @"missing required properties including: (.+)\.$");
         if (missing.Success)
         {

@@ -11,9 +11,3 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }
-
-[CollectionDefinition(Name)]
-public sealed class ApiCollection : ICollectionFixture<ApiFixture>
-{
-    public const string Name = "api";
-}

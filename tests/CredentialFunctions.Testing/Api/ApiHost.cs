@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CredentialFunctions.Adapters.Access;
+using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Integrations;
@@ -100,6 +101,20 @@ public sealed class ApiHost : IAsyncDisposable
             WebhookSignature.Sign(secret, (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(rawBody)));
         return request;
     }
+
+    /// <summary>How many documents a container holds: "and changes nothing" is checked against the store, not assumed.</summary>
+    public async Task<int> CountAsync(ContainerLayout layout)
+    {
+        var container = Services.GetRequiredService<CredentialDatabase>().Container(layout);
+        using var iterator = container.GetItemQueryIterator<int>("SELECT VALUE COUNT(1) FROM c");
+        var total = 0;
+        while (iterator.HasMoreResults) total += (await iterator.ReadNextAsync()).Sum();
+        return total;
+    }
+
+    /// <summary>Counts of every container, to compare before and after a refused request.</summary>
+    public async Task<string> SnapshotCountsAsync()
+        => string.Join(", ", await Task.WhenAll(CosmosLayout.All.Select(async l => $"{l.Name}={await CountAsync(l)}")));
 
     public static StringContent Json(object body)
         => new(body as string ?? JsonSerializer.Serialize(body, CredentialJson.Options), Encoding.UTF8, "application/json");
