@@ -180,17 +180,15 @@ module keyVault 'modules/key-vault.bicep' = {
     location: location
     tags: tags
     signingKeyName: signingKeyName
-    roleAssignments: concat(
-      [
-        {
-          roleDefinitionId: roles.keyVaultSecretsUser
-          principalId: identity.outputs.principalId
-          principalType: 'ServicePrincipal'
-          description: 'Resolve the webhook secrets\' Key Vault references.'
-        }
-      ],
-      deployerVaultRoles
-    )
+    roleAssignments: [
+      {
+        roleDefinitionId: roles.keyVaultSecretsUser
+        principalId: identity.outputs.principalId
+        principalType: 'ServicePrincipal'
+        description: 'Resolve the webhook secrets\' Key Vault references.'
+      }
+    ]
+    operatorRoleAssignments: deployerVaultRoles
     signingKeyRoleAssignments: [
       {
         roleDefinitionId: roles.keyVaultCryptoUser

@@ -143,6 +143,3 @@ output endpoint string = account.properties.documentEndpoint
 
 @description('Name of the database, for Cosmos__DatabaseName.')
 output databaseName string = database.name
-
-@description('Name of the account.')
-output name string = account.name

@@ -28,8 +28,7 @@ param deploymentBlobEndpoint string
 @description('Container the deployment package is uploaded to.')
 param deploymentContainerName string
 
-@description('.NET version of the isolated worker; Flex Consumption offers 10.0 and 8.0 for dotnet-isolated.')
-@allowed(['10.0', '8.0'])
+@description('.NET version of the isolated worker, as Flex Consumption names it (10.0 for net10.0). A test checks it matches the TargetFramework in Directory.Build.props.')
 param dotnetVersion string = '10.0'
 
 @description('Memory of each instance in MB. 2048 is the default and enough for PDF rendering.')

@@ -23,8 +23,11 @@ param softDeleteRetentionInDays int = 90
 @description('Name of the key that signs Open Badges credentials (VC-JWT, ES256).')
 param signingKeyName string
 
-@description('Roles granted on the whole vault.')
+@description('Roles granted on the whole vault to the app.')
 param roleAssignments roleAssignment[] = []
+
+@description('Roles granted on the whole vault to the people or pipelines who set secrets and rotate keys.')
+param operatorRoleAssignments roleAssignment[] = []
 
 @description('Roles granted on the signing key only.')
 param signingKeyRoleAssignments roleAssignment[] = []
@@ -65,7 +68,7 @@ resource signingKey 'Microsoft.KeyVault/vaults/keys@2024-11-01' = {
 }
 
 resource vaultRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for role in roleAssignments: {
+  for role in concat(roleAssignments, operatorRoleAssignments): {
     name: guid(vault.id, role.principalId, role.roleDefinitionId)
     scope: vault
     properties: {

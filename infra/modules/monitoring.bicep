@@ -63,6 +63,3 @@ resource appInsightsRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 
 @description('Where telemetry goes. Not a secret: with local auth disabled it does not authorize ingestion on its own.')
 output appInsightsConnectionString string = appInsights.properties.ConnectionString
-
-@description('Name of the Application Insights component.')
-output appInsightsName string = appInsights.name
