@@ -37,8 +37,6 @@ internal sealed class ArmValue
 
     public bool IsString => Text is not null;
 
-    public bool IsFullyKnown => Text is null || !Text.Contains(Hole, StringComparison.Ordinal);
-
     public JsonElement Json => Text is null ? _json : throw new InvalidOperationException($"'{Text}' is a string, not JSON.");
 
     /// <summary>The elements of an array value, each evaluated in the template it was written in.</summary>
