@@ -1,0 +1,145 @@
+// The Cosmos DB (NoSQL) account, the credentials database and its containers. The containers,
+// partition keys and indexing policies mirror CosmosLayout.cs (functions/CredentialFunctions.Adapters/
+// Cosmos), which documents why each is keyed as it is; a test in CredentialFunctions.Infra.Tests
+// compiles this file and fails if the two disagree. Keys are disabled: the app reads and writes with
+// its managed identity through the built-in Data Contributor role.
+
+import { resourceTags } from 'types.bicep'
+
+@description('Name of the Cosmos DB account (3-44 lowercase letters, digits and hyphens, globally unique).')
+@minLength(3)
+@maxLength(44)
+param name string
+
+@description('Azure region of the account.')
+param location string
+
+@description('Tags applied to the account.')
+param tags resourceTags
+
+@description('Serverless bills per request and costs nothing idle; Autoscale bills provisioned RU/s from 10% of the maximum and suits steady load. Changing it later means a new account.')
+param capacityMode 'Serverless' | 'Autoscale'
+
+@description('Autoscale only: the database-wide RU/s ceiling, shared by all containers.')
+@minValue(1000)
+param autoscaleMaxThroughput int = 1000
+
+@description('Name of the database.')
+param databaseName string
+
+@description('Principal ids that get the built-in Cosmos DB Data Contributor role on the database.')
+param dataContributorPrincipalIds string[]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [{ locationName: location, failoverPriority: 0, isZoneRedundant: false }]
+    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+    capabilities: capacityMode == 'Serverless' ? [{ name: 'EnableServerless' }] : []
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-04-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: { id: databaseName }
+    options: capacityMode == 'Autoscale' ? { autoscaleSettings: { maxThroughput: autoscaleMaxThroughput } } : {}
+  }
+}
+
+// CosmosLayout.Programs: current version and past versions share the program's partition.
+resource programs 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'programs'
+  properties: {
+    resource: {
+      id: 'programs'
+      partitionKey: { paths: ['/programId'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: []
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
+// CosmosLayout.Credentials: verification is a point read by certificate id; the audit trail,
+// deliveries and outbox ride in the document but are never queried, so they are not indexed.
+resource credentials 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'credentials'
+  properties: {
+    resource: {
+      id: 'credentials'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/auditTrail/*' }, { path: '/deliveries/*' }, { path: '/outbox/*' }]
+        compositeIndexes: [
+          [{ path: '/holder/learnerId', order: 'ascending' }, { path: '/issuedAt', order: 'descending' }]
+          [{ path: '/program/programId', order: 'ascending' }, { path: '/expiresAt', order: 'ascending' }]
+        ]
+      }
+    }
+  }
+}
+
+// CosmosLayout.Receipts: only ever created and point-read by idempotency key, so nothing is indexed.
+resource receipts 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'receipts'
+  properties: {
+    resource: {
+      id: 'receipts'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [{ path: '/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
+// Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
+// not an Azure RBAC one.
+resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {
+  parent: account
+  name: '00000000-0000-0000-0000-000000000002'
+}
+
+resource dataContributorAssignments 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = [
+  for principalId in dataContributorPrincipalIds: {
+    parent: account
+    name: guid(account.id, principalId, dataContributor.id)
+    properties: {
+      roleDefinitionId: dataContributor.id
+      principalId: principalId
+      // Cosmos scopes are written in its data-plane form (…/dbs/<database>), not as the ARM id of the
+      // sqlDatabases resource; this one grants the credentials database and nothing else.
+      scope: '${account.id}/dbs/${database.name}'
+    }
+  }
+]
+
+@description('Document endpoint, for Cosmos__AccountEndpoint.')
+output endpoint string = account.properties.documentEndpoint
+
+@description('Name of the database, for Cosmos__DatabaseName.')
+output databaseName string = database.name
