@@ -1,3 +1,5 @@
+using Azure.Core;
+using Microsoft.ApplicationInsights.Extensibility;
 using CredentialFunctions.App;
 using CredentialFunctions.App.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -9,5 +11,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<HttpPipelineMiddleware>();
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+// Application Insights has local auth disabled: the worker's telemetry authenticates with the managed identity.
+builder.Services.AddOptions<TelemetryConfiguration>().Configure<TokenCredential>((telemetry, credential) => telemetry.SetAzureTokenCredential(credential));
 builder.Services.AddCredentialServices(builder.Configuration);
 builder.Build().Run();

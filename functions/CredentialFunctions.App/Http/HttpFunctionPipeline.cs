@@ -77,7 +77,8 @@ public sealed class HttpFunctionPipeline(
             IssuanceIntegrations.Lms => webhooks.Value.Lms.SigningSecret,
             _ => throw new InvalidOperationException($"No webhook secret setting for integration '{integration}'."),
         };
-        return string.IsNullOrEmpty(secret)
+        // Until someone stores the secret in Key Vault, the platform leaves the reference text itself in the setting.
+        return string.IsNullOrEmpty(secret) || secret.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal)
             ? throw new InvalidOperationException($"Setting {WebhookOptions.Section}__{integration}__SigningSecret is not configured.")
             : secret;
     }
