@@ -37,9 +37,10 @@ public static class CompositionRoot
 
         services.AddSingleton(sp => CosmosClientFactory.Create(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new CredentialDatabase(sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(), sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
-        services.AddSingleton<ICredentialStore, CosmosCredentialStore>();
-        services.AddSingleton<IProgramStore, CosmosProgramStore>();
-        services.AddSingleton<IReceiptStore, CosmosReceiptStore>();
+        // TryAdd: a test may wrap a store (to count its reads, say) and the composition keeps the rest.
+        services.TryAddSingleton<ICredentialStore, CosmosCredentialStore>();
+        services.TryAddSingleton<IProgramStore, CosmosProgramStore>();
+        services.TryAddSingleton<IReceiptStore, CosmosReceiptStore>();
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();

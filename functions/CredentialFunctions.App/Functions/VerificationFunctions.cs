@@ -23,6 +23,6 @@ public sealed class VerificationFunctions(VerificationService verification, Cred
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "credentials/{certificateId}")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
     {
         var record = await records.GetAsync(certificateId, request.Caller(), cancellationToken);
-        return new JsonResponse(record.Value).WithHeader("ETag", record.ETag).WithHeader("Cache-Control", "private, no-store");
+        return new JsonResponse(record.Value).WithETag(record.ETag).WithHeader("Cache-Control", "private, no-store");
     }
 }

@@ -21,6 +21,13 @@ public sealed class JsonResponse(object? body, int statusCode = StatusCodes.Stat
         return this;
     }
 
+    /// <summary>
+    /// An ETag header from a store's opaque version: HTTP needs it quoted (RFC 9110), and stores
+    /// differ in whether theirs already is (Azure Cosmos DB quotes, the local server does not).
+    /// </summary>
+    public JsonResponse WithETag(string storeVersion)
+        => WithHeader("ETag", storeVersion.StartsWith('"') ? storeVersion : $"\"{storeVersion}\"");
+
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;

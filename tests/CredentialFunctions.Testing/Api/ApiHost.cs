@@ -34,11 +34,15 @@ public sealed class ApiHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
     public Uri? BaseAddress { get; }
 
-    private ApiHost(WebApplication app, HttpClient client, Uri? baseAddress, LocalCosmosServer? ownedCosmos)
+    /// <summary>The local Cosmos server this host uses, for another host to share.</summary>
+    public Uri CosmosEndpoint { get; }
+
+    private ApiHost(WebApplication app, HttpClient client, Uri? baseAddress, Uri cosmosEndpoint, LocalCosmosServer? ownedCosmos)
     {
         _app = app;
         Client = client;
         BaseAddress = baseAddress;
+        CosmosEndpoint = cosmosEndpoint;
         _ownedCosmos = ownedCosmos;
     }
 
@@ -48,10 +52,11 @@ public sealed class ApiHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null)
     {
         var owned = cosmosEndpoint is null ? await LocalCosmosServer.StartAsync() : null;
+        cosmosEndpoint ??= owned!.Endpoint;
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Cosmos:AccountEndpoint"] = (cosmosEndpoint ?? owned!.Endpoint).ToString(),
+            ["Cosmos:AccountEndpoint"] = cosmosEndpoint.ToString(),
             ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
             ["Cosmos:DatabaseName"] = "test-" + Guid.NewGuid().ToString("N")[..12],
             ["Cosmos:CreateIfMissing"] = "true",
@@ -76,7 +81,7 @@ public sealed class ApiHost : IAsyncDisposable
         await LocalHostBuilder.EnsureStoreAsync(app);
         await app.StartAsync();
         var client = kestrel ? new HttpClient { BaseAddress = baseAddress } : app.GetTestClient();
-        return new ApiHost(app, client, baseAddress, owned);
+        return new ApiHost(app, client, baseAddress, cosmosEndpoint, owned);
     }
 
     public static string TokenFor(Role role, string subject = "tester", string? learnerId = null)
@@ -100,6 +105,26 @@ public sealed class ApiHost : IAsyncDisposable
         request.Headers.TryAddWithoutValidation(WebhookSignature.Header,
             WebhookSignature.Sign(secret, (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(rawBody)));
         return request;
+    }
+
+    /// <summary>Creates a program as a program manager and returns its id.</summary>
+    public async Task<string> CreateProgramAsync(object? body = null)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/programs", body ?? Bodies.Program(), Role.ProgramManager);
+        var json = await ReadJsonAsync(response);
+        return response.StatusCode == System.Net.HttpStatusCode.Created
+            ? json.GetProperty("programId").GetString()!
+            : throw new InvalidOperationException($"Creating a program failed with {(int)response.StatusCode}: {json}");
+    }
+
+    /// <summary>Issues a credential the way production does, through a signed passing LMS completion; returns its certificate id.</summary>
+    public async Task<string> IssueAsync(string programId, Dictionary<string, object?>? completion = null)
+    {
+        using var response = await Client.SendAsync(SignedLms(JsonSerializer.Serialize(completion ?? Bodies.Completion(programId), CredentialJson.Options)));
+        var json = await ReadJsonAsync(response);
+        return json.TryGetProperty("certificateId", out var id) && id.GetString() is { } certificateId
+            ? certificateId
+            : throw new InvalidOperationException($"The completion issued nothing ({(int)response.StatusCode}): {json}");
     }
 
     /// <summary>How many documents a container holds: "and changes nothing" is checked against the store, not assumed.</summary>
