@@ -39,7 +39,7 @@ var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
 
-// Names the application code and the runbooks in infra/README.md agree on.
+// Names the application code and the runbooks in README.md ("Deploy to Azure") agree on.
 var databaseName = 'credentials'
 var paymentsTopicName = 'payments'
 var financeSubscriptionName = 'finance'
@@ -259,7 +259,7 @@ module functionApp 'modules/function-app.bicep' = {
   }
 }
 
-// azd stores these in the environment (.azure/<env>/.env); the runbooks in infra/README.md use them.
+// azd stores these in the environment (.azure/<env>/.env); the runbooks in README.md ("Deploy to Azure") use them.
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = resourceGroup.name

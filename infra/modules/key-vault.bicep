@@ -53,7 +53,7 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
 }
 
 // ARM creates the first version if the key is missing and leaves an existing key untouched, so
-// redeploying never rotates it; rotation is a deliberate `az keyvault key rotate` (infra/README.md).
+// redeploying never rotates it; rotation is a deliberate `az keyvault key rotate` (README.md, "Deploy to Azure").
 // The private key is generated inside the vault and never leaves it: the app signs by calling the
 // vault. EC P-256 gives ES256, which VC-JWT verifiers support widely.
 resource signingKey 'Microsoft.KeyVault/vaults/keys@2024-11-01' = {

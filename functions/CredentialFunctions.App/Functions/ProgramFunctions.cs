@@ -92,10 +92,10 @@ public sealed class ProgramFunctions(ProgramService programs)
     {
         var ifMatch = request.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
-            throw new RequestRejectedException(new Problem("urn:credential-functions:problem:precondition-required", "If-Match is required", StatusCodes.Status428PreconditionRequired,
+            throw new RequestRejectedException(Problems.PreconditionRequired(
                 "Send If-Match with the ETag of the program version you edited (from GET /api/programs/{id})."));
         return int.TryParse(ifMatch.Trim().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             ? version
-            : throw new RequestRejectedException(Problems.PreconditionRequired("If-Match must be the ETag of a program version, e.g. \"3\"."));
+            : throw new RequestRejectedException(Problems.InvalidIfMatch("If-Match must be the ETag of a program version, e.g. \"3\"."));
     }
 }

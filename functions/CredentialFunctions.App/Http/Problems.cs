@@ -30,7 +30,9 @@ public static class Problems
 
     public static Problem BadSignature(string detail) => new(TypeBase + "bad-signature", "The webhook signature is not valid", StatusCodes.Status401Unauthorized, detail);
 
-    public static Problem PreconditionRequired(string detail) => new(TypeBase + "precondition", "The If-Match header is invalid", StatusCodes.Status400BadRequest, detail);
+    public static Problem PreconditionRequired(string detail) => new(TypeBase + "precondition-required", "If-Match is required", StatusCodes.Status428PreconditionRequired, detail);
+
+    public static Problem InvalidIfMatch(string detail) => new(TypeBase + "invalid-if-match", "The If-Match header is invalid", StatusCodes.Status400BadRequest, detail);
 
     public static Problem FromException(Exception exception) => exception switch
     {

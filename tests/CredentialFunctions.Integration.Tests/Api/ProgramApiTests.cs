@@ -64,6 +64,17 @@ public sealed class ProgramApiTests(ApiFixture fixture)
         await Problem.AssertAsync(response, HttpStatusCode.PreconditionRequired, "precondition-required");
     }
 
+    [Fact]
+    public async Task A_revision_whose_if_match_is_not_a_version_is_400_and_changes_nothing()
+    {
+        var (id, _) = await CreateAsync();
+        var put = _api.Request(HttpMethod.Put, $"/api/programs/{id}", Bodies.Program(passThreshold: 50), Role.ProgramManager);
+        put.Headers.TryAddWithoutValidation("If-Match", "\"latest\"");
+        await Problem.AssertAsync(await _api.Client.SendAsync(put), HttpStatusCode.BadRequest, "invalid-if-match");
+        var current = await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/programs/{id}", role: Role.Auditor));
+        Assert.Equal(1, current.GetProperty("version").GetInt32());
+    }
+
     public static TheoryData<string, string, string> BadBodies => new()
     {
         { "{\"name\": ", "body", "malformed JSON" },

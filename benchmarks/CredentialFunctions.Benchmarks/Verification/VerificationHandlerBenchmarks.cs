@@ -1,0 +1,53 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using CredentialFunctions.Application;
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Verification;
+using CredentialFunctions.Domain.Credentials;
+
+namespace CredentialFunctions.Benchmarks.Verification;
+
+/// <summary>
+/// What verification costs besides the store round trip: parsing and checking the id, recomputing
+/// the audit chain, deriving the status, and writing the JSON answer. The store here answers from
+/// memory, so the numbers are the handler's own.
+/// </summary>
+[MemoryDiagnoser]
+public class VerificationHandlerBenchmarks
+{
+    private VerificationService _service = null!;
+    private string _id = null!;
+
+    /// <summary>0: just issued; 10: a decade of yearly renewals, eleven audit entries to re-hash.</summary>
+    [Params(0, 10)]
+    public int Renewals { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var credential = Sample.Credential(Renewals);
+        _id = credential.CertificateId;
+        _service = new VerificationService(new InMemoryStore(credential), TimeProvider.System);
+    }
+
+    [Benchmark]
+    public async Task<int> VerifyAndSerialize()
+    {
+        var result = await _service.VerifyAsync(_id, CancellationToken.None);
+        return JsonSerializer.SerializeToUtf8Bytes(result, CredentialJson.Options).Length;
+    }
+
+    [Benchmark]
+    public CertificateId.ParseFailure ParseId() => CertificateId.TryParse(_id, out _);
+
+    private sealed class InMemoryStore(Credential credential) : ICredentialStore
+    {
+        private readonly Task<Versioned<Credential>?> _read = Task.FromResult<Versioned<Credential>?>(new Versioned<Credential>(credential, "\"1\""));
+
+        public Task<Versioned<Credential>?> GetAsync(string certificateId, CancellationToken cancellationToken) => _read;
+
+        public Task<bool> TryCreateAsync(Credential c, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<string> ReplaceAsync(Credential c, string etag, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}
