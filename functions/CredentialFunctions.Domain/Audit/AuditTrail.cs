@@ -17,6 +17,7 @@ public enum AuditAction
     Superseded,
     Corrected,
     TrackingEnded,
+    CreditsLogged,
 }
 
 /// <summary>

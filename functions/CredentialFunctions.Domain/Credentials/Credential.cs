@@ -27,6 +27,12 @@ public sealed record RenewalRecord(DateTimeOffset At, RenewalPathway Pathway, Da
 public sealed record GraceExtension(DateTimeOffset At, DateTimeOffset GraceEndsAt, string By, string Reason);
 
 /// <summary>What the record says happened last; the status at an instant is derived from it and the schedule.</summary>
+/// <summary>
+/// CE/CPD credits the holder earned after certification (a course, a conference), logged by the
+/// learner, a program manager or an LMS toward a renewal by the credits pathway.
+/// </summary>
+public sealed record LoggedCredit(DateTimeOffset EarnedAt, decimal Amount, string Category, string Activity, DateTimeOffset LoggedAt, string LoggedBy);
+
 public enum CredentialState { Active, InGrace, Lapsed, Revoked, Superseded }
 
 /// <summary>What verification tells the world at an instant (spec C6).</summary>
@@ -61,7 +67,9 @@ public sealed record Credential(
     DateTimeOffset StateChangedAt,
     string? StateReason,
     string? SupersededBy,
-    IReadOnlyList<AuditEntry> AuditTrail)
+    IReadOnlyList<AuditEntry> AuditTrail,
+    IReadOnlyList<LoggedCredit> CreditLog,
+    DateTimeOffset? TrackingEndedAt)
 {
     public const string SystemActor = "system";
 
@@ -78,7 +86,7 @@ public sealed record Credential(
             d.Renewal, completion, d.PassThreshold, at,
             d.Renewal.Validity?.AddTo(completion.CompletedAt), 1,
             d.CreditsAwarded, [], [], d.ContentVersion, d.RegulatoryModule, placement,
-            CredentialState.Active, at, null, null, []);
+            CredentialState.Active, at, null, null, [], [], null);
         return credential.Record(at, actor, AuditAction.Issued, reason, new Dictionary<string, string>
         {
             ["programVersion"] = program.Version.ToString(CultureInfo.InvariantCulture),
@@ -136,17 +144,57 @@ public sealed record Credential(
             .Record(at, actor, AuditAction.GraceExtended, reason, new Dictionary<string, string> { ["graceEndsAt"] = graceEndsAt.ToString("O") });
     }
 
+    /// <summary>When the current validity began: the previous expiry for an early renewal, the renewal or issue date otherwise.</summary>
+    public DateTimeOffset CycleStartedAt => ExpiresAt is { } expiry && Terms.Validity is { } validity ? validity.SubtractFrom(expiry) : IssuedAt;
+
+    /// <summary>Credits that count toward this cycle's renewal: those earned since it began.</summary>
+    public decimal CreditsThisCycle => CreditLog.Where(c => c.EarnedAt >= CycleStartedAt).Sum(c => c.Amount);
+
+    public CredentialChange LogCredit(DateTimeOffset earnedAt, decimal amount, string category, string activity, DateTimeOffset at, string actor)
+    {
+        if (State is CredentialState.Revoked or CredentialState.Superseded)
+            throw new InvalidTransitionException($"Credential {CertificateId} is {State}: credits can no longer be logged against it.");
+        var errors = new ValidationErrors();
+        if (amount is <= 0 or > 1000) errors.Add("amount", "Credits are a positive number, at most 1000 per activity.");
+        if (string.IsNullOrWhiteSpace(category) || category.Length > 100) errors.Add("category", "The category a regulator counts the credits under, 1 to 100 characters (e.g. CPD, Ethics).");
+        if (string.IsNullOrWhiteSpace(activity) || activity.Length > 300) errors.Add("activity", "What was done to earn them, 1 to 300 characters.");
+        if (earnedAt > at.AddMinutes(5)) errors.Add("earnedAt", "Credits cannot be earned in the future.");
+        else if (earnedAt < IssuedAt) errors.Add("earnedAt", $"Credits earned before the credential was issued ({IssuedAt:yyyy-MM-dd}) do not count toward its renewal.");
+        errors.ThrowIfAny();
+        var credit = new LoggedCredit(earnedAt, amount, category.Trim(), activity.Trim(), at, actor);
+        return (this with { CreditLog = [.. CreditLog, credit] }).Record(at, actor, AuditAction.CreditsLogged, credit.Activity, new Dictionary<string, string>
+        {
+            ["amount"] = amount.ToString(CultureInfo.InvariantCulture),
+            ["category"] = credit.Category,
+            ["earnedAt"] = earnedAt.ToString("O"),
+        });
+    }
+
+    /// <summary>Whether a renewal by credits is earned now: the program accepts it and this cycle's credits reach its requirement.</summary>
+    public bool HasEarnedRenewalByCredits => Terms.Pathways.Contains(RenewalPathway.ContinuingEducationCredits)
+        && Terms.RequiredCeCredits is { } required && CreditsThisCycle >= required;
+
     /// <summary>
     /// Re-issues in place after a renewal pathway: renewed before expiry, the new validity runs from
-    /// the old expiry (early renewers lose nothing); after it, from the renewal date.
+    /// the old expiry (early renewers lose nothing); after it, from the renewal date. Renewal opens
+    /// with the renewal window, so a pathway completed years early cannot stack validity.
     /// </summary>
-    public CredentialChange Renew(RenewalPathway pathway, DateTimeOffset at, string actor)
+    /// <param name="evidence">What proves the pathway (exam score, module, supervisor), kept in the audit entry.</param>
+    public CredentialChange Renew(RenewalPathway pathway, DateTimeOffset at, string actor, IReadOnlyDictionary<string, string>? evidence = null)
     {
         if (State is CredentialState.Revoked or CredentialState.Superseded)
             throw new InvalidTransitionException($"Credential {CertificateId} is {State} and cannot be renewed.");
+        if (Schedule is not { } schedule)
+            throw new InvalidTransitionException($"Credential {CertificateId} does not expire, so there is nothing to renew.");
+        if (at < schedule.WindowOpensAt)
+            throw new InvalidTransitionException($"Renewal of {CertificateId} opens on {schedule.WindowOpensAt:yyyy-MM-dd} ({Terms.RenewalWindow} before expiry).");
         if (!Terms.Pathways.Contains(pathway))
-            throw ValidationFailedException.For("pathway", $"Program '{Program.ProgramId}' does not accept renewal by {pathway}.");
-        var anchor = ExpiresAt is { } expiry && at <= expiry ? expiry : at;
+            throw ValidationFailedException.For("pathway", $"Program '{Program.ProgramId}' does not accept renewal by {pathway}; it accepts {string.Join(", ", Terms.Pathways)}.");
+        if (pathway == RenewalPathway.ContinuingEducationCredits && !HasEarnedRenewalByCredits)
+            throw ValidationFailedException.For("pathway", Terms.RequiredCeCredits is { } required
+                ? $"This cycle's credits ({CreditsThisCycle.ToString(CultureInfo.InvariantCulture)}) do not reach the {required.ToString(CultureInfo.InvariantCulture)} the program requires."
+                : $"Program '{Program.ProgramId}' sets no credit requirement.");
+        var anchor = at <= schedule.ExpiresAt ? schedule.ExpiresAt : at;
         var newExpiry = Terms.Validity?.AddTo(anchor);
         var renewed = this with
         {
@@ -158,11 +206,24 @@ public sealed record Credential(
             StateChangedAt = at,
             StateReason = null,
         };
-        return renewed.Record(at, actor, AuditAction.Renewed, $"Renewed by {pathway}.", new Dictionary<string, string>
+        var details = new Dictionary<string, string>(evidence ?? new Dictionary<string, string>())
         {
             ["pathway"] = pathway.ToString(),
             ["newExpiry"] = newExpiry?.ToString("O") ?? "none",
-        });
+        };
+        return renewed.Record(at, actor, AuditAction.Renewed, $"Renewed by {pathway}.", details);
+    }
+
+    /// <summary>
+    /// The learner left the employer that tracks this credential: no more reminders or notices; the
+    /// credential and its history stay as they are (it is still the learner's).
+    /// </summary>
+    public CredentialChange EndTracking(DateTimeOffset at, string actor, string reason)
+    {
+        RequireReason(reason);
+        if (TrackingEndedAt is not null)
+            throw new InvalidTransitionException($"Tracking of {CertificateId} already ended on {TrackingEndedAt:yyyy-MM-dd}.");
+        return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null);
     }
 
     /// <summary>A program manager restores a lapsed or revoked credential; an expiry already passed restarts from today.</summary>
@@ -222,6 +283,8 @@ public sealed record Credential(
         foreach (var c in CreditsEarned) t.Add(c.Amount.ToString(CultureInfo.InvariantCulture)).Add(c.Category);
         foreach (var r in RenewalHistory) t.Add(Ticks(r.At)).Add(r.Pathway.ToString()).Add(r.PreviousExpiry is { } p ? Ticks(p) : null).Add(r.NewExpiry is { } n ? Ticks(n) : null).Add(r.By);
         foreach (var g in GraceExtensions) t.Add(Ticks(g.At)).Add(Ticks(g.GraceEndsAt)).Add(g.By).Add(g.Reason);
+        foreach (var l in CreditLog) t.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
+        t.Add(TrackingEndedAt is { } ended ? Ticks(ended) : null);
         return Audit.AuditTrail.Sha256Hex(t.ToString());
 
         static string Inv(int n) => n.ToString(CultureInfo.InvariantCulture);
