@@ -9,6 +9,7 @@ using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
+using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.Verification;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,6 +48,7 @@ public static class CompositionRoot
         services.AddSingleton<IssuanceService>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
+        services.AddSingleton<CredentialLifecycle>();
 
         services.AddSingleton<BearerTokenAuthenticator>();
         services.AddSingleton<AnonymousRateLimiter>();

@@ -1,7 +1,10 @@
 namespace CredentialFunctions.Application.Access;
 
-/// <summary>The roles of spec C12; in Entra ID they are the app roles of the API's registration.</summary>
-public enum Role { Administrator, ProgramManager, Auditor, Learner }
+/// <summary>
+/// The roles of spec C12; in Entra ID they are the app roles of the API's registration. A
+/// Supervisor signs off a learner's competence for the supervisor sign-off renewal pathway.
+/// </summary>
+public enum Role { Administrator, ProgramManager, Auditor, Learner, Supervisor }
 
 /// <summary>Who is calling, as established by the bearer token or a webhook signature.</summary>
 /// <param name="LearnerId">
@@ -14,6 +17,12 @@ public sealed record Caller(string Id, IReadOnlySet<Role> Roles, string? Learner
 
     /// <summary>For audit entries: "user:{id}" for people, "integration:{name}" for webhooks.</summary>
     public string AuditName => Id;
+
+    /// <summary>Whether the caller is the person who holds the credential, whatever roles they have.</summary>
+    public bool IsHolderOf(Domain.Credentials.Credential credential) => LearnerId is { } learnerId && learnerId == credential.Holder.LearnerId;
+
+    /// <summary>Whether the caller acts as the learner who holds the credential.</summary>
+    public bool Owns(Domain.Credentials.Credential credential) => Roles.Contains(Role.Learner) && IsHolderOf(credential);
 
     public static Caller Integration(string name) => new($"integration:{name}", new HashSet<Role>(), null);
 }

@@ -13,11 +13,8 @@ public sealed class CredentialRecords(ICredentialStore credentials)
         var id = VerificationService.ParseOrThrow(text);
         var stored = await credentials.GetAsync(id.Value, cancellationToken)
             ?? throw new NotFoundException("Credential", id.Value);
-        if (!caller.IsStaff && !BelongsTo(stored.Value, caller))
+        if (!caller.IsStaff && !caller.Owns(stored.Value))
             throw new AccessDeniedException("Learners may read only their own credentials.");
         return stored;
     }
-
-    private static bool BelongsTo(Credential c, Caller caller)
-        => caller.Roles.Contains(Role.Learner) && caller.LearnerId is { } learnerId && learnerId == c.Holder.LearnerId;
 }

@@ -31,7 +31,8 @@ public sealed record GraceExtension(DateTimeOffset At, DateTimeOffset GraceEndsA
 /// CE/CPD credits the holder earned after certification (a course, a conference), logged by the
 /// learner, a program manager or an LMS toward a renewal by the credits pathway.
 /// </summary>
-public sealed record LoggedCredit(DateTimeOffset EarnedAt, decimal Amount, string Category, string Activity, DateTimeOffset LoggedAt, string LoggedBy);
+/// <param name="Reference">The source's own id for the activity (an LMS event id, a certificate number): logging it twice counts it once.</param>
+public sealed record LoggedCredit(DateTimeOffset EarnedAt, decimal Amount, string Category, string Activity, string? Reference, DateTimeOffset LoggedAt, string LoggedBy);
 
 public enum CredentialState { Active, InGrace, Lapsed, Revoked, Superseded }
 
@@ -144,13 +145,14 @@ public sealed record Credential(
             .Record(at, actor, AuditAction.GraceExtended, reason, new Dictionary<string, string> { ["graceEndsAt"] = graceEndsAt.ToString("O") });
     }
 
-    /// <summary>When the current validity began: the previous expiry for an early renewal, the renewal or issue date otherwise.</summary>
-    public DateTimeOffset CycleStartedAt => ExpiresAt is { } expiry && Terms.Validity is { } validity ? validity.SubtractFrom(expiry) : IssuedAt;
+    /// <summary>When the current validity began: the completion for the first cycle, then the previous expiry for an early renewal or the renewal date.</summary>
+    public DateTimeOffset CycleStartedAt => ExpiresAt is { } expiry && Terms.Validity is { } validity ? validity.SubtractFrom(expiry) : Completion.CompletedAt;
 
     /// <summary>Credits that count toward this cycle's renewal: those earned since it began.</summary>
     public decimal CreditsThisCycle => CreditLog.Where(c => c.EarnedAt >= CycleStartedAt).Sum(c => c.Amount);
 
-    public CredentialChange LogCredit(DateTimeOffset earnedAt, decimal amount, string category, string activity, DateTimeOffset at, string actor)
+    /// <returns>Null when a credit with the same reference is already logged.</returns>
+    public CredentialChange? LogCredit(DateTimeOffset earnedAt, decimal amount, string category, string activity, string? reference, DateTimeOffset at, string actor)
     {
         if (State is CredentialState.Revoked or CredentialState.Superseded)
             throw new InvalidTransitionException($"Credential {CertificateId} is {State}: credits can no longer be logged against it.");
@@ -158,10 +160,12 @@ public sealed record Credential(
         if (amount is <= 0 or > 1000) errors.Add("amount", "Credits are a positive number, at most 1000 per activity.");
         if (string.IsNullOrWhiteSpace(category) || category.Length > 100) errors.Add("category", "The category a regulator counts the credits under, 1 to 100 characters (e.g. CPD, Ethics).");
         if (string.IsNullOrWhiteSpace(activity) || activity.Length > 300) errors.Add("activity", "What was done to earn them, 1 to 300 characters.");
+        if (reference is { Length: > 200 }) errors.Add("reference", "At most 200 characters.");
         if (earnedAt > at.AddMinutes(5)) errors.Add("earnedAt", "Credits cannot be earned in the future.");
-        else if (earnedAt < IssuedAt) errors.Add("earnedAt", $"Credits earned before the credential was issued ({IssuedAt:yyyy-MM-dd}) do not count toward its renewal.");
+        else if (earnedAt < Completion.CompletedAt) errors.Add("earnedAt", $"Credits earned before the credential was earned ({Completion.CompletedAt:yyyy-MM-dd}) do not count toward its renewal.");
         errors.ThrowIfAny();
-        var credit = new LoggedCredit(earnedAt, amount, category.Trim(), activity.Trim(), at, actor);
+        if (reference is not null && CreditLog.Any(c => c.Reference == reference)) return null;
+        var credit = new LoggedCredit(earnedAt, amount, category.Trim(), activity.Trim(), reference, at, actor);
         return (this with { CreditLog = [.. CreditLog, credit] }).Record(at, actor, AuditAction.CreditsLogged, credit.Activity, new Dictionary<string, string>
         {
             ["amount"] = amount.ToString(CultureInfo.InvariantCulture),
@@ -283,7 +287,7 @@ public sealed record Credential(
         foreach (var c in CreditsEarned) t.Add(c.Amount.ToString(CultureInfo.InvariantCulture)).Add(c.Category);
         foreach (var r in RenewalHistory) t.Add(Ticks(r.At)).Add(r.Pathway.ToString()).Add(r.PreviousExpiry is { } p ? Ticks(p) : null).Add(r.NewExpiry is { } n ? Ticks(n) : null).Add(r.By);
         foreach (var g in GraceExtensions) t.Add(Ticks(g.At)).Add(Ticks(g.GraceEndsAt)).Add(g.By).Add(g.Reason);
-        foreach (var l in CreditLog) t.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
+        foreach (var l in CreditLog) t.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(l.Reference).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
         t.Add(TrackingEndedAt is { } ended ? Ticks(ended) : null);
         return Audit.AuditTrail.Sha256Hex(t.ToString());
 

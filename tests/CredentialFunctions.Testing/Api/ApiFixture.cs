@@ -1,3 +1,5 @@
+using CredentialFunctions.Application.Renewal;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace CredentialFunctions.Testing.Api;
@@ -7,7 +9,9 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public ApiHost Host { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Host = await ApiHost.StartAsync();
+    public RecordingRenewalWindows Windows { get; } = new();
+
+    public async Task InitializeAsync() => Host = await ApiHost.StartAsync(overrides: services => services.AddSingleton<IRenewalWindows>(Windows));
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

@@ -1,0 +1,99 @@
+using CredentialFunctions.App.Http;
+using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Domain.Credentials;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace CredentialFunctions.App.Functions;
+
+public sealed record GraceExtensionRequest(DateTimeOffset GraceEndsAt, string Reason);
+
+public sealed record ReasonRequest(string Reason);
+
+/// <summary>What a credit submission answers: the record, this cycle's total, and whether it just renewed the credential.</summary>
+public sealed record CreditLogged(bool Renewed, decimal CreditsThisCycle, decimal? RequiredCeCredits, Credential Credential);
+
+/// <summary>
+/// Changes to a credential after issue: a renewal by each pathway, credits, grace extension,
+/// revocation, the learner leaving, reinstatement. Each answers the updated record.
+/// </summary>
+public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle)
+{
+    [Function("RenewByExamResult")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    public Task<IActionResult> ExamResult(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/exam-result")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+        => RenewAsync<ExamResult>(request, certificateId, cancellationToken);
+
+    [Function("RenewByRefresherModule")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    public Task<IActionResult> RefresherModule(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/refresher-module")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+        => RenewAsync<RefresherModuleCompletion>(request, certificateId, cancellationToken);
+
+    [Function("RenewBySupervisorSignOff")]
+    [RequireRole(Role.Supervisor)]
+    public Task<IActionResult> SupervisorSignOff(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/supervisor-sign-off")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+        => RenewAsync<SupervisorSignOff>(request, certificateId, cancellationToken);
+
+    [Function("RenewByCredits")]
+    [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
+    public Task<IActionResult> Credits(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/credits")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+        => RenewAsync<CreditsClaim>(request, certificateId, cancellationToken);
+
+    [Function("LogCredit")]
+    [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
+    public async Task<IActionResult> LogCredit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/credits")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+    {
+        var credit = await RequestBody.ReadJsonAsync<CreditSubmission>(request, cancellationToken);
+        var (credential, renewed) = await lifecycle.LogCreditAsync(certificateId, credit, request.Caller(), cancellationToken);
+        return new JsonResponse(new CreditLogged(renewed, credential.CreditsThisCycle, credential.Terms.RequiredCeCredits, credential));
+    }
+
+    [Function("ExtendGrace")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    public async Task<IActionResult> ExtendGrace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/grace-extension")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<GraceExtensionRequest>(request, cancellationToken);
+        return new JsonResponse(await lifecycle.ExtendGraceAsync(certificateId, body.GraceEndsAt, body.Reason, request.Caller(), cancellationToken));
+    }
+
+    [Function("RevokeCredential")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    public async Task<IActionResult> Revoke(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken);
+        return new JsonResponse(await lifecycle.RevokeAsync(certificateId, body.Reason, request.Caller(), cancellationToken));
+    }
+
+    [Function("EndTracking")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    public async Task<IActionResult> EndTracking(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/tracking-end")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken);
+        return new JsonResponse(await lifecycle.EndTrackingAsync(certificateId, body.Reason, request.Caller(), cancellationToken));
+    }
+
+    [Function("ReinstateCredential")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    public async Task<IActionResult> Reinstate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/reinstatement")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken);
+        return new JsonResponse(await lifecycle.ReinstateAsync(certificateId, body.Reason, request.Caller(), cancellationToken));
+    }
+
+    private async Task<IActionResult> RenewAsync<TEvidence>(HttpRequest request, string certificateId, CancellationToken cancellationToken) where TEvidence : PathwayEvidence
+    {
+        var evidence = await RequestBody.ReadJsonAsync<TEvidence>(request, cancellationToken);
+        return new JsonResponse(await lifecycle.RenewAsync(certificateId, evidence, request.Caller(), cancellationToken));
+    }
+}

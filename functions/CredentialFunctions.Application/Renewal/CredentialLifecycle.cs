@@ -1,0 +1,193 @@
+using System.Globalization;
+using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Verification;
+using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Programs;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialFunctions.Application.Renewal;
+
+/// <summary>Evidence that a renewal pathway was completed, one shape per pathway (seed 003).</summary>
+public abstract record PathwayEvidence(RenewalPathway Pathway)
+{
+    /// <summary>The cycle the submission renews, from the record: a repeat after the renewal is refused rather than renewing twice.</summary>
+    public required int Cycle { get; init; }
+
+    internal abstract IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now);
+}
+
+public sealed record ExamResult(decimal Score, DateTimeOffset CompletedAt, string? Reference = null) : PathwayEvidence(RenewalPathway.RetakeExam)
+{
+    internal override IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now)
+    {
+        if (Score is < 0 or > 100) throw ValidationFailedException.For("score", "The score must be from 0 to 100.");
+        if (Score < credential.PassThreshold)
+            throw ValidationFailedException.For("score", $"A score of {Score.ToString(CultureInfo.InvariantCulture)} does not pass (threshold {credential.PassThreshold.ToString(CultureInfo.InvariantCulture)}): a failed retake does not renew.");
+        CredentialLifecycle.RequireWithinCycle(credential, CompletedAt, now, "completedAt");
+        return Evidence.Of(("score", Score.ToString(CultureInfo.InvariantCulture)), ("completedAt", CompletedAt.ToString("O")), ("reference", Reference));
+    }
+}
+
+public sealed record RefresherModuleCompletion(string ModuleId, DateTimeOffset CompletedAt) : PathwayEvidence(RenewalPathway.RefresherModule)
+{
+    internal override IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(ModuleId) || ModuleId.Length > 200) throw ValidationFailedException.For("moduleId", "The refresher module's id, 1 to 200 characters.");
+        CredentialLifecycle.RequireWithinCycle(credential, CompletedAt, now, "completedAt");
+        return Evidence.Of(("moduleId", ModuleId.Trim()), ("completedAt", CompletedAt.ToString("O")));
+    }
+}
+
+/// <param name="SupervisorName">The supervisor's name as it should stand in the record; the token says who they are.</param>
+public sealed record SupervisorSignOff(string SupervisorName, string Statement) : PathwayEvidence(RenewalPathway.SupervisorSignOff)
+{
+    internal override IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(SupervisorName) || SupervisorName.Length > 300) errors.Add("supervisorName", "The supervisor's full name, 1 to 300 characters.");
+        if (string.IsNullOrWhiteSpace(Statement) || Statement.Length > 2000) errors.Add("statement", "What the supervisor attests, 1 to 2000 characters.");
+        errors.ThrowIfAny();
+        return Evidence.Of(("supervisorName", SupervisorName.Trim()), ("statement", Statement.Trim()));
+    }
+}
+
+/// <summary>A claim that this cycle's logged credits meet the program's requirement.</summary>
+public sealed record CreditsClaim() : PathwayEvidence(RenewalPathway.ContinuingEducationCredits)
+{
+    internal override IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now)
+        => Evidence.Of(("creditsThisCycle", credential.CreditsThisCycle.ToString(CultureInfo.InvariantCulture)));
+}
+
+internal static class Evidence
+{
+    public static IReadOnlyDictionary<string, string> Of(params (string Key, string? Value)[] items)
+        => items.Where(i => i.Value is not null).ToDictionary(i => i.Key, i => i.Value!);
+}
+
+/// <summary>CE/CPD credits as submitted.</summary>
+public sealed record CreditSubmission(DateTimeOffset EarnedAt, decimal Amount, string Category, string Activity, string? Reference = null);
+
+/// <summary>
+/// Everything that changes a credential after issue, other than the renewal window's own steps:
+/// renewal by each pathway, credits, grace extension, revocation, the learner leaving, and
+/// reinstatement. Each is one ETag-guarded write of the record and its audit entry; then the
+/// credential's renewal window is told. The record is the truth: if telling the window fails, the
+/// write stands and the daily reconciliation brings the window in line.
+/// </summary>
+public sealed class CredentialLifecycle(CredentialUpdater updater, IRenewalWindows windows, TimeProvider clock, ILogger<CredentialLifecycle> logger)
+{
+    public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, CancellationToken cancellationToken)
+    {
+        var id = VerificationService.ParseOrThrow(certificateId).Value;
+        var now = clock.GetUtcNow();
+        var renewed = await updater.UpdateAsync(id, c =>
+        {
+            RequireAllowed(c, evidence, caller);
+            if (c.Cycle != evidence.Cycle)
+                throw new InvalidTransitionException(c.Cycle > evidence.Cycle
+                    ? $"Cycle {evidence.Cycle} of {id} was already renewed; the credential is in cycle {c.Cycle}."
+                    : $"{id} is in cycle {c.Cycle}, not {evidence.Cycle}.");
+            return c.Renew(evidence.Pathway, now, caller.AuditName, evidence.Describe(c, now));
+        }, cancellationToken);
+        await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
+        return renewed;
+    }
+
+    /// <summary>Logs credits; when they complete this cycle's requirement inside the renewal window, they renew at once.</summary>
+    public async Task<(Credential Credential, bool Renewed)> LogCreditAsync(string certificateId, CreditSubmission credit, Caller caller, CancellationToken cancellationToken)
+    {
+        var id = VerificationService.ParseOrThrow(certificateId).Value;
+        var now = clock.GetUtcNow();
+        var renewed = false;
+        var updated = await updater.UpdateAsync(id, c =>
+        {
+            if (!caller.IsStaff && !caller.Owns(c)) throw new AccessDeniedException("Learners may log credits only on their own credentials.");
+            renewed = false;
+            var logged = c.LogCredit(credit.EarnedAt, credit.Amount, credit.Category, credit.Activity, credit.Reference, now, caller.AuditName);
+            var after = logged?.Credential ?? c;
+            if (!after.HasEarnedRenewalByCredits || after.Schedule is not { } s || now < s.WindowOpensAt || after.State is CredentialState.Revoked or CredentialState.Superseded)
+                return logged;
+            renewed = true;
+            return after.Renew(RenewalPathway.ContinuingEducationCredits, now, caller.AuditName,
+                Evidence.Of(("creditsThisCycle", after.CreditsThisCycle.ToString(CultureInfo.InvariantCulture))));
+        }, cancellationToken);
+        if (renewed) await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
+        return (updated, renewed);
+    }
+
+    public Task<Credential> ExtendGraceAsync(string certificateId, DateTimeOffset graceEndsAt, string reason, Caller caller, CancellationToken cancellationToken)
+        => ChangeAsync(certificateId, RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(graceEndsAt, now, caller.AuditName, reason), cancellationToken);
+
+    public Task<Credential> RevokeAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+        => ChangeAsync(certificateId, RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, caller.AuditName, reason), cancellationToken);
+
+    public Task<Credential> EndTrackingAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+        => ChangeAsync(certificateId, RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, caller.AuditName, reason), cancellationToken);
+
+    /// <summary>Restores a lapsed or revoked credential and starts its renewal window again.</summary>
+    public async Task<Credential> ReinstateAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+    {
+        var id = VerificationService.ParseOrThrow(certificateId).Value;
+        var now = clock.GetUtcNow();
+        var reinstated = await updater.UpdateAsync(id, c => c.Reinstate(now, caller.AuditName, reason), cancellationToken);
+        await StartWindowAsync(id, cancellationToken);
+        return reinstated;
+    }
+
+    internal static void RequireWithinCycle(Credential credential, DateTimeOffset completedAt, DateTimeOffset now, string field)
+    {
+        if (completedAt > now.AddMinutes(5)) throw ValidationFailedException.For(field, "The completion date cannot be in the future.");
+        if (completedAt < credential.CycleStartedAt)
+            throw ValidationFailedException.For(field, $"Completed before this cycle began ({credential.CycleStartedAt:yyyy-MM-dd}): it cannot renew this cycle.");
+    }
+
+    private static void RequireAllowed(Credential c, PathwayEvidence evidence, Caller caller)
+    {
+        switch (evidence)
+        {
+            case SupervisorSignOff when caller.IsHolderOf(c):
+                throw new AccessDeniedException("A learner cannot sign off their own renewal.");
+            case CreditsClaim when !caller.IsStaff && !caller.Owns(c):
+                throw new AccessDeniedException("Learners may claim renewal only of their own credentials.");
+        }
+    }
+
+    private async Task<Credential> ChangeAsync(string certificateId, RenewalWindowEventKind kind, Func<Credential, DateTimeOffset, CredentialChange> change, CancellationToken cancellationToken)
+    {
+        var id = VerificationService.ParseOrThrow(certificateId).Value;
+        var now = clock.GetUtcNow();
+        var updated = await updater.UpdateAsync(id, c => change(c, now), cancellationToken);
+        await TellWindowAsync(id, kind, now, startIfEnded: false, cancellationToken);
+        return updated;
+    }
+
+    /// <param name="startIfEnded">
+    /// After a lapse the window may have ended; a renewal then needs a new one. Starting is harmless
+    /// when the window runs, and an event to an ended window is dropped, so both are sent.
+    /// </param>
+    private async Task TellWindowAsync(string id, RenewalWindowEventKind kind, DateTimeOffset at, bool startIfEnded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await windows.RaiseAsync(id, new RenewalWindowEvent(kind, at), cancellationToken);
+            if (startIfEnded) await windows.StartAsync(id, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Credential {CertificateId} changed ({Kind}) but its renewal window was not told; reconciliation will repair it", id, kind);
+        }
+    }
+
+    private async Task StartWindowAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await windows.StartAsync(id, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Credential {CertificateId} was reinstated but its renewal window did not start; reconciliation will repair it", id);
+        }
+    }
+}
