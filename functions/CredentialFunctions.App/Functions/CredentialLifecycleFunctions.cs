@@ -66,30 +66,24 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle)
 
     [Function("RevokeCredential")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
-    public async Task<IActionResult> Revoke(
+    public Task<IActionResult> Revoke(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-    {
-        var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken);
-        return new JsonResponse(await lifecycle.RevokeAsync(certificateId, body.Reason, request.Caller(), cancellationToken));
-    }
+        => WithReasonAsync(request, reason => lifecycle.RevokeAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
 
     [Function("EndTracking")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
-    public async Task<IActionResult> EndTracking(
+    public Task<IActionResult> EndTracking(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/tracking-end")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-    {
-        var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken);
-        return new JsonResponse(await lifecycle.EndTrackingAsync(certificateId, body.Reason, request.Caller(), cancellationToken));
-    }
+        => WithReasonAsync(request, reason => lifecycle.EndTrackingAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
 
     [Function("ReinstateCredential")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
-    public async Task<IActionResult> Reinstate(
+    public Task<IActionResult> Reinstate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/reinstatement")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-    {
-        var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken);
-        return new JsonResponse(await lifecycle.ReinstateAsync(certificateId, body.Reason, request.Caller(), cancellationToken));
-    }
+        => WithReasonAsync(request, reason => lifecycle.ReinstateAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+
+    private static async Task<IActionResult> WithReasonAsync(HttpRequest request, Func<string, Task<Credential>> change, CancellationToken cancellationToken)
+        => new JsonResponse(await change((await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken)).Reason));
 
     private async Task<IActionResult> RenewAsync<TEvidence>(HttpRequest request, string certificateId, CancellationToken cancellationToken) where TEvidence : PathwayEvidence
     {
