@@ -52,10 +52,11 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
         {
             response = await _pipeline.SendRequestAsync(request, cancellationToken);
         }
-        catch (Exception e) when (e is RequestFailedException or AuthenticationFailedException)
+        catch (Exception e) when (e is RequestFailedException or AggregateException or AuthenticationFailedException)
         {
-            // The pipeline's retries are spent (network failures) or no token could be had (e.g. a
-            // role assignment still propagating): both may pass.
+            // The network failed and the pipeline's retries are spent (it throws the failures of
+            // every try together), or no token could be had (e.g. a role assignment still
+            // propagating): both may pass.
             throw new EmailDeliveryException($"Could not reach Azure Communication Services at {options.Acs.Endpoint}: {e.Message}", isTransient: true, e);
         }
 

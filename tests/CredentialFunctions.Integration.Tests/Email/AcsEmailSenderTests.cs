@@ -124,6 +124,17 @@ public sealed class AcsEmailSenderTests
     }
 
     [Fact]
+    public async Task A_network_that_keeps_failing_is_a_transient_failure_once_the_retries_are_spent()
+    {
+        var (sender, handler, _) = Sender(maxRetries: 1, () => throw new HttpRequestException("Connection refused."));
+
+        var failure = await Assert.ThrowsAsync<EmailDeliveryException>(() => sender.SendAsync(Message, CancellationToken.None));
+
+        Assert.True(failure.IsTransient);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_service_that_stays_unavailable_is_a_transient_failure_once_the_retries_are_spent()
     {
         var (sender, handler, _) = Sender(maxRetries: 2, () => Json(HttpStatusCode.ServiceUnavailable, "{}"));
