@@ -36,7 +36,8 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
         request.Method = RequestMethod.Post;
         request.Uri.Reset(_sendUri);
         // Every attempt at one notification carries the same operation id, so retries here and
-        // re-runs of the activity are one operation in ACS's logs and delivery reports.
+        // re-runs of the activity are one operation in ACS's logs and delivery reports. (The GA
+        // API has no repeatability-request-id headers; those belonged to the 2021 previews.)
         request.Headers.Add("Operation-Id", operationId);
         request.Headers.Add(HttpHeader.Common.JsonContentType);
         request.Content = RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(new

@@ -27,7 +27,8 @@ public sealed class MailDevFixture : IAsyncLifetime
         var directory = Path.Combine(RepositoryRoot.Find(), "tools", "maildev");
         await NpmInstall.EnsureAsync(directory, CancellationToken.None);
         SmtpPort = LocalCosmosServer.FreePort();
-        var webPort = LocalCosmosServer.FreePort();
+        int webPort;
+        do webPort = LocalCosmosServer.FreePort(); while (webPort == SmtpPort);
         _process = new Process
         {
             // --exit-with-stdin: if the test process dies without disposing us, maildev goes too.
@@ -42,7 +43,7 @@ public sealed class MailDevFixture : IAsyncLifetime
         };
         var errors = new StringBuilder();
         _process.ErrorDataReceived += (_, line) => { lock (errors) errors.AppendLine(line.Data); };
-        _process.OutputDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, _) => { }; // drained, so a full pipe can never stall it
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
