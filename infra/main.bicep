@@ -37,6 +37,7 @@ param apiAudience string
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
 var tags = { 'azd-env-name': environmentName }
 
 // Names the application code and the runbooks in README.md ("Deploy to Azure") agree on.
@@ -223,7 +224,7 @@ module communication 'modules/communication.bicep' = {
 module functionApp 'modules/function-app.bicep' = {
   scope: resourceGroup
   params: {
-    name: '${abbrs.webSitesFunctions}${resourceToken}'
+    name: functionAppName
     planName: '${abbrs.webServerFarms}${resourceToken}'
     location: location
     tags: tags
@@ -246,6 +247,9 @@ module functionApp 'modules/function-app.bicep' = {
       ServiceBus__PaymentsTopic: serviceBus.outputs.topicName
       Email__Acs__Endpoint: communication.outputs.endpoint
       Email__SenderAddress: communication.outputs.senderAddress
+      // Links in emails start here. The app's own output cannot feed its settings (a cycle), so the
+      // host name is the default one Azure gives an app without a unique-hostname scope.
+      Links__PublicBaseUrl: 'https://${functionAppName}.azurewebsites.net'
       Signing__KeyVaultUri: keyVault.outputs.uri
       Signing__KeyName: keyVault.outputs.signingKeyName
       Documents__BlobServiceUri: storage.outputs.blobEndpoint

@@ -3,10 +3,12 @@ using Azure.Identity;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
@@ -29,6 +31,8 @@ public static class CompositionRoot
         services.AddOptions<CosmosOptions>().Bind(configuration.GetSection(CosmosOptions.Section));
         services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.Section));
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
+        services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
+        services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
         services.AddOptions<AnonymousRateLimiter.Options>().Bind(configuration.GetSection(AnonymousRateLimiter.Options.Section));
 
         services.TryAddSingleton(TimeProvider.System);
@@ -42,6 +46,10 @@ public static class CompositionRoot
         services.TryAddSingleton<ICredentialStore, CosmosCredentialStore>();
         services.TryAddSingleton<IProgramStore, CosmosProgramStore>();
         services.TryAddSingleton<IReceiptStore, CosmosReceiptStore>();
+
+        services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        services.AddSingleton<INotificationSender, EmailNotificationSender>();
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -34,7 +33,7 @@ public sealed partial class LocalCosmosServer : IAsyncDisposable
         // x64 it would otherwise plan locally and rewrite ORDER BY into a form the server cannot run.
         Environment.SetEnvironmentVariable("AZURE_COSMOS_BYPASS_QUERY_PARSING", "true");
         var directory = Path.Combine(RepositoryRoot.Find(), "tools", "cosmos-local");
-        await EnsureInstalledAsync(directory, cancellationToken);
+        await NpmInstall.EnsureAsync(directory, cancellationToken);
 
         // Port 0: the OS picks a free port and the ready line says which, so two servers starting
         // at once are never handed the same one. --exit-with-stdin: if we die, it does too.
@@ -76,47 +75,6 @@ public sealed partial class LocalCosmosServer : IAsyncDisposable
         static string Text(StringBuilder errors)
         {
             lock (errors) return errors.ToString();
-        }
-    }
-
-    /// <summary>
-    /// Installs the server's npm packages once per checkout. Test projects run in parallel
-    /// processes, so the install holds an exclusive lock; whoever waited finds it installed.
-    /// </summary>
-    private static async Task EnsureInstalledAsync(string directory, CancellationToken cancellationToken)
-    {
-        // npm writes this file last, so a half-finished install does not count as installed.
-        var installed = Path.Combine(directory, "node_modules", ".package-lock.json");
-        if (File.Exists(installed)) return;
-        var lockPath = Path.Combine(Path.GetTempPath(), $"cosmos-local-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(directory)))[..16]}.lock");
-        await using var gate = await AcquireExclusiveAsync(lockPath, cancellationToken);
-        if (File.Exists(installed)) return;
-        using var npm = Process.Start(new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm", ["ci", "--no-audit", "--no-fund"])
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        }) ?? throw new InvalidOperationException("Could not start npm.");
-        var output = npm.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = npm.StandardError.ReadToEndAsync(cancellationToken);
-        await npm.WaitForExitAsync(cancellationToken);
-        if (npm.ExitCode != 0) throw new InvalidOperationException($"npm ci in {directory} failed with exit code {npm.ExitCode}:\n{await output}\n{await stderr}");
-    }
-
-    private static async Task<FileStream> AcquireExclusiveAsync(string path, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200, cancellationToken);
-            }
         }
     }
 
