@@ -34,8 +34,20 @@ if (cosmos is not null)
     builder.Configuration["Cosmos:CreateIfMissing"] = "true";
 }
 
+// With no email transport configured, run maildev for the session: every email lands in its web UI.
+await using var mail = string.IsNullOrWhiteSpace(builder.Configuration["Email:Smtp:Host"]) && string.IsNullOrWhiteSpace(builder.Configuration["Email:Acs:Endpoint"])
+    ? await LocalMailServer.StartAsync()
+    : null;
+if (mail is not null)
+{
+    builder.Configuration["Email:Smtp:Host"] = "127.0.0.1";
+    builder.Configuration["Email:Smtp:Port"] = mail.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    builder.Configuration["Email:Smtp:Security"] = "None";
+}
+
 var app = LocalHostBuilder.Build(builder);
 await LocalHostBuilder.EnsureStoreAsync(app);
-app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,
-    builder.Configuration["urls"] ?? "http://localhost:7071", builder.Configuration["Cosmos:AccountEndpoint"]);
+app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}; {Mail}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,
+    builder.Configuration["urls"] ?? "http://localhost:7071", builder.Configuration["Cosmos:AccountEndpoint"],
+    mail is null ? "email by the configured transport" : $"every email lands in maildev at {mail.WebEndpoint}");
 await app.RunAsync();

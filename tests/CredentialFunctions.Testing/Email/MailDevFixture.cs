@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using CredentialFunctions.LocalHost;
 using Xunit;
 
@@ -13,66 +11,17 @@ namespace CredentialFunctions.Testing.Email;
 /// </summary>
 public sealed class MailDevFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-
-    private Process? _process;
+    private LocalMailServer? _server;
     private HttpClient? _api;
 
-    public int SmtpPort { get; private set; }
+    public int SmtpPort => _server?.SmtpPort ?? throw new InvalidOperationException("The fixture has not been initialized.");
 
     private HttpClient Api => _api ?? throw new InvalidOperationException("The fixture has not been initialized.");
 
     public async Task InitializeAsync()
     {
-        var directory = Path.Combine(RepositoryRoot.Find(), "tools", "maildev");
-        await NpmInstall.EnsureAsync(directory, CancellationToken.None);
-        SmtpPort = LocalCosmosServer.FreePort();
-        int webPort;
-        do webPort = LocalCosmosServer.FreePort(); while (webPort == SmtpPort);
-        _process = new Process
-        {
-            // --exit-with-stdin: if the test process dies without disposing us, maildev goes too.
-            StartInfo = new ProcessStartInfo("node", ["server.js", "--smtp", $"{SmtpPort}", "--web", $"{webPort}", "--ip", "127.0.0.1", "--silent", "--exit-with-stdin"])
-            {
-                WorkingDirectory = directory,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            },
-        };
-        var errors = new StringBuilder();
-        _process.ErrorDataReceived += (_, line) => { lock (errors) errors.AppendLine(line.Data); };
-        _process.OutputDataReceived += (_, _) => { }; // drained, so a full pipe can never stall it
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        _api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{webPort}/"), Timeout = TimeSpan.FromSeconds(5) };
-        await WaitUntilAnsweringAsync(errors);
-    }
-
-    private async Task WaitUntilAnsweringAsync(StringBuilder errors)
-    {
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (true)
-        {
-            if (_process!.HasExited)
-            {
-                lock (errors) throw new InvalidOperationException($"maildev exited ({_process.ExitCode}) before it answered:\n{errors}");
-            }
-
-            try
-            {
-                using var response = await Api.GetAsync("email");
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"maildev did not answer on {Api.BaseAddress} within {StartTimeout}.");
-            await Task.Delay(100);
-        }
+        _server = await LocalMailServer.StartAsync();
+        _api = new HttpClient { BaseAddress = _server.WebEndpoint, Timeout = TimeSpan.FromSeconds(5) };
     }
 
     /// <summary>Every message received for <paramref name="address"/> so far, oldest first.</summary>
@@ -104,13 +53,7 @@ public sealed class MailDevFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _api?.Dispose();
-        if (_process is null) return;
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        if (_server is not null) await _server.DisposeAsync();
     }
 }
 
