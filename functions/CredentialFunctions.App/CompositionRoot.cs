@@ -9,6 +9,7 @@ using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
+using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.Verification;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,12 +41,17 @@ public static class CompositionRoot
         services.AddSingleton<ICredentialStore, CosmosCredentialStore>();
         services.AddSingleton<IProgramStore, CosmosProgramStore>();
         services.AddSingleton<IReceiptStore, CosmosReceiptStore>();
+        services.AddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();
         services.AddSingleton<IssuanceService>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
+        // The renewal window's I/O; its INotificationSender is the email adapter's. The window
+        // process itself (IRenewalWindows) is made per call from the function's [DurableClient].
+        services.AddSingleton<RenewalWindowSteps>();
+        services.AddSingleton<RenewalReconciliation>();
 
         services.AddSingleton<BearerTokenAuthenticator>();
         services.AddSingleton<AnonymousRateLimiter>();
