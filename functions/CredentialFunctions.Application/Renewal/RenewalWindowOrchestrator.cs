@@ -45,7 +45,7 @@ public sealed class RenewalWindowOrchestrator : TaskOrchestrator<RenewalWindowIn
             if (!await SleepUntilAsync(context, step.At)) continue;
             try
             {
-                await context.CallActivityAsync(nameof(TakeRenewalStep), new StepRequest(input.CertificateId, step), StepRetries);
+                await context.CallActivityAsync<bool>(nameof(TakeRenewalStep), new StepRequest(input.CertificateId, step), StepRetries);
             }
             catch (TaskFailedException)
             {
