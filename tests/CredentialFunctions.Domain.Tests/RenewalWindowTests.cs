@@ -132,4 +132,14 @@ public class RenewalWindowTests
         Assert.True(ended.VerifyAuditTrail().IsIntact);
         Assert.Throws<InvalidTransitionException>(() => ended.EndTracking(A.Jan1.AddDays(4), "hr", "again"));
     }
+
+    [Theory]
+    [InlineData(RenewalStepKind.Reminder)]
+    [InlineData(RenewalStepKind.EnterGrace)]
+    [InlineData(RenewalStepKind.Lapse)]
+    public void Every_step_round_trips_through_json_as_orchestrator_and_activities_pass_it(RenewalStepKind kind)
+    {
+        var step = new RenewalStep(kind, 3, Expiry, kind == RenewalStepKind.Reminder ? IsoDuration.FromDays(60) : null);
+        Assert.Equal(step, System.Text.Json.JsonSerializer.Deserialize<RenewalStep>(System.Text.Json.JsonSerializer.Serialize(step)));
+    }
 }

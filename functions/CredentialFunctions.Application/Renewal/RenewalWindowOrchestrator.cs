@@ -63,7 +63,9 @@ public sealed class RenewalWindowOrchestrator : TaskOrchestrator<RenewalWindowIn
         var timer = context.CreateTimer(at.UtcDateTime, cancel.Token);
         var change = context.WaitForExternalEvent<RenewalWindowEvent>(ChangedEvent, cancel.Token);
         var first = await Task.WhenAny(timer, change);
-        await cancel.CancelAsync();
+        // Synchronous on purpose: CancelAsync completes on the thread pool, and an orchestrator may only
+        // await tasks its own context completes, or replay stops short of the next step (non-determinism).
+        cancel.Cancel();
         return first == timer;
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 
@@ -12,8 +13,11 @@ public enum RenewalStepKind { Reminder, EnterGrace, GraceNotice, Lapse, LapseNot
 /// </summary>
 public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset At, IsoDuration? Offset = null)
 {
+    // Derived, so never serialized: a step travels between orchestrator and activities as its four fields.
+    [JsonIgnore]
     public bool SendsNotice => Kind is not (RenewalStepKind.EnterGrace or RenewalStepKind.Lapse);
 
+    [JsonIgnore]
     public string DeliveryKey => Kind switch
     {
         RenewalStepKind.Reminder => $"c{Cycle}:reminder:{Offset}",
