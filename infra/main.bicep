@@ -256,6 +256,8 @@ module functionApp 'modules/function-app.bicep' = {
       Documents__ContainerName: documentsContainerName
       Access__Authority: '${environment().authentication.loginEndpoint}${apiTenantId}/v2.0'
       Access__Audience: apiAudience
+      // The daily renewal reconciliation (NCRONTAB with seconds), read by its timer trigger.
+      Renewal__ReconcileSchedule: '0 30 2 * * *'
       // Resolved by the platform with the identity (keyVaultReferenceIdentity). No version in the
       // URI, so a new secret version is picked up without a redeployment.
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'

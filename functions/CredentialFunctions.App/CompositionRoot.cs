@@ -3,6 +3,7 @@ using Azure.Identity;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
@@ -46,6 +47,7 @@ public static class CompositionRoot
         services.TryAddSingleton<ICredentialStore, CosmosCredentialStore>();
         services.TryAddSingleton<IProgramStore, CosmosProgramStore>();
         services.TryAddSingleton<IReceiptStore, CosmosReceiptStore>();
+        services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
 
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
@@ -57,6 +59,11 @@ public static class CompositionRoot
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<CredentialLifecycle>();
+        // The renewal window's I/O; its INotificationSender is the email adapter's. The window
+        // process itself (IRenewalWindows) is made per call from the function's [DurableClient].
+        services.TryAddSingleton<RenewalWindowsFactory>(sp => client => new DurableRenewalWindows(client, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RenewalWindowSteps>();
+        services.AddSingleton<RenewalReconciliation>();
 
         services.AddSingleton<BearerTokenAuthenticator>();
         services.AddSingleton<AnonymousRateLimiter>();

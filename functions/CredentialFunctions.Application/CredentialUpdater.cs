@@ -13,7 +13,14 @@ public sealed class CredentialUpdater(ICredentialStore store)
     private const int MaxAttempts = 10;
 
     /// <param name="change">The domain transition; return null when, on the fresh record, nothing needs doing (idempotent retries).</param>
-    public async Task<Credential> UpdateAsync(string certificateId, Func<Credential, CredentialChange?> change, CancellationToken cancellationToken)
+    public Task<Credential> UpdateAsync(string certificateId, Func<Credential, CredentialChange?> change, CancellationToken cancellationToken)
+        => UpdateUnauditedAsync(certificateId, current => change(current)?.Credential, cancellationToken);
+
+    /// <summary>
+    /// For operational records the audit chain does not cover (delivery claims and failed attempts):
+    /// the same read-change-write with the ETag, without an audit entry.
+    /// </summary>
+    public async Task<Credential> UpdateUnauditedAsync(string certificateId, Func<Credential, Credential?> change, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -22,8 +29,8 @@ public sealed class CredentialUpdater(ICredentialStore store)
             if (change(current.Value) is not { } result) return current.Value;
             try
             {
-                await store.ReplaceAsync(result.Credential, current.ETag, cancellationToken);
-                return result.Credential;
+                await store.ReplaceAsync(result, current.ETag, cancellationToken);
+                return result;
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {

@@ -2,14 +2,16 @@ using System.Reflection;
 using CredentialFunctions.App.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.LocalHost;
 
 /// <summary>
 /// Maps each HTTP function of the app onto Kestrel with the route and verbs of its own
 /// [HttpTrigger], resolved from the same DI composition and run through the same pipeline as in
-/// the Functions worker. Function methods take HttpRequest, route values by name, and a
-/// CancellationToken — nothing Functions-host-specific — so this binding is complete.
+/// the Functions worker. Function methods take HttpRequest, route values by name, a
+/// CancellationToken, and a [DurableClient] DurableTaskClient, which here is the in-memory
+/// backend's client from the container — so this binding is complete.
 /// </summary>
 public static class FunctionEndpoints
 {
@@ -44,6 +46,7 @@ public static class FunctionEndpoints
         var t when t == typeof(HttpRequest) => context.Request,
         var t when t == typeof(CancellationToken) => context.RequestAborted,
         var t when t == typeof(string) => context.Request.RouteValues[parameter.Name!]?.ToString(),
-        var t => throw new NotSupportedException($"The local host cannot bind {t.Name} {parameter.Name}: HTTP functions take HttpRequest, string route values and CancellationToken."),
+        var t when t == typeof(DurableTaskClient) => context.RequestServices.GetRequiredService<DurableTaskClient>(),
+        var t => throw new NotSupportedException($"The local host cannot bind {t.Name} {parameter.Name}: HTTP functions take HttpRequest, string route values, CancellationToken and DurableTaskClient."),
     };
 }

@@ -25,6 +25,7 @@ public static class LocalHostBuilder
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         builder.Services.AddCredentialServices(builder.Configuration);
+        builder.Services.AddLocalRenewalWindows();
         builder.Services.AddRouting();
         var app = builder.Build();
         app.MapHttpFunctions();

@@ -5,6 +5,7 @@ using CredentialFunctions.Domain.Credentials;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.App.Functions;
 
@@ -19,75 +20,85 @@ public sealed record CreditLogged(bool Renewed, decimal CreditsThisCycle, decima
 /// Changes to a credential after issue: a renewal by each pathway, credits, grace extension,
 /// revocation, the learner leaving, reinstatement. Each answers the updated record.
 /// </summary>
-public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle)
+public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, RenewalWindowsFactory windows)
 {
     [Function("RenewByExamResult")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     public Task<IActionResult> ExamResult(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/exam-result")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-        => RenewAsync<ExamResult>(request, certificateId, cancellationToken);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/exam-result")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => RenewAsync<ExamResult>(request, certificateId, durable, cancellationToken);
 
     [Function("RenewByRefresherModule")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     public Task<IActionResult> RefresherModule(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/refresher-module")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-        => RenewAsync<RefresherModuleCompletion>(request, certificateId, cancellationToken);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/refresher-module")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => RenewAsync<RefresherModuleCompletion>(request, certificateId, durable, cancellationToken);
 
     [Function("RenewBySupervisorSignOff")]
     [RequireRole(Role.Supervisor)]
     public Task<IActionResult> SupervisorSignOff(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/supervisor-sign-off")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-        => RenewAsync<SupervisorSignOff>(request, certificateId, cancellationToken);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/supervisor-sign-off")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => RenewAsync<SupervisorSignOff>(request, certificateId, durable, cancellationToken);
 
     [Function("RenewByCredits")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
     public Task<IActionResult> Credits(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/credits")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-        => RenewAsync<CreditsClaim>(request, certificateId, cancellationToken);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/credits")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => RenewAsync<CreditsClaim>(request, certificateId, durable, cancellationToken);
 
     [Function("LogCredit")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
     public async Task<IActionResult> LogCredit(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/credits")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/credits")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var credit = await RequestBody.ReadJsonAsync<CreditSubmission>(request, cancellationToken);
-        var (credential, renewed) = await lifecycle.LogCreditAsync(certificateId, credit, request.Caller(), cancellationToken);
+        var (credential, renewed) = await lifecycle.LogCreditAsync(certificateId, credit, request.Caller(), windows(durable), cancellationToken);
         return new JsonResponse(new CreditLogged(renewed, credential.CreditsThisCycle, credential.Terms.RequiredCeCredits, credential));
     }
 
     [Function("ExtendGrace")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     public async Task<IActionResult> ExtendGrace(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/grace-extension")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/grace-extension")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadJsonAsync<GraceExtensionRequest>(request, cancellationToken);
-        return new JsonResponse(await lifecycle.ExtendGraceAsync(certificateId, body.GraceEndsAt, body.Reason, request.Caller(), cancellationToken));
+        return new JsonResponse(await lifecycle.ExtendGraceAsync(certificateId, body.GraceEndsAt, body.Reason, request.Caller(), windows(durable), cancellationToken));
     }
 
     [Function("RevokeCredential")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     public Task<IActionResult> Revoke(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-        => WithReasonAsync(request, reason => lifecycle.RevokeAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => WithReasonAsync(request, reason => lifecycle.RevokeAsync(certificateId, reason, request.Caller(), windows(durable), cancellationToken), cancellationToken);
 
     [Function("EndTracking")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     public Task<IActionResult> EndTracking(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/tracking-end")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-        => WithReasonAsync(request, reason => lifecycle.EndTrackingAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/tracking-end")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => WithReasonAsync(request, reason => lifecycle.EndTrackingAsync(certificateId, reason, request.Caller(), windows(durable), cancellationToken), cancellationToken);
 
     [Function("ReinstateCredential")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     public Task<IActionResult> Reinstate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/reinstatement")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
-        => WithReasonAsync(request, reason => lifecycle.ReinstateAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/reinstatement")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => WithReasonAsync(request, reason => lifecycle.ReinstateAsync(certificateId, reason, request.Caller(), windows(durable), cancellationToken), cancellationToken);
 
     private static async Task<IActionResult> WithReasonAsync(HttpRequest request, Func<string, Task<Credential>> change, CancellationToken cancellationToken)
         => new JsonResponse(await change((await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken)).Reason));
 
-    private async Task<IActionResult> RenewAsync<TEvidence>(HttpRequest request, string certificateId, CancellationToken cancellationToken) where TEvidence : PathwayEvidence
+    private async Task<IActionResult> RenewAsync<TEvidence>(HttpRequest request, string certificateId, DurableTaskClient durable, CancellationToken cancellationToken)
+        where TEvidence : PathwayEvidence
     {
         var evidence = await RequestBody.ReadJsonAsync<TEvidence>(request, cancellationToken);
-        return new JsonResponse(await lifecycle.RenewAsync(certificateId, evidence, request.Caller(), cancellationToken));
+        return new JsonResponse(await lifecycle.RenewAsync(certificateId, evidence, request.Caller(), windows(durable), cancellationToken));
     }
 }

@@ -3,19 +3,21 @@ using CredentialFunctions.Application.Issuance;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.App.Functions;
 
 /// <summary>An LMS reports a completion; a pass issues a credential, once per LMS event id.</summary>
-public sealed class LmsWebhookFunctions(IssuanceService issuance)
+public sealed class LmsWebhookFunctions(IssuanceService issuance, RenewalWindowsFactory windows)
 {
     [Function("LmsCompletion")]
     [SignedWebhook(IssuanceIntegrations.Lms)]
     public async Task<IActionResult> Completion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/lms/completions")] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/lms/completions")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var completion = await RequestBody.ReadJsonAsync<LmsCompletion>(request, cancellationToken);
-        var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, cancellationToken);
+        var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, windows(durable), cancellationToken);
         var response = result.CertificateId is { } id
             ? new JsonResponse(result, StatusCodes.Status201Created).WithHeader("Location", $"/api/credentials/{id}")
             : new JsonResponse(result);

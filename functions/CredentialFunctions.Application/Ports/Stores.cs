@@ -32,6 +32,16 @@ public interface ICredentialStore
     Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken);
 }
 
+/// <summary>One page of a query, and the token that reads the next (null on the last page).</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
+
+/// <summary>Credentials by what the renewal window needs to know, page by page.</summary>
+public interface IRenewalWindowRecords
+{
+    /// <summary>Credentials that may still have a renewal window: active, in grace or lapsed, with an expiry, still tracked.</summary>
+    Task<Page<Credential>> WithOpenWindowsAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Receipts of webhook deliveries keyed by idempotency key: the first writer wins, and later
 /// deliveries of the same event read the receipt and answer the same result.

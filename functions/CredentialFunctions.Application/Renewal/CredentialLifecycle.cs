@@ -75,9 +75,9 @@ public sealed record CreditSubmission(DateTimeOffset EarnedAt, decimal Amount, s
 /// credential's renewal window is told. The record is the truth: if telling the window fails, the
 /// write stands and the daily reconciliation brings the window in line.
 /// </summary>
-public sealed class CredentialLifecycle(CredentialUpdater updater, IRenewalWindows windows, TimeProvider clock, ILogger<CredentialLifecycle> logger)
+public sealed class CredentialLifecycle(CredentialUpdater updater, TimeProvider clock, ILogger<CredentialLifecycle> logger)
 {
-    public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, CancellationToken cancellationToken)
+    public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
@@ -90,12 +90,12 @@ public sealed class CredentialLifecycle(CredentialUpdater updater, IRenewalWindo
                     : $"{id} is in cycle {c.Cycle}, not {evidence.Cycle}.");
             return c.Renew(evidence.Pathway, now, caller.AuditName, evidence.Describe(c, now));
         }, cancellationToken);
-        await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
+        await TellWindowAsync(windows, id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         return renewed;
     }
 
     /// <summary>Logs credits; when they complete this cycle's requirement inside the renewal window, they renew at once.</summary>
-    public async Task<(Credential Credential, bool Renewed)> LogCreditAsync(string certificateId, CreditSubmission credit, Caller caller, CancellationToken cancellationToken)
+    public async Task<(Credential Credential, bool Renewed)> LogCreditAsync(string certificateId, CreditSubmission credit, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
@@ -112,26 +112,26 @@ public sealed class CredentialLifecycle(CredentialUpdater updater, IRenewalWindo
             return after.Renew(RenewalPathway.ContinuingEducationCredits, now, caller.AuditName,
                 Evidence.Of(("creditsThisCycle", after.CreditsThisCycle.ToString(CultureInfo.InvariantCulture))));
         }, cancellationToken);
-        if (renewed) await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
+        if (renewed) await TellWindowAsync(windows, id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         return (updated, renewed);
     }
 
-    public Task<Credential> ExtendGraceAsync(string certificateId, DateTimeOffset graceEndsAt, string reason, Caller caller, CancellationToken cancellationToken)
-        => ChangeAsync(certificateId, RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(graceEndsAt, now, caller.AuditName, reason), cancellationToken);
+    public Task<Credential> ExtendGraceAsync(string certificateId, DateTimeOffset graceEndsAt, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+        => ChangeAsync(windows, certificateId, RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(graceEndsAt, now, caller.AuditName, reason), cancellationToken);
 
-    public Task<Credential> RevokeAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
-        => ChangeAsync(certificateId, RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, caller.AuditName, reason), cancellationToken);
+    public Task<Credential> RevokeAsync(string certificateId, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+        => ChangeAsync(windows, certificateId, RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, caller.AuditName, reason), cancellationToken);
 
-    public Task<Credential> EndTrackingAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
-        => ChangeAsync(certificateId, RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, caller.AuditName, reason), cancellationToken);
+    public Task<Credential> EndTrackingAsync(string certificateId, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+        => ChangeAsync(windows, certificateId, RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, caller.AuditName, reason), cancellationToken);
 
     /// <summary>Restores a lapsed or revoked credential and starts its renewal window again.</summary>
-    public async Task<Credential> ReinstateAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+    public async Task<Credential> ReinstateAsync(string certificateId, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
         var reinstated = await updater.UpdateAsync(id, c => c.Reinstate(now, caller.AuditName, reason), cancellationToken);
-        await StartWindowAsync(id, cancellationToken);
+        await StartWindowAsync(windows, id, cancellationToken);
         return reinstated;
     }
 
@@ -153,12 +153,12 @@ public sealed class CredentialLifecycle(CredentialUpdater updater, IRenewalWindo
         }
     }
 
-    private async Task<Credential> ChangeAsync(string certificateId, RenewalWindowEventKind kind, Func<Credential, DateTimeOffset, CredentialChange> change, CancellationToken cancellationToken)
+    private async Task<Credential> ChangeAsync(IRenewalWindows windows, string certificateId, RenewalWindowEventKind kind, Func<Credential, DateTimeOffset, CredentialChange> change, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
         var updated = await updater.UpdateAsync(id, c => change(c, now), cancellationToken);
-        await TellWindowAsync(id, kind, now, startIfEnded: false, cancellationToken);
+        await TellWindowAsync(windows, id, kind, now, startIfEnded: false, cancellationToken);
         return updated;
     }
 
@@ -166,7 +166,7 @@ public sealed class CredentialLifecycle(CredentialUpdater updater, IRenewalWindo
     /// After a lapse the window may have ended; a renewal then needs a new one. Starting is harmless
     /// when the window runs, and an event to an ended window is dropped, so both are sent.
     /// </param>
-    private async Task TellWindowAsync(string id, RenewalWindowEventKind kind, DateTimeOffset at, bool startIfEnded, CancellationToken cancellationToken)
+    private async Task TellWindowAsync(IRenewalWindows windows, string id, RenewalWindowEventKind kind, DateTimeOffset at, bool startIfEnded, CancellationToken cancellationToken)
     {
         try
         {
@@ -179,7 +179,7 @@ public sealed class CredentialLifecycle(CredentialUpdater updater, IRenewalWindo
         }
     }
 
-    private async Task StartWindowAsync(string id, CancellationToken cancellationToken)
+    private async Task StartWindowAsync(IRenewalWindows windows, string id, CancellationToken cancellationToken)
     {
         try
         {

@@ -11,6 +11,8 @@ public enum RenewalWindowEventKind
     Revoked,
     /// <summary>The learner left the employer: no more reminders, history kept; the window ends.</summary>
     LearnerLeft,
+    /// <summary>The record changed some other way (a reinstatement while the window still ran, a restore, a repair): re-read it.</summary>
+    RecordChanged,
 }
 
 public sealed record RenewalWindowEvent(RenewalWindowEventKind Kind, DateTimeOffset At);
@@ -22,9 +24,15 @@ public sealed record RenewalWindowEvent(RenewalWindowEventKind Kind, DateTimeOff
 /// </summary>
 public interface IRenewalWindows
 {
-    /// <summary>Starts the window for the credential's current cycle; harmless when it already runs (issuance, reinstatement, reconciliation).</summary>
+    /// <summary>
+    /// Starts the window for the credential's current cycle, also after an earlier window ended
+    /// (issuance, reinstatement); a window already running is woken to re-read the record.
+    /// </summary>
     Task StartAsync(string certificateId, CancellationToken cancellationToken);
 
     /// <summary>Tells the running window about a change already written to the record.</summary>
     Task RaiseAsync(string certificateId, RenewalWindowEvent windowEvent, CancellationToken cancellationToken);
+
+    /// <summary>Whether a window is running (or about to) for the credential.</summary>
+    Task<bool> IsRunningAsync(string certificateId, CancellationToken cancellationToken);
 }

@@ -26,6 +26,16 @@ public sealed record RenewalRecord(DateTimeOffset At, RenewalPathway Pathway, Da
 /// <summary>A grace period a program manager lengthened, and why.</summary>
 public sealed record GraceExtension(DateTimeOffset At, DateTimeOffset GraceEndsAt, string By, string Reason);
 
+/// <summary>Where a message to the learner stands: claimed by one sender, sent, or failed (and open to another attempt).</summary>
+public enum DeliveryResult { Sending, Sent, Failed }
+
+/// <summary>
+/// One message of the renewal lifecycle to the learner, by its delivery key (e.g. "c2:reminder:P60D"):
+/// the claim a sender takes before sending, so a retried or concurrent sender never sends it twice.
+/// Operational, not audited field by field: the audit trail records each message actually sent.
+/// </summary>
+public sealed record Delivery(string Key, string Kind, string ClaimedBy, int Attempts, DateTimeOffset AttemptedAt, DeliveryResult Result, string? ProviderMessageId, string? Failure);
+
 /// <summary>What the record says happened last; the status at an instant is derived from it and the schedule.</summary>
 /// <summary>
 /// CE/CPD credits the holder earned after certification (a course, a conference), logged by the
@@ -68,11 +78,18 @@ public sealed record Credential(
     DateTimeOffset StateChangedAt,
     string? StateReason,
     string? SupersededBy,
-    IReadOnlyList<AuditEntry> AuditTrail,
-    IReadOnlyList<LoggedCredit> CreditLog,
-    DateTimeOffset? TrackingEndedAt)
+    IReadOnlyList<AuditEntry> AuditTrail)
 {
     public const string SystemActor = "system";
+
+    /// <summary>Messages of the renewal lifecycle, by delivery key. Not a constructor parameter, so records written before it existed still read.</summary>
+    public IReadOnlyList<Delivery> Deliveries { get; init; } = [];
+
+    /// <summary>When the learner left the employer: the record is kept, its renewal window ends (spec C13).</summary>
+    public DateTimeOffset? TrackingEndedAt { get; init; }
+
+    /// <summary>CE/CPD credits logged toward renewal. Not a constructor parameter, so records written before it existed still read.</summary>
+    public IReadOnlyList<LoggedCredit> CreditLog { get; init; } = [];
 
     public static CredentialChange Issue(
         CertificateId id, LearnerIdentity holder, CertificationProgram program, Completion completion,
@@ -87,7 +104,7 @@ public sealed record Credential(
             d.Renewal, completion, d.PassThreshold, at,
             d.Renewal.Validity?.AddTo(completion.CompletedAt), 1,
             d.CreditsAwarded, [], [], d.ContentVersion, d.RegulatoryModule, placement,
-            CredentialState.Active, at, null, null, [], [], null);
+            CredentialState.Active, at, null, null, []);
         return credential.Record(at, actor, AuditAction.Issued, reason, new Dictionary<string, string>
         {
             ["programVersion"] = program.Version.ToString(CultureInfo.InvariantCulture),
@@ -218,18 +235,6 @@ public sealed record Credential(
         return renewed.Record(at, actor, AuditAction.Renewed, $"Renewed by {pathway}.", details);
     }
 
-    /// <summary>
-    /// The learner left the employer that tracks this credential: no more reminders or notices; the
-    /// credential and its history stay as they are (it is still the learner's).
-    /// </summary>
-    public CredentialChange EndTracking(DateTimeOffset at, string actor, string reason)
-    {
-        RequireReason(reason);
-        if (TrackingEndedAt is not null)
-            throw new InvalidTransitionException($"Tracking of {CertificateId} already ended on {TrackingEndedAt:yyyy-MM-dd}.");
-        return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null);
-    }
-
     /// <summary>A program manager restores a lapsed or revoked credential; an expiry already passed restarts from today.</summary>
     public CredentialChange Reinstate(DateTimeOffset at, string actor, string reason)
     {
@@ -267,6 +272,52 @@ public sealed record Credential(
             .Record(at, actor, AuditAction.Superseded, reason, new Dictionary<string, string> { ["supersededBy"] = supersededBy });
     }
 
+    /// <summary>The learner left the employer: no more reminders for this credential, its history kept.</summary>
+    public CredentialChange EndTracking(DateTimeOffset at, string actor, string reason)
+    {
+        RequireReason(reason);
+        if (TrackingEndedAt is not null)
+            throw new InvalidTransitionException($"Credential {CertificateId} is already no longer tracked.");
+        return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null);
+    }
+
+    public Delivery? DeliveryFor(string key) => Deliveries.FirstOrDefault(d => d.Key == key);
+
+    /// <summary>
+    /// Claims a message for one sender. Null when there is nothing to claim: it was sent, or another
+    /// sender claimed it less than <paramref name="lease"/> ago. A claim older than the lease belongs
+    /// to a sender that died mid-send; taking it over may resend, which the provider's idempotency
+    /// key (the delivery key) absorbs where the provider has one.
+    /// </summary>
+    public Credential? ClaimDelivery(string key, string kind, string claimant, DateTimeOffset at, TimeSpan lease)
+    {
+        var existing = DeliveryFor(key);
+        if (existing is { Result: DeliveryResult.Sent }) return null;
+        if (existing is { Result: DeliveryResult.Sending } && existing.ClaimedBy != claimant && at - existing.AttemptedAt < lease) return null;
+        return WithDelivery(new Delivery(key, kind, claimant, (existing?.Attempts ?? 0) + 1, at, DeliveryResult.Sending, null, null));
+    }
+
+    public CredentialChange RecordDeliverySent(string key, string providerMessageId, DateTimeOffset at)
+    {
+        var claimed = DeliveryFor(key) ?? throw new InvalidTransitionException($"Delivery {key} of {CertificateId} was never claimed.");
+        return WithDelivery(claimed with { Result = DeliveryResult.Sent, ProviderMessageId = providerMessageId, Failure = null })
+            .Record(at, SystemActor, AuditAction.ReminderSent, null, new Dictionary<string, string>
+            {
+                ["deliveryKey"] = key,
+                ["kind"] = claimed.Kind,
+                ["providerMessageId"] = providerMessageId,
+            });
+    }
+
+    public Credential RecordDeliveryFailed(string key, string failure)
+    {
+        var claimed = DeliveryFor(key) ?? throw new InvalidTransitionException($"Delivery {key} of {CertificateId} was never claimed.");
+        return WithDelivery(claimed with { Result = DeliveryResult.Failed, Failure = failure.Length > 500 ? failure[..500] : failure });
+    }
+
+    private Credential WithDelivery(Delivery delivery)
+        => this with { Deliveries = [.. Deliveries.Where(d => d.Key != delivery.Key), delivery] };
+
     public AuditVerification VerifyAuditTrail() => Audit.AuditTrail.Verify(AuditTrail, CertificateId, RecordDigest());
 
     /// <summary>
@@ -284,11 +335,12 @@ public sealed record Credential(
             .Add(Ticks(IssuedAt)).Add(ExpiresAt is { } e ? Ticks(e) : null).Add(Inv(Cycle))
             .Add(ContentVersion).Add(RegulatoryModule).Add(Placement.Team).Add(Placement.Cohort).Add(Placement.JobSite)
             .Add(State.ToString()).Add(Ticks(StateChangedAt)).Add(StateReason).Add(SupersededBy);
+        // Appended only when set, so the digests of records written before the field existed still match.
+        if (TrackingEndedAt is { } ended) t.Add("trackingEndedAt").Add(Ticks(ended));
         foreach (var c in CreditsEarned) t.Add(c.Amount.ToString(CultureInfo.InvariantCulture)).Add(c.Category);
         foreach (var r in RenewalHistory) t.Add(Ticks(r.At)).Add(r.Pathway.ToString()).Add(r.PreviousExpiry is { } p ? Ticks(p) : null).Add(r.NewExpiry is { } n ? Ticks(n) : null).Add(r.By);
         foreach (var g in GraceExtensions) t.Add(Ticks(g.At)).Add(Ticks(g.GraceEndsAt)).Add(g.By).Add(g.Reason);
         foreach (var l in CreditLog) t.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(l.Reference).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
-        t.Add(TrackingEndedAt is { } ended ? Ticks(ended) : null);
         return Audit.AuditTrail.Sha256Hex(t.ToString());
 
         static string Inv(int n) => n.ToString(CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using CredentialFunctions.App.Http;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.Integration.Tests.Api;
 
@@ -23,7 +24,7 @@ public sealed class FunctionCatalogTests
         var function = Named(name);
         foreach (var parameter in function.Method.GetParameters())
         {
-            Assert.Contains(parameter.ParameterType, new[] { typeof(HttpRequest), typeof(string), typeof(CancellationToken) });
+            Assert.Contains(parameter.ParameterType, new[] { typeof(HttpRequest), typeof(string), typeof(CancellationToken), typeof(DurableTaskClient) });
             if (parameter.ParameterType == typeof(string))
                 Assert.Contains($"{{{parameter.Name}}}", function.Route);
         }

@@ -63,6 +63,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Access:Audience"] = Audience,
             ["Access:DevelopmentSigningKey"] = SigningKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
+            ["Links:PublicBaseUrl"] = "http://localhost:7071",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         Uri? baseAddress = null;

@@ -20,6 +20,9 @@ public sealed class RecordingRenewalWindows : IRenewalWindows
         return Task.CompletedTask;
     }
 
+    /// <summary>Nothing runs here: every start is recorded and none is refused.</summary>
+    public Task<bool> IsRunningAsync(string certificateId, CancellationToken cancellationToken) => Task.FromResult(false);
+
     public Task RaiseAsync(string certificateId, RenewalWindowEvent windowEvent, CancellationToken cancellationToken)
     {
         _calls.Enqueue((certificateId, windowEvent.Kind.ToString()));

@@ -1,0 +1,19 @@
+using Microsoft.DurableTask;
+
+namespace CredentialFunctions.Application.Renewal;
+
+// The renewal window's activities as Durable Task classes, for hosts that register tasks by class
+// (the local host and the tests). The Functions app has [Function] shims of the same names over the
+// same RenewalWindowSteps, since the source generator that would register these is not available.
+
+public sealed class PlanRenewalStep(RenewalWindowSteps steps) : TaskActivity<PlanRequest, RenewalPlan>
+{
+    public override Task<RenewalPlan> RunAsync(TaskActivityContext context, PlanRequest input)
+        => steps.PlanAsync(input.CertificateId, input.Now, CancellationToken.None);
+}
+
+public sealed class TakeRenewalStep(RenewalWindowSteps steps) : TaskActivity<StepRequest, bool>
+{
+    public override Task<bool> RunAsync(TaskActivityContext context, StepRequest input)
+        => steps.TakeStepAsync(input.CertificateId, input.Step, CancellationToken.None);
+}

@@ -1,0 +1,79 @@
+using System.Text.Json.Serialization;
+using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Programs;
+
+namespace CredentialFunctions.Domain.Renewal;
+
+/// <summary>The steps of one renewal cycle, in the order seed 003 tells them: reminders, expiry into grace, lapse, and the notices around them.</summary>
+public enum RenewalStepKind { Reminder, EnterGrace, GraceNotice, Lapse, LapseNotice, LapseFollowUp }
+
+/// <summary>
+/// The next thing the renewal window does for a credential, and the instant it is due. A step that
+/// sends a message names it by <see cref="DeliveryKey"/>, unique per credential, cycle and occasion.
+/// </summary>
+public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset At, IsoDuration? Offset = null)
+{
+    // Derived, so never serialized: a step travels between orchestrator and activities as its four fields.
+    [JsonIgnore]
+    public bool SendsNotice => Kind is not (RenewalStepKind.EnterGrace or RenewalStepKind.Lapse);
+
+    [JsonIgnore]
+    public string DeliveryKey => Kind switch
+    {
+        RenewalStepKind.Reminder => $"c{Cycle}:reminder:{Offset}",
+        RenewalStepKind.GraceNotice => $"c{Cycle}:grace",
+        RenewalStepKind.LapseNotice => $"c{Cycle}:lapse",
+        RenewalStepKind.LapseFollowUp => $"c{Cycle}:lapse-follow-up",
+        _ => throw new InvalidOperationException($"{Kind} sends no message."),
+    };
+}
+
+/// <summary>
+/// The renewal window of a credential, computed from the record alone: what is due next, given what
+/// the record says has happened and been sent. The orchestration sleeps until the step's instant and
+/// asks again, so a record changed behind its back (a renewal, a grace extension, a restore) is
+/// simply planned from afresh.
+/// </summary>
+public static class RenewalWindow
+{
+    /// <returns>Null when the window has nothing more to do: no expiry, revoked, superseded, no longer tracked, or lapsed with every notice sent.</returns>
+    public static RenewalStep? NextStep(Credential credential, DateTimeOffset now)
+    {
+        if (credential.State is CredentialState.Revoked or CredentialState.Superseded || credential.TrackingEndedAt is not null
+            || credential.Schedule is not { } s)
+            return null;
+        var cycle = credential.Cycle;
+        bool Sent(RenewalStep step) => credential.DeliveryFor(step.DeliveryKey) is { Result: DeliveryResult.Sent };
+
+        switch (credential.State)
+        {
+            case CredentialState.Active:
+                // A window that was down past an instant catches up to the latest state, not through every stale one.
+                if (now >= s.GraceEndsAt) return new RenewalStep(RenewalStepKind.Lapse, cycle, s.GraceEndsAt);
+                if (now >= s.ExpiresAt) return new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
+                return NextReminder(s, cycle, now, Sent) ?? new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
+            case CredentialState.InGrace:
+                var graceNotice = new RenewalStep(RenewalStepKind.GraceNotice, cycle, s.ExpiresAt);
+                if (now < s.GraceEndsAt && !Sent(graceNotice)) return graceNotice;
+                return new RenewalStep(RenewalStepKind.Lapse, cycle, s.GraceEndsAt);
+            case CredentialState.Lapsed:
+                var lapseNotice = new RenewalStep(RenewalStepKind.LapseNotice, cycle, s.GraceEndsAt);
+                if (now < s.FollowUpAt && !Sent(lapseNotice)) return lapseNotice;
+                var followUp = new RenewalStep(RenewalStepKind.LapseFollowUp, cycle, s.FollowUpAt);
+                return Sent(followUp) ? null : followUp;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The reminder after the last one sent: the latest one already due (sent late, once, when the
+    /// window was down at its instant; the earlier missed ones are superseded by it), else the next one.
+    /// </summary>
+    private static RenewalStep? NextReminder(RenewalSchedule s, int cycle, DateTimeOffset now, Func<RenewalStep, bool> sent)
+    {
+        var reminders = s.Reminders.Select(r => new RenewalStep(RenewalStepKind.Reminder, cycle, r.At, r.Offset)).ToList();
+        var pending = reminders.Skip(reminders.FindLastIndex(r => sent(r)) + 1).ToList();
+        return pending.LastOrDefault(r => r.At <= now) ?? pending.FirstOrDefault();
+    }
+}

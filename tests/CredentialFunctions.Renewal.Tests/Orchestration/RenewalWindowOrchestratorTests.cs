@@ -1,0 +1,173 @@
+using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Domain.Renewal;
+using Moq;
+
+namespace CredentialFunctions.Renewal.Tests.Orchestration;
+
+public class RenewalWindowOrchestratorTests
+{
+    private static readonly DateTimeOffset Expiry = A.Jan1.AddYears(1);
+
+    [Fact]
+    public async Task Default_terms_sleep_until_90_60_and_30_days_before_expiry_then_expiry_grace_end_and_follow_up()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1);
+        var ended = await window.RunAsync();
+
+        Assert.Equal([Expiry.AddDays(-90), Expiry.AddDays(-60), Expiry.AddDays(-30), Expiry, Expiry.AddDays(30), Expiry.AddDays(60)], window.Timers);
+        Assert.Equal(["c1:reminder:P90D", "c1:reminder:P60D", "c1:reminder:P30D", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], window.Sent);
+        Assert.Equal(new RenewalWindowEnded(window.Credential.CertificateId, 1), ended);
+        Assert.Null(window.ContinuedAsNew);
+    }
+
+    [Fact]
+    public async Task A_programs_own_offsets_grace_and_follow_up_set_the_instants()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms("P2Y", ["P14D", "P6M", "P1D"], grace: "P45D", followUp: "P10D")), A.Jan1);
+        await window.RunAsync();
+
+        var expiry = A.Jan1.AddYears(2);
+        Assert.Equal([expiry.AddMonths(-6), expiry.AddDays(-14), expiry.AddDays(-1), expiry, expiry.AddDays(45), expiry.AddDays(55)], window.Timers);
+        Assert.Equal(["c1:reminder:P6M", "c1:reminder:P14D", "c1:reminder:P1D", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], window.Sent);
+    }
+
+    [Fact]
+    public async Task The_grace_notice_and_the_lapse_notice_go_at_once_and_each_state_change_comes_before_its_notice()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1);
+        await window.RunAsync();
+
+        Assert.Equal(
+            [RenewalStepKind.Reminder, RenewalStepKind.Reminder, RenewalStepKind.Reminder, RenewalStepKind.EnterGrace, RenewalStepKind.GraceNotice,
+             RenewalStepKind.Lapse, RenewalStepKind.LapseNotice, RenewalStepKind.LapseFollowUp],
+            window.Steps.Select(s => s.Kind));
+        Assert.Equal(Domain.Credentials.CredentialState.Lapsed, window.Credential.State);
+    }
+
+    [Fact]
+    public async Task A_grace_extension_moves_the_lapse_to_the_new_grace_end()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1)
+            .When(Expiry.AddDays(30), Expiry.AddDays(10), RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(Expiry.AddDays(50), now, "pm", "on leave").Credential);
+        await window.RunAsync();
+
+        Assert.Equal([Expiry.AddDays(30), Expiry.AddDays(50), Expiry.AddDays(80)], window.Timers.TakeLast(3));
+        Assert.Equal(Expiry.AddDays(50), window.Steps.Single(s => s.Kind == RenewalStepKind.Lapse).At);
+    }
+
+    [Fact]
+    public async Task Renewal_in_the_window_continues_as_new_for_the_next_cycle_from_the_old_expiry()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1)
+            .When(Expiry.AddDays(-30), Expiry.AddDays(-45), RenewalWindowEventKind.Renewed, (c, now) => c.Renew(RenewalPathway.RetakeExam, now, "lms").Credential);
+
+        Assert.Null(await window.RunAsync());
+        Assert.Equal(new RenewalWindowInput(window.Credential.CertificateId, 2), window.ContinuedAsNew);
+        Assert.Equal(["c1:reminder:P90D", "c1:reminder:P60D"], window.Sent);
+
+        var next = new SimulatedWindow(window.Credential, window.Now);
+        await next.RunAsync(window.ContinuedAsNew!.Cycle);
+        Assert.Equal(Expiry.AddYears(1).AddDays(-90), next.Timers[0]);
+        Assert.Equal("c2:reminder:P90D", next.Sent.First());
+    }
+
+    [Fact]
+    public async Task Renewal_in_grace_continues_as_new_with_the_validity_from_the_renewal_date()
+    {
+        var renewedAt = Expiry.AddDays(10);
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1)
+            .When(Expiry.AddDays(30), renewedAt, RenewalWindowEventKind.Renewed, (c, now) => c.Renew(RenewalPathway.RefresherModule, now, "lms").Credential);
+
+        await window.RunAsync();
+        Assert.Equal(2, window.ContinuedAsNew!.Cycle);
+        Assert.Equal(renewedAt.AddYears(1), window.Credential.ExpiresAt);
+        Assert.DoesNotContain(window.Steps, s => s.Kind == RenewalStepKind.Lapse);
+    }
+
+    [Fact]
+    public async Task Revocation_ends_the_window_with_nothing_more_sent()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1)
+            .When(Expiry.AddDays(-60), Expiry.AddDays(-70), RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, "pm", "exam fraud").Credential);
+
+        Assert.NotNull(await window.RunAsync());
+        Assert.Equal(["c1:reminder:P90D"], window.Sent);
+        Assert.Equal(Expiry.AddDays(-60), window.Timers[^1]);
+        Assert.Null(window.ContinuedAsNew);
+    }
+
+    [Fact]
+    public async Task A_learner_who_left_the_employer_gets_no_more_reminders()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1)
+            .When(Expiry.AddDays(-90), Expiry.AddDays(-100), RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, "integration:hr", "left").Credential);
+
+        Assert.NotNull(await window.RunAsync());
+        Assert.Empty(window.Steps);
+    }
+
+    [Fact]
+    public async Task Reinstatement_while_the_follow_up_is_pending_starts_a_new_cycle()
+    {
+        var reinstatedAt = Expiry.AddDays(40);
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1)
+            .When(Expiry.AddDays(60), reinstatedAt, RenewalWindowEventKind.RecordChanged, (c, now) => c.Reinstate(now, "pm", "paperwork found").Credential);
+
+        await window.RunAsync();
+        Assert.Equal(2, window.ContinuedAsNew!.Cycle);
+        Assert.DoesNotContain("c1:lapse-follow-up", window.Sent);
+        Assert.Equal(reinstatedAt.AddYears(1), window.Credential.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task A_three_year_validity_sleeps_on_one_timer_per_instant_years_ahead()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms("P3Y")), A.Jan1);
+        await window.RunAsync();
+
+        var expiry = A.Jan1.AddYears(3);
+        Assert.Equal(new DateTimeOffset(2028, 10, 3, 9, 0, 0, TimeSpan.Zero), window.Timers[0]);
+        Assert.Equal([expiry.AddDays(-90), expiry.AddDays(-60), expiry.AddDays(-30), expiry, expiry.AddDays(30), expiry.AddDays(60)], window.Timers);
+    }
+
+    [Fact]
+    public async Task A_window_started_late_sends_the_missed_reminder_at_once_without_a_timer_and_only_the_latest()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), Expiry.AddDays(-45));
+        await window.RunAsync();
+
+        Assert.Equal(new RenewalStep(RenewalStepKind.Reminder, 1, Expiry.AddDays(-60), IsoDuration.FromDays(60)), window.Steps[0]);
+        Assert.Equal(Expiry.AddDays(-30), window.Timers[0]);
+        Assert.DoesNotContain("c1:reminder:P90D", window.Sent);
+    }
+
+    [Fact]
+    public async Task Instants_are_judged_by_the_orchestration_clock_alone_never_the_machine_clock()
+    {
+        // Years after the machine's clock: had the orchestrator read DateTime.UtcNow, every instant
+        // would look in the future and it would sleep instead of catching up.
+        var issued = new DateTimeOffset(2090, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var window = new SimulatedWindow(A.Credential(A.Terms(), issued), issued.AddYears(1).AddDays(5));
+        await window.RunAsync();
+
+        Assert.Equal(RenewalStepKind.EnterGrace, window.Steps[0].Kind);
+        Assert.DoesNotContain(issued.AddYears(1), window.Timers);
+    }
+
+    [Fact]
+    public async Task Replaying_the_same_history_makes_the_same_decisions_and_touches_nothing_but_the_context()
+    {
+        var first = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1);
+        var second = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1);
+        await first.RunAsync();
+        await Task.Delay(20);
+        await second.RunAsync();
+
+        Assert.Equal(first.Timers, second.Timers);
+        Assert.Equal(first.Steps, second.Steps);
+        // Strict mocks: only the clock, the two activities, timers, the event and ContinueAsNew were used.
+        first.Context.Verify(c => c.NewGuid(), Times.Never);
+        first.Context.VerifyGet(c => c.CurrentUtcDateTime, Times.AtLeastOnce);
+    }
+}
