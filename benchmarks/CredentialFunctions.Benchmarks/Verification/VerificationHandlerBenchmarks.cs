@@ -49,5 +49,7 @@ public class VerificationHandlerBenchmarks
         public Task<bool> TryCreateAsync(Credential c, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<string> ReplaceAsync(Credential c, string etag, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -26,9 +26,8 @@ public sealed class CosmosRenewalWindowRecords(CredentialDatabase database) : IR
         if (!iterator.HasMoreResults) return new Page<Credential>([], null);
         using var page = await iterator.ReadNextAsync(cancellationToken);
         CosmosDocuments.EnsureSuccess(page);
-        var body = await JsonSerializer.DeserializeAsync<QueryPage>(page.Content, CredentialJson.Options, cancellationToken);
+        var body = await JsonSerializer.DeserializeAsync<QueryPage<Credential>>(page.Content, CredentialJson.Options, cancellationToken);
         return new Page<Credential>(body?.Documents ?? [], page.ContinuationToken);
     }
 
-    private sealed record QueryPage(IReadOnlyList<Credential> Documents);
 }

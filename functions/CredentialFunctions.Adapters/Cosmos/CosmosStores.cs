@@ -37,6 +37,22 @@ public sealed class CosmosCredentialStore(CredentialDatabase database) : ICreden
 
     public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
         => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(credential, credential.CertificateId), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
+
+    public async Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.holder.learnerId = @learnerId AND c.program.programId = @programId")
+            .WithParameter("@learnerId", learnerId).WithParameter("@programId", programId);
+        using var iterator = _container.GetItemQueryStreamIterator(query);
+        var held = new List<Credential>();
+        while (iterator.HasMoreResults)
+        {
+            using var page = await iterator.ReadNextAsync(cancellationToken);
+            CosmosDocuments.EnsureSuccess(page);
+            var body = await JsonSerializer.DeserializeAsync<QueryPage<Credential>>(page.Content, CredentialJson.Options, cancellationToken);
+            held.AddRange(body?.Documents ?? []);
+        }
+        return held;
+    }
 }
 
 /// <summary>Each program version is its own document "programId@version" in the program's partition.</summary>
@@ -71,8 +87,6 @@ public sealed class CosmosProgramStore(CredentialDatabase database) : IProgramSt
         }
         return null;
     }
-
-    private sealed record QueryPage<T>(IReadOnlyList<T> Documents);
 }
 
 /// <summary>Webhook receipts: {id: key, receipt: {...}}; the create-or-409 is the idempotency check.</summary>
@@ -92,3 +106,6 @@ public sealed class CosmosReceiptStore(CredentialDatabase database) : IReceiptSt
 
     private sealed record ReceiptDocument<T>(T Receipt);
 }
+
+/// <summary>The body of a Cosmos query page read through the stream API.</summary>
+internal sealed record QueryPage<T>(IReadOnlyList<T> Documents);

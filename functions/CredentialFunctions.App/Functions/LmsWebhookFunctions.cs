@@ -18,9 +18,8 @@ public sealed class LmsWebhookFunctions(IssuanceService issuance, RenewalWindows
     {
         var completion = await RequestBody.ReadJsonAsync<LmsCompletion>(request, cancellationToken);
         var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, windows(durable), cancellationToken);
-        var response = result.CertificateId is { } id
-            ? new JsonResponse(result, StatusCodes.Status201Created).WithHeader("Location", $"/api/credentials/{id}")
-            : new JsonResponse(result);
+        var response = new JsonResponse(result, result.Action == CompletionAction.Issued ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        if (result.CertificateId is { } id) response.WithHeader("Location", $"/api/credentials/{id}");
         return firstDelivery ? response : response.WithHeader("Idempotent-Replayed", "true");
     }
 }

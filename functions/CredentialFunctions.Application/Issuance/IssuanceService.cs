@@ -1,3 +1,4 @@
+using System.Globalization;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Domain.Credentials;
@@ -15,7 +16,7 @@ namespace CredentialFunctions.Application.Issuance;
 /// comes from the calling function's [DurableClient] binding, not from the container.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IIdSource ids, TimeProvider clock,
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IIdSource ids, CredentialUpdater updater, TimeProvider clock,
     ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
@@ -32,8 +33,9 @@ public sealed class IssuanceService(
         var program = await programs.GetCurrentAsync(completion.ProgramId, cancellationToken)
             ?? throw new UnknownReferenceException("programId", $"There is no program '{completion.ProgramId}'. Create it first, or check the id the LMS sends.");
         var outcome = program.Assess(completion.Score);
-        var receipt = new CompletionReceipt(completion, program.Version, outcome,
-            outcome == AssessmentOutcome.Passed ? ids.NewCertificateId().Value : null, now);
+        var receipt = outcome == AssessmentOutcome.Passed
+            ? await DecidePassAsync(completion, program.Version, now, cancellationToken)
+            : new CompletionReceipt(completion, program.Version, outcome, null, now);
 
         if (!await receipts.TryCreateAsync(key, receipt, cancellationToken))
         {
@@ -54,12 +56,45 @@ public sealed class IssuanceService(
     /// </summary>
     private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, IRenewalWindows windows, CancellationToken cancellationToken)
     {
-        if (receipt.CertificateId is { } certificateId)
+        switch (receipt)
         {
-            var credential = (await credentials.GetAsync(certificateId, cancellationToken))?.Value ?? await IssueAsync(receipt, certificateId, cancellationToken);
-            if (credential.ExpiresAt is not null) await windows.StartAsync(certificateId, cancellationToken);
+            case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:
+                var credential = (await credentials.GetAsync(issuedId, cancellationToken))?.Value ?? await IssueAsync(receipt, issuedId, cancellationToken);
+                if (credential.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
+                break;
+            case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
+                var c = receipt.Completion;
+                await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, $"integration:{LmsIntegration}",
+                    new Dictionary<string, string>
+                    {
+                        ["score"] = c.Score.ToString(CultureInfo.InvariantCulture),
+                        ["completedAt"] = c.CompletedAt.ToString("O"),
+                        ["reference"] = $"LMS completion event {c.EventId}",
+                    }), cancellationToken);
+                await windows.RaiseAsync(renewedId, new RenewalWindowEvent(RenewalWindowEventKind.Renewed, receipt.ReceivedAt), cancellationToken);
+                await windows.StartAsync(renewedId, cancellationToken);
+                break;
         }
         return CompletionResult.From(receipt);
+    }
+
+    /// <summary>
+    /// A pass by someone who already holds the program's credential is a retake: it renews the
+    /// credential when renewal is open, and otherwise changes nothing, rather than issuing a second
+    /// credential for the same program. A revoked or superseded one does not count as held.
+    /// </summary>
+    private async Task<CompletionReceipt> DecidePassAsync(LmsCompletion completion, int programVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var held = (await credentials.FindHeldAsync(LearnerIdFor(completion.Learner.ExternalId), completion.ProgramId, cancellationToken))
+            .Where(c => c.State is not (CredentialState.Revoked or CredentialState.Superseded))
+            .MaxBy(c => c.IssuedAt);
+        return held switch
+        {
+            null => new CompletionReceipt(completion, programVersion, AssessmentOutcome.Passed, ids.NewCertificateId().Value, now, CompletionAction.Issued),
+            _ when held.IsRenewableBy(RenewalPathway.RetakeExam, now) =>
+                new CompletionReceipt(completion, programVersion, AssessmentOutcome.Passed, held.CertificateId, now, CompletionAction.Renewed, held.Cycle),
+            _ => new CompletionReceipt(completion, programVersion, AssessmentOutcome.Passed, held.CertificateId, now, CompletionAction.AlreadyHeld),
+        };
     }
 
     private async Task<Credential> IssueAsync(CompletionReceipt receipt, string certificateId, CancellationToken cancellationToken)

@@ -48,17 +48,33 @@ public sealed record LmsCompletion(
 /// The durable record of one completion event, written before the credential: it holds everything
 /// needed to build the credential again, so a crash between the two writes heals on the LMS's retry.
 /// </summary>
+/// <param name="RenewsCycle">For <see cref="CompletionAction.Renewed"/>: the cycle the pass renews, so a retry renews it once.</param>
 public sealed record CompletionReceipt(
     LmsCompletion Completion,
     int ProgramVersion,
     AssessmentOutcome Outcome,
     string? CertificateId,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    CompletionAction Action = CompletionAction.None,
+    int? RenewsCycle = null);
+
+/// <summary>What a completion did to the learner's credentials.</summary>
+public enum CompletionAction
+{
+    /// <summary>Not a pass: recorded only.</summary>
+    None,
+    /// <summary>A first pass: a new credential.</summary>
+    Issued,
+    /// <summary>A pass by a holder whose credential is open for renewal: the retake-exam pathway renews it.</summary>
+    Renewed,
+    /// <summary>A pass by a holder whose credential is not open for renewal (too early, or the program does not renew by retake): nothing changes.</summary>
+    AlreadyHeld,
+}
 
 /// <summary>What the LMS is told; the same event always gets the same answer.</summary>
-public sealed record CompletionResult(string EventId, string ProgramId, int ProgramVersion, AssessmentOutcome Outcome, string? CertificateId)
+public sealed record CompletionResult(string EventId, string ProgramId, int ProgramVersion, AssessmentOutcome Outcome, CompletionAction Action, string? CertificateId)
 {
-    public static CompletionResult From(CompletionReceipt r) => new(r.Completion.EventId, r.Completion.ProgramId, r.ProgramVersion, r.Outcome, r.CertificateId);
+    public static CompletionResult From(CompletionReceipt r) => new(r.Completion.EventId, r.Completion.ProgramId, r.ProgramVersion, r.Outcome, r.Action, r.CertificateId);
 }
 
 /// <summary>A request names something that does not exist (HTTP 422): the request is well-formed, its reference is not.</summary>

@@ -30,6 +30,9 @@ public interface ICredentialStore
 
     /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; returns the new ETag.</summary>
     Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken);
+
+    /// <summary>Every credential a learner holds under a program, in any state (a query across partitions, by holder).</summary>
+    Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken);
 }
 
 /// <summary>One page of a query, and the token that reads the next (null on the last page).</summary>

@@ -195,6 +195,11 @@ public sealed record Credential(
     public bool HasEarnedRenewalByCredits => Terms.Pathways.Contains(RenewalPathway.ContinuingEducationCredits)
         && Terms.RequiredCeCredits is { } required && CreditsThisCycle >= required;
 
+    /// <summary>Whether <see cref="Renew"/> by that pathway would be accepted at that instant (apart from the credit requirement).</summary>
+    public bool IsRenewableBy(RenewalPathway pathway, DateTimeOffset at)
+        => State is not (CredentialState.Revoked or CredentialState.Superseded)
+            && Schedule is { } schedule && at >= schedule.WindowOpensAt && Terms.Pathways.Contains(pathway);
+
     /// <summary>
     /// Re-issues in place after a renewal pathway: renewed before expiry, the new validity runs from
     /// the old expiry (early renewers lose nothing); after it, from the renewal date. Renewal opens

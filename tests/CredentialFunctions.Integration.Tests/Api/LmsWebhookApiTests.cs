@@ -26,7 +26,7 @@ public sealed class LmsWebhookApiTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var result = await ApiHost.ReadJsonAsync(response);
-        Assert.Equal(("passed", 1), (result.GetProperty("outcome").GetString(), result.GetProperty("programVersion").GetInt32()));
+        Assert.Equal(("passed", "issued", 1), (result.GetProperty("outcome").GetString(), result.GetProperty("action").GetString(), result.GetProperty("programVersion").GetInt32()));
         var certificateId = result.GetProperty("certificateId").GetString()!;
         Assert.Equal($"/api/credentials/{certificateId}", response.Headers.Location?.ToString());
 
@@ -67,6 +67,54 @@ public sealed class LmsWebhookApiTests(ApiFixture fixture)
         var ids = await Task.WhenAll(responses.Select(async r => (await ApiHost.ReadJsonAsync(r)).GetProperty("certificateId").GetString()));
         Assert.Single(ids.Distinct());
         Assert.Equal(before + 1, await _api.CountAsync(CosmosLayout.Credentials));
+    }
+
+    [Fact]
+    public async Task A_holders_pass_in_the_renewal_window_renews_their_credential_by_retake_instead_of_issuing_another()
+    {
+        var programId = await _api.CreateProgramAsync();
+        var certificateId = await _api.IssueAsync(programId, Bodies.Completion(programId, completedAt: DateTimeOffset.UtcNow.AddDays(-340)));
+        var before = await _api.CountAsync(CosmosLayout.Credentials);
+
+        var body = Bodies.Completion(programId, score: 93);
+        var response = await PostAsync(body);
+        var replay = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await ApiHost.ReadJsonAsync(response);
+        Assert.Equal(("renewed", certificateId), (result.GetProperty("action").GetString(), result.GetProperty("certificateId").GetString()));
+        Assert.Equal(await response.Content.ReadAsStringAsync(), await replay.Content.ReadAsStringAsync());
+        Assert.Equal(before, await _api.CountAsync(CosmosLayout.Credentials));
+        var record = await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));
+        Assert.Equal(2, record.GetProperty("cycle").GetInt32());
+        Assert.Equal("retakeExam", Assert.Single(record.GetProperty("renewalHistory").EnumerateArray()).GetProperty("pathway").GetString());
+        Assert.Equal(["start", "Renewed", "start", "Renewed", "start"], fixture.Windows.CallsFor(certificateId));
+    }
+
+    [Fact]
+    public async Task A_holders_pass_before_the_window_opens_changes_nothing()
+    {
+        var programId = await _api.CreateProgramAsync();
+        var certificateId = await _api.IssueAsync(programId);
+        var record = await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));
+
+        var result = await ApiHost.ReadJsonAsync(await PostAsync(Bodies.Completion(programId, score: 99)));
+
+        Assert.Equal(("alreadyHeld", certificateId), (result.GetProperty("action").GetString(), result.GetProperty("certificateId").GetString()));
+        Assert.Equal(record.ToString(), (await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor))).ToString());
+    }
+
+    [Fact]
+    public async Task A_pass_after_revocation_issues_a_new_credential()
+    {
+        var programId = await _api.CreateProgramAsync();
+        var revoked = await _api.IssueAsync(programId);
+        await _api.SendAsync(HttpMethod.Post, $"/api/credentials/{revoked}/revocation", new { reason = "Exam misconduct" }, Role.ProgramManager);
+
+        var response = await PostAsync(Bodies.Completion(programId));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.NotEqual(revoked, (await ApiHost.ReadJsonAsync(response)).GetProperty("certificateId").GetString());
     }
 
     [Fact]
