@@ -13,14 +13,28 @@ public class RenewalWindowTests
     private static Credential Sent(Credential c, RenewalStep step)
         => c.ClaimDelivery(step.DeliveryKey, step.Kind.ToString(), "sender", step.At, Lease)!.RecordDeliverySent(step.DeliveryKey, "msg", step.At).Credential;
 
+    /// <summary>A credential as it stands once its issuance notice went out.</summary>
+    private static Credential Issued() => Sent(A.Credential(), RenewalWindow.NextStep(A.Credential(), A.Jan1)!);
+
     [Fact]
-    public void A_fresh_credential_waits_for_its_first_reminder_90_days_before_expiry()
-        => Assert.Equal(new RenewalStep(RenewalStepKind.Reminder, 1, Expiry.AddDays(-90), IsoDuration.FromDays(90)), RenewalWindow.NextStep(A.Credential(), A.Jan1));
+    public void A_fresh_credential_first_tells_the_learner_it_was_issued()
+    {
+        var step = RenewalWindow.NextStep(A.Credential(), A.Jan1)!;
+        Assert.Equal((RenewalStepKind.OpeningNotice, "c1:issued:1", A.Jan1), (step.Kind, step.DeliveryKey, step.At));
+    }
+
+    [Fact]
+    public void An_issuance_notice_older_than_its_freshness_is_skipped()
+        => Assert.Equal(RenewalStepKind.Reminder, RenewalWindow.NextStep(A.Credential(), A.Jan1 + RenewalWindow.OpeningNoticeFreshFor)!.Kind);
+
+    [Fact]
+    public void Once_issued_the_window_waits_for_its_first_reminder_90_days_before_expiry()
+        => Assert.Equal(new RenewalStep(RenewalStepKind.Reminder, 1, Expiry.AddDays(-90), IsoDuration.FromDays(90)), RenewalWindow.NextStep(Issued(), A.Jan1));
 
     [Fact]
     public void Each_reminder_sent_moves_the_window_to_the_next_then_to_expiry()
     {
-        var c = A.Credential();
+        var c = Issued();
         var instants = new List<DateTimeOffset>();
         var now = A.Jan1;
         while (RenewalWindow.NextStep(c, now) is { Kind: RenewalStepKind.Reminder } step)
@@ -75,8 +89,10 @@ public class RenewalWindowTests
     [Fact]
     public void Renewal_starts_the_next_cycle_with_its_own_delivery_keys()
     {
-        var c = Sent(A.Credential(), RenewalWindow.NextStep(A.Credential(), A.Jan1)!).Renew(RenewalPathway.RetakeExam, Expiry.AddDays(-80), "lms").Credential;
-        var step = RenewalWindow.NextStep(c, Expiry.AddDays(-80))!;
+        var c = Sent(Issued(), RenewalWindow.NextStep(Issued(), Expiry.AddDays(-90))!).Renew(RenewalPathway.RetakeExam, Expiry.AddDays(-80), "lms").Credential;
+        var renewedNotice = RenewalWindow.NextStep(c, Expiry.AddDays(-80))!;
+        Assert.Equal($"c2:renewed:{c.AuditTrail[^1].Sequence}", renewedNotice.DeliveryKey);
+        var step = RenewalWindow.NextStep(Sent(c, renewedNotice), Expiry.AddDays(-80))!;
         Assert.Equal(("c2:reminder:P90D", Expiry.AddYears(1).AddDays(-90)), (step.DeliveryKey, step.At));
     }
 

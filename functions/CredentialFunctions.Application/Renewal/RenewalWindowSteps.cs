@@ -58,7 +58,7 @@ public sealed class RenewalWindowSteps(
     private async Task<bool> SendAsync(string certificateId, RenewalStep step, Func<Credential, bool> stillDue, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var key = step.DeliveryKey;
-        var kind = NotificationKindOf(step.Kind);
+        var kind = NotificationKindOf(step);
         var claimant = ids.NewId("send");
         var record = await updater.UpdateUnauditedAsync(certificateId,
             c => stillDue(c) ? c.ClaimDelivery(key, kind.ToString(), claimant, now, DeliveryLease) : null, cancellationToken);
@@ -87,13 +87,19 @@ public sealed class RenewalWindowSteps(
         return true;
     }
 
-    private static NotificationKind NotificationKindOf(RenewalStepKind kind) => kind switch
+    private static NotificationKind NotificationKindOf(RenewalStep step) => step.Kind switch
     {
+        RenewalStepKind.OpeningNotice => step.Occasion?.Split(':')[0] switch
+        {
+            "renewed" => NotificationKind.Renewed,
+            "reinstated" => NotificationKind.Reinstated,
+            _ => NotificationKind.Issued,
+        },
         RenewalStepKind.Reminder => NotificationKind.RenewalReminder,
         RenewalStepKind.GraceNotice => NotificationKind.GraceStarted,
         RenewalStepKind.LapseNotice => NotificationKind.Lapsed,
         RenewalStepKind.LapseFollowUp => NotificationKind.LapseFollowUp,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "This step sends no message."),
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step.Kind, "This step sends no message."),
     };
 
     private static Notification NotificationFor(Credential c, RenewalStep step, NotificationKind kind, DateTimeOffset now)

@@ -1,17 +1,23 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
+using CredentialFunctions.Domain.Audit;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 
 namespace CredentialFunctions.Domain.Renewal;
 
-/// <summary>The steps of one renewal cycle, in the order seed 003 tells them: reminders, expiry into grace, lapse, and the notices around them.</summary>
-public enum RenewalStepKind { Reminder, EnterGrace, GraceNotice, Lapse, LapseNotice, LapseFollowUp }
+/// <summary>
+/// The steps of one renewal cycle, in the order seed 003 tells them: the notice that opens it
+/// (issued, renewed or reinstated), reminders, expiry into grace, lapse, and the notices around them.
+/// </summary>
+public enum RenewalStepKind { OpeningNotice, Reminder, EnterGrace, GraceNotice, Lapse, LapseNotice, LapseFollowUp }
 
 /// <summary>
 /// The next thing the renewal window does for a credential, and the instant it is due. A step that
 /// sends a message names it by <see cref="DeliveryKey"/>, unique per credential, cycle and occasion.
 /// </summary>
-public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset At, IsoDuration? Offset = null)
+/// <param name="Occasion">For an opening notice: the audit entry that opened the cycle, e.g. "issued:1" or "reinstated:7".</param>
+public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset At, IsoDuration? Offset = null, string? Occasion = null)
 {
     // Derived, so never serialized: a step travels between orchestrator and activities as its four fields.
     [JsonIgnore]
@@ -20,6 +26,7 @@ public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset
     [JsonIgnore]
     public string DeliveryKey => Kind switch
     {
+        RenewalStepKind.OpeningNotice => $"c{Cycle}:{Occasion}",
         RenewalStepKind.Reminder => $"c{Cycle}:reminder:{Offset}",
         RenewalStepKind.GraceNotice => $"c{Cycle}:grace",
         RenewalStepKind.LapseNotice => $"c{Cycle}:lapse",
@@ -36,6 +43,12 @@ public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset
 /// </summary>
 public static class RenewalWindow
 {
+    /// <summary>
+    /// How long after the issue, renewal or reinstatement its notice may still go. A window started
+    /// much later (a restore, a repair) skips it: news months old would confuse more than inform.
+    /// </summary>
+    public static readonly TimeSpan OpeningNoticeFreshFor = TimeSpan.FromDays(30);
+
     /// <returns>Null when the window has nothing more to do: no expiry, revoked, superseded, no longer tracked, or lapsed with every notice sent.</returns>
     public static RenewalStep? NextStep(Credential credential, DateTimeOffset now)
     {
@@ -48,6 +61,7 @@ public static class RenewalWindow
         switch (credential.State)
         {
             case CredentialState.Active:
+                if (now < s.ExpiresAt && OpeningNotice(credential) is { } opening && now < opening.At + OpeningNoticeFreshFor && !Sent(opening)) return opening;
                 // A window that was down past an instant catches up to the latest state, not through every stale one.
                 if (now >= s.GraceEndsAt) return new RenewalStep(RenewalStepKind.Lapse, cycle, s.GraceEndsAt);
                 if (now >= s.ExpiresAt) return new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
@@ -65,6 +79,16 @@ public static class RenewalWindow
                 return null;
         }
     }
+
+    /// <summary>
+    /// The notice of what last opened the cycle: the issue, a renewal, or a reinstatement (which may
+    /// keep the cycle, so the audit entry's sequence is part of the key). Due when it happened.
+    /// </summary>
+    private static RenewalStep? OpeningNotice(Credential credential)
+        => credential.AuditTrail.LastOrDefault(e => e.Action is AuditAction.Issued or AuditAction.Renewed or AuditAction.Reinstated) is { } opened
+            ? new RenewalStep(RenewalStepKind.OpeningNotice, credential.Cycle, opened.At,
+                Occasion: $"{opened.Action.ToString().ToLowerInvariant()}:{opened.Sequence.ToString(CultureInfo.InvariantCulture)}")
+            : null;
 
     /// <summary>
     /// The reminder after the last one sent: the latest one already due (sent late, once, when the

@@ -16,7 +16,7 @@ public class RenewalWindowOrchestratorTests
         var ended = await window.RunAsync();
 
         Assert.Equal([Expiry.AddDays(-90), Expiry.AddDays(-60), Expiry.AddDays(-30), Expiry, Expiry.AddDays(30), Expiry.AddDays(60)], window.Timers);
-        Assert.Equal(["c1:reminder:P90D", "c1:reminder:P60D", "c1:reminder:P30D", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], window.Sent);
+        Assert.Equal(["c1:issued:1", "c1:reminder:P90D", "c1:reminder:P60D", "c1:reminder:P30D", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], window.Sent);
         Assert.Equal(new RenewalWindowEnded(window.Credential.CertificateId, 1), ended);
         Assert.Null(window.ContinuedAsNew);
     }
@@ -29,7 +29,7 @@ public class RenewalWindowOrchestratorTests
 
         var expiry = A.Jan1.AddYears(2);
         Assert.Equal([expiry.AddMonths(-6), expiry.AddDays(-14), expiry.AddDays(-1), expiry, expiry.AddDays(45), expiry.AddDays(55)], window.Timers);
-        Assert.Equal(["c1:reminder:P6M", "c1:reminder:P14D", "c1:reminder:P1D", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], window.Sent);
+        Assert.Equal(["c1:issued:1", "c1:reminder:P6M", "c1:reminder:P14D", "c1:reminder:P1D", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], window.Sent);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class RenewalWindowOrchestratorTests
         await window.RunAsync();
 
         Assert.Equal(
-            [RenewalStepKind.Reminder, RenewalStepKind.Reminder, RenewalStepKind.Reminder, RenewalStepKind.EnterGrace, RenewalStepKind.GraceNotice,
+            [RenewalStepKind.OpeningNotice, RenewalStepKind.Reminder, RenewalStepKind.Reminder, RenewalStepKind.Reminder, RenewalStepKind.EnterGrace, RenewalStepKind.GraceNotice,
              RenewalStepKind.Lapse, RenewalStepKind.LapseNotice, RenewalStepKind.LapseFollowUp],
             window.Steps.Select(s => s.Kind));
         Assert.Equal(Domain.Credentials.CredentialState.Lapsed, window.Credential.State);
@@ -64,12 +64,14 @@ public class RenewalWindowOrchestratorTests
 
         Assert.Null(await window.RunAsync());
         Assert.Equal(new RenewalWindowInput(window.Credential.CertificateId, 2), window.ContinuedAsNew);
-        Assert.Equal(["c1:reminder:P90D", "c1:reminder:P60D"], window.Sent);
+        Assert.Equal(["c1:issued:1", "c1:reminder:P90D", "c1:reminder:P60D"], window.Sent);
 
         var next = new SimulatedWindow(window.Credential, window.Now);
         await next.RunAsync(window.ContinuedAsNew!.Cycle);
         Assert.Equal(Expiry.AddYears(1).AddDays(-90), next.Timers[0]);
-        Assert.Equal("c2:reminder:P90D", next.Sent.First());
+        // The renewal's own notice goes at once, keyed by its audit entry; then the new cycle's reminders.
+        Assert.Equal($"c2:renewed:{window.Credential.AuditTrail[^1].Sequence}", next.Sent.First());
+        Assert.Equal("c2:reminder:P90D", next.Sent.ElementAt(1));
     }
 
     [Fact]
@@ -92,7 +94,7 @@ public class RenewalWindowOrchestratorTests
             .When(Expiry.AddDays(-60), Expiry.AddDays(-70), RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, "pm", "exam fraud").Credential);
 
         Assert.NotNull(await window.RunAsync());
-        Assert.Equal(["c1:reminder:P90D"], window.Sent);
+        Assert.Equal(["c1:issued:1", "c1:reminder:P90D"], window.Sent);
         Assert.Equal(Expiry.AddDays(-60), window.Timers[^1]);
         Assert.Null(window.ContinuedAsNew);
     }
@@ -104,7 +106,7 @@ public class RenewalWindowOrchestratorTests
             .When(Expiry.AddDays(-90), Expiry.AddDays(-100), RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, "integration:hr", "left").Credential);
 
         Assert.NotNull(await window.RunAsync());
-        Assert.Empty(window.Steps);
+        Assert.Equal(["c1:issued:1"], window.Sent);
     }
 
     [Fact]
@@ -118,6 +120,18 @@ public class RenewalWindowOrchestratorTests
         Assert.Equal(2, window.ContinuedAsNew!.Cycle);
         Assert.DoesNotContain("c1:lapse-follow-up", window.Sent);
         Assert.Equal(reinstatedAt.AddYears(1), window.Credential.ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Reinstatement_that_keeps_the_cycle_sends_its_own_notice_once()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()).Revoke(A.Jan1.AddDays(5), "pm", "error").Credential.Reinstate(A.Jan1.AddDays(6), "pm", "appeal upheld").Credential,
+            A.Jan1.AddDays(6));
+        await window.RunAsync();
+
+        var reinstated = window.Credential.AuditTrail.First(e => e.Action == Domain.Audit.AuditAction.Reinstated);
+        Assert.Equal($"c1:reinstated:{reinstated.Sequence}", window.Sent.First());
+        Assert.DoesNotContain("c1:issued:1", window.Sent);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
         var done = await CompletionAsync(worker, credential);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
-        Assert.Equal(["c1:reminder:PT6S", "c1:reminder:PT3S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
+        Assert.Equal(["c1:issued:1", "c1:reminder:PT6S", "c1:reminder:PT3S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
         var stored = await _store.ReadAsync(credential.CertificateId);
         Assert.Equal(CredentialState.Lapsed, stored.State);
         Assert.All(stored.Deliveries, d => Assert.Equal(DeliveryResult.Sent, d.Result));
@@ -82,7 +82,7 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
         var done = await CompletionAsync(worker, credential);
 
         Assert.Equal(new RenewalWindowEnded(credential.CertificateId, 2), done.ReadOutputAs<RenewalWindowEnded>());
-        Assert.Equal(["c1:reminder:PT7S", "c2:reminder:PT7S"], _sender.KeysFor(credential.CertificateId));
+        Assert.Equal(["c1:issued:1", "c1:reminder:PT7S", "c2:renewed:4", "c2:reminder:PT7S"], _sender.KeysFor(credential.CertificateId));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
         Assert.True(await windows.IsRunningAsync(credential.CertificateId, CancellationToken.None));
         await CompletionAsync(worker, credential);
 
-        Assert.Equal(["c1:reminder:PT2S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
+        Assert.Equal(["c1:issued:1", "c1:reminder:PT2S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
     }
 
     [Fact]
@@ -111,11 +111,11 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
         await first.DisposeAsync();
 
         await Task.Delay(TimeSpan.FromSeconds(4)); // the PT4S reminder falls due while no worker runs
-        Assert.Equal(["c1:reminder:PT7S"], _sender.KeysFor(credential.CertificateId));
+        Assert.Equal(["c1:issued:1", "c1:reminder:PT7S"], _sender.KeysFor(credential.CertificateId));
 
         await using var second = await StartWorkerAsync();
         await CompletionAsync(second, credential);
-        Assert.Equal(["c1:reminder:PT7S", "c1:reminder:PT4S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
+        Assert.Equal(["c1:issued:1", "c1:reminder:PT7S", "c1:reminder:PT4S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
     }
 
     [Fact]

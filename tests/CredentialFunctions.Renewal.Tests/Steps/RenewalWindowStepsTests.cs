@@ -121,7 +121,9 @@ public sealed class RenewalWindowStepsTests(CosmosServerFixture cosmos) : IClass
     public async Task The_plan_names_the_records_cycle_and_next_step_and_ends_for_a_missing_record()
     {
         var (_, steps, credential) = await ArrangeAsync(7);
-        Assert.Equal(new RenewalPlan(1, FirstReminderStep), await steps.PlanAsync(credential.CertificateId, A.Jan1, CancellationToken.None));
+        Assert.Equal(new RenewalPlan(1, new RenewalStep(RenewalStepKind.OpeningNotice, 1, A.Jan1, Occasion: "issued:1")),
+            await steps.PlanAsync(credential.CertificateId, A.Jan1, CancellationToken.None));
+        Assert.Equal(new RenewalPlan(1, FirstReminderStep), await steps.PlanAsync(credential.CertificateId, FirstReminder, CancellationToken.None));
         Assert.Equal(new RenewalPlan(0, null), await steps.PlanAsync("NOPE", A.Jan1, CancellationToken.None));
     }
 }
