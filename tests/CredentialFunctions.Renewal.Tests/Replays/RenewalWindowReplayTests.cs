@@ -4,6 +4,7 @@ using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Renewal.Tests.Support;
 using CredentialFunctions.Testing.Cosmos;
+using CredentialFunctions.Testing.Durable;
 using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.Renewal.Tests.Replays;

@@ -16,30 +16,27 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace CredentialFunctions.Renewal.Tests.Support;
+namespace CredentialFunctions.Testing.Durable;
 
 /// <summary>
 /// Durable Task's in-memory backend behind its gRPC endpoint, kept apart from the workers so a test
 /// can stop the worker mid-cycle and start another, as a Functions instance restarts while its task
 /// hub (Azure Storage in Azure) keeps the orchestrations.
 /// </summary>
-internal sealed class InMemoryDurableBackend : IAsyncDisposable
+public sealed class InMemoryDurableBackend : IAsyncDisposable
 {
     private readonly IHost _sidecar;
 
-    private InMemoryDurableBackend(IHost sidecar, string address, InMemoryOrchestrationService service)
+    private InMemoryDurableBackend(IHost sidecar, string address)
     {
         _sidecar = sidecar;
         Address = address;
-        Service = service;
     }
 
     public string Address { get; }
 
-    /// <summary>For counting history events (the benchmark) and inspecting state.</summary>
-    public InMemoryOrchestrationService Service { get; }
-
-    public static async Task<InMemoryDurableBackend> StartAsync()
+    /// <param name="observe">Wraps the backend's work-item side, e.g. to count history events (the benchmark).</param>
+    public static async Task<InMemoryDurableBackend> StartAsync(Func<IOrchestrationService, IOrchestrationService>? observe = null)
     {
         var service = new InMemoryOrchestrationService();
         var address = $"http://localhost:{LocalCosmosServer.FreePort()}";
@@ -47,13 +44,13 @@ internal sealed class InMemoryDurableBackend : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(address).ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationService>(observe?.Invoke(service) ?? service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
         await app.StartAsync();
-        return new InMemoryDurableBackend(app, address, service);
+        return new InMemoryDurableBackend(app, address);
     }
 
     /// <summary>A worker process: the app's renewal orchestrator and activities over the given store and sender, and a client.</summary>
@@ -61,7 +58,6 @@ internal sealed class InMemoryDurableBackend : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        if (Environment.GetEnvironmentVariable("RENEWAL_DEBUG") is not null) builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(sender);
         builder.Services.AddSingleton<CredentialUpdater>();
@@ -84,7 +80,7 @@ internal sealed class InMemoryDurableBackend : IAsyncDisposable
     }
 }
 
-internal sealed class RenewalWorker(IHost host) : IAsyncDisposable
+public sealed class RenewalWorker(IHost host) : IAsyncDisposable
 {
     public DurableTaskClient Client { get; } = host.Services.GetRequiredService<DurableTaskClient>();
 

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Credentials;
+
+namespace CredentialFunctions.Benchmarks.Renewal;
+
+/// <summary>
+/// Benchmark only: the credential store in memory, with the same ETag contract, so the throughput
+/// measured is the Durable backend's and the orchestration's, not the local Cosmos server's. Every
+/// test uses the real store.
+/// </summary>
+internal sealed class InMemoryCredentialStore : ICredentialStore
+{
+    private readonly ConcurrentDictionary<string, Versioned<Credential>> _records = new();
+    private long _version;
+
+    public Task<Versioned<Credential>?> GetAsync(string certificateId, CancellationToken cancellationToken)
+        => Task.FromResult(_records.GetValueOrDefault(certificateId));
+
+    public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
+        => Task.FromResult(_records.TryAdd(credential.CertificateId, new Versioned<Credential>(credential, NextETag())));
+
+    public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
+    {
+        var current = _records.GetValueOrDefault(credential.CertificateId) ?? throw new NotFoundException("Credential", credential.CertificateId);
+        var next = new Versioned<Credential>(credential, NextETag());
+        if (current.ETag != etag || !_records.TryUpdate(credential.CertificateId, next, current))
+            throw new ConcurrencyConflictException($"Credential {credential.CertificateId} was changed by another writer.");
+        return Task.FromResult(next.ETag);
+    }
+
+    private string NextETag() => Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
