@@ -1,7 +1,6 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CredentialFunctions.Application;
-using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain.Credentials;
 
@@ -27,7 +26,9 @@ public class VerificationHandlerBenchmarks
     {
         var credential = Sample.Credential(Renewals);
         _id = credential.CertificateId;
-        _service = new VerificationService(new InMemoryStore(credential), TimeProvider.System);
+        var store = new InMemoryCredentialStore();
+        store.TryCreateAsync(credential, CancellationToken.None).GetAwaiter().GetResult();
+        _service = new VerificationService(store, TimeProvider.System);
     }
 
     [Benchmark]
@@ -39,17 +40,4 @@ public class VerificationHandlerBenchmarks
 
     [Benchmark]
     public CertificateId.ParseFailure ParseId() => CertificateId.TryParse(_id, out _);
-
-    private sealed class InMemoryStore(Credential credential) : ICredentialStore
-    {
-        private readonly Task<Versioned<Credential>?> _read = Task.FromResult<Versioned<Credential>?>(new Versioned<Credential>(credential, "\"1\""));
-
-        public Task<Versioned<Credential>?> GetAsync(string certificateId, CancellationToken cancellationToken) => _read;
-
-        public Task<bool> TryCreateAsync(Credential c, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string> ReplaceAsync(Credential c, string etag, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
 }

@@ -3,12 +3,12 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 
-namespace CredentialFunctions.Benchmarks.Renewal;
+namespace CredentialFunctions.Benchmarks;
 
 /// <summary>
-/// Benchmark only: the credential store in memory, with the same ETag contract, so the throughput
-/// measured is the Durable backend's and the orchestration's, not the local Cosmos server's. Every
-/// test uses the real store.
+/// Benchmark only: the credential store in memory, with the same ETag contract, so what is measured
+/// is the Durable backend and the orchestration, or the verification handler, not the local Cosmos
+/// server. Every test uses the real store.
 /// </summary>
 internal sealed class InMemoryCredentialStore : ICredentialStore
 {
@@ -29,6 +29,9 @@ internal sealed class InMemoryCredentialStore : ICredentialStore
             throw new ConcurrencyConflictException($"Credential {credential.CertificateId} was changed by another writer.");
         return Task.FromResult(next.ETag);
     }
+
+    public Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<Credential>>([.. _records.Values.Select(v => v.Value).Where(c => c.Holder.LearnerId == learnerId && c.Program.ProgramId == programId)]);
 
     private string NextETag() => Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
