@@ -16,11 +16,13 @@ internal static class A
             IsoDuration.Parse(grace), IsoDuration.Parse(followUp), [RenewalPathway.RetakeExam, RenewalPathway.RefresherModule], null);
     }
 
+    public static CertificationProgram Program(RenewalTerms terms, DateTimeOffset? at = null) => CertificationProgram.Create("widgetmaker", new ProgramDefinition(
+        "Certified Widgetmaker", CredentialKind.InitialCertification, "Widget Board", null, 70, terms, [], null, null), at ?? Jan1, "admin");
+
     public static Credential Credential(RenewalTerms terms, DateTimeOffset? issuedAt = null, byte seed = 1)
     {
         var at = issuedAt ?? Jan1;
-        var program = CertificationProgram.Create("widgetmaker", new ProgramDefinition(
-            "Certified Widgetmaker", CredentialKind.InitialCertification, "Widget Board", null, 70, terms, [], null, null), at, "admin");
+        var program = Program(terms, at);
         var bytes = new byte[CertificateId.RandomBytes];
         new Random(seed).NextBytes(bytes);
         return Domain.Credentials.Credential.Issue(CertificateId.FromRandomBytes(bytes),
