@@ -1,5 +1,6 @@
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Renewal.Tests.Support;
@@ -19,7 +20,7 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         var programs = new CosmosProgramStore(scope.Database);
         var program = A.Program(A.Terms());
         await programs.AddVersionAsync(program, CancellationToken.None);
-        var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new RandomIdSource(), TimeProvider.System, NullLogger<IssuanceService>.Instance);
+        var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new RandomIdSource(), new CredentialUpdater(scope.Store), TimeProvider.System, NullLogger<IssuanceService>.Instance);
         var windows = new Mock<IRenewalWindows>();
         windows.SetupSequence(w => w.StartAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new HttpRequestException("durable host unreachable"))
