@@ -35,9 +35,10 @@ public sealed class MailDevFixture : IAsyncLifetime
     /// Waits until <paramref name="address"/> has <paramref name="count"/> messages: maildev may
     /// store a message a moment after the SMTP server has accepted it.
     /// </summary>
-    public async Task<IReadOnlyList<ReceivedEmail>> WaitForInboxAsync(string address, int count = 1)
+    /// <param name="within">How long to wait; 10 seconds unless the messages are due later than that.</param>
+    public async Task<IReadOnlyList<ReceivedEmail>> WaitForInboxAsync(string address, int count = 1, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
         while (true)
         {
             var inbox = await InboxAsync(address);
