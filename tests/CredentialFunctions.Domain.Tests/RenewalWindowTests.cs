@@ -32,6 +32,18 @@ public class RenewalWindowTests
         => Assert.Equal(new RenewalStep(RenewalStepKind.Reminder, 1, Expiry.AddDays(-90), IsoDuration.FromDays(90)), RenewalWindow.NextStep(Issued(), A.Jan1));
 
     [Fact]
+    public void Credits_short_of_the_requirement_leave_the_reminders_and_enough_renew_when_the_window_opens()
+    {
+        var terms = A.Terms(pathways: [RenewalPathway.ContinuingEducationCredits]) with { RequiredCeCredits = 10 };
+        var c = Sent(A.Credential(terms), RenewalWindow.NextStep(A.Credential(terms), A.Jan1)!);
+        var short_ = c.LogCredit(A.Jan1.AddMonths(2), 9, "CPD", "Course", null, A.Jan1.AddMonths(2), "learner")!.Credential;
+        Assert.Equal(RenewalStepKind.Reminder, RenewalWindow.NextStep(short_, A.Jan1.AddMonths(2))!.Kind);
+
+        var enough = short_.LogCredit(A.Jan1.AddMonths(3), 1, "CPD", "Webinar", null, A.Jan1.AddMonths(3), "learner")!.Credential;
+        Assert.Equal(new RenewalStep(RenewalStepKind.RenewByCredits, 1, Expiry.AddDays(-90)), RenewalWindow.NextStep(enough, A.Jan1.AddMonths(3)));
+    }
+
+    [Fact]
     public void Each_reminder_sent_moves_the_window_to_the_next_then_to_expiry()
     {
         var c = Issued();

@@ -2,6 +2,7 @@ using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
 using Microsoft.Extensions.Logging;
 
@@ -48,6 +49,12 @@ public sealed class RenewalWindowSteps(
                 return taken;
             case RenewalStepKind.Lapse:
                 await updater.UpdateAsync(certificateId, c => (taken = StillDue(c)) ? c.Lapse(now) : null, cancellationToken);
+                return taken;
+            case RenewalStepKind.RenewByCredits:
+                await updater.UpdateAsync(certificateId, c => (taken = StillDue(c))
+                    ? c.Renew(RenewalPathway.ContinuingEducationCredits, now, Credential.SystemActor,
+                        new Dictionary<string, string> { ["creditsThisCycle"] = c.CreditsThisCycle.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                    : null, cancellationToken);
                 return taken;
             default:
                 return await SendAsync(certificateId, step, StillDue, now, cancellationToken);

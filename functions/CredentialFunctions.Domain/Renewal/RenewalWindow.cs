@@ -10,7 +10,7 @@ namespace CredentialFunctions.Domain.Renewal;
 /// The steps of one renewal cycle, in the order seed 003 tells them: the notice that opens it
 /// (issued, renewed or reinstated), reminders, expiry into grace, lapse, and the notices around them.
 /// </summary>
-public enum RenewalStepKind { OpeningNotice, Reminder, EnterGrace, GraceNotice, Lapse, LapseNotice, LapseFollowUp }
+public enum RenewalStepKind { OpeningNotice, RenewByCredits, Reminder, EnterGrace, GraceNotice, Lapse, LapseNotice, LapseFollowUp }
 
 /// <summary>
 /// The next thing the renewal window does for a credential, and the instant it is due. A step that
@@ -21,7 +21,7 @@ public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset
 {
     // Derived, so never serialized: a step travels between orchestrator and activities as its four fields.
     [JsonIgnore]
-    public bool SendsNotice => Kind is not (RenewalStepKind.EnterGrace or RenewalStepKind.Lapse);
+    public bool SendsNotice => Kind is not (RenewalStepKind.EnterGrace or RenewalStepKind.Lapse or RenewalStepKind.RenewByCredits);
 
     [JsonIgnore]
     public string DeliveryKey => Kind switch
@@ -65,6 +65,8 @@ public static class RenewalWindow
                 // A window that was down past an instant catches up to the latest state, not through every stale one.
                 if (now >= s.GraceEndsAt) return new RenewalStep(RenewalStepKind.Lapse, cycle, s.GraceEndsAt);
                 if (now >= s.ExpiresAt) return new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
+                // Credits that met the requirement before renewal opened renew the moment it opens, ahead of any reminder.
+                if (credential.HasEarnedRenewalByCredits) return new RenewalStep(RenewalStepKind.RenewByCredits, cycle, s.WindowOpensAt);
                 return NextReminder(s, cycle, now, Sent) ?? new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
             case CredentialState.InGrace:
                 var graceNotice = new RenewalStep(RenewalStepKind.GraceNotice, cycle, s.ExpiresAt);

@@ -135,6 +135,23 @@ public class RenewalWindowOrchestratorTests
     }
 
     [Fact]
+    public async Task Credits_that_met_the_requirement_early_renew_when_the_window_opens_instead_of_a_reminder()
+    {
+        var terms = A.Terms() with { Pathways = [RenewalPathway.ContinuingEducationCredits], RequiredCeCredits = 10 };
+        var earned = A.Jan1.AddMonths(3);
+        var credential = A.Credential(terms).LogCredit(earned, 10, "CPD", "Annual safety conference", null, earned, "learner")!.Credential;
+        var window = new SimulatedWindow(credential, earned);
+
+        Assert.Null(await window.RunAsync(1));
+
+        Assert.Equal([Expiry.AddDays(-90)], window.Timers);
+        Assert.Equal(RenewalStepKind.RenewByCredits, window.Steps.Single().Kind);
+        Assert.Equal(2, window.ContinuedAsNew!.Cycle);
+        Assert.Equal(Expiry.AddYears(1), window.Credential.ExpiresAt);
+        Assert.Empty(window.Sent);
+    }
+
+    [Fact]
     public async Task A_three_year_validity_sleeps_on_one_timer_per_instant_years_ahead()
     {
         var window = new SimulatedWindow(A.Credential(A.Terms("P3Y")), A.Jan1);

@@ -1,5 +1,6 @@
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
 using Microsoft.DurableTask;
 using Moq;
@@ -69,6 +70,7 @@ internal sealed class SimulatedWindow
         {
             RenewalStepKind.EnterGrace => Credential.EnterGrace(Now).Credential,
             RenewalStepKind.Lapse => Credential.Lapse(Now).Credential,
+            RenewalStepKind.RenewByCredits => Credential.Renew(RenewalPathway.ContinuingEducationCredits, Now, "system").Credential,
             _ => Credential.ClaimDelivery(step.DeliveryKey, step.Kind.ToString(), "simulation", Now, TimeSpan.FromMinutes(5))!
                 .RecordDeliverySent(step.DeliveryKey, "msg", Now).Credential,
         };
