@@ -63,4 +63,15 @@ internal static class CosmosDocuments
 
     /// <summary>Anything but the expected answers is an outage or a bug: the SDK's own CosmosException carries the diagnostics.</summary>
     public static void EnsureSuccess(ResponseMessage response) => response.EnsureSuccessStatusCode();
+
+    /// <summary>The next page of a query read through the stream API, and the token to continue from.</summary>
+    public static async Task<(IReadOnlyList<T> Items, string? ContinuationToken)> ReadPageAsync<T>(FeedIterator iterator, CancellationToken cancellationToken)
+    {
+        using var page = await iterator.ReadNextAsync(cancellationToken);
+        EnsureSuccess(page);
+        var body = await JsonSerializer.DeserializeAsync<QueryPage<T>>(page.Content, CredentialJson.Options, cancellationToken);
+        return (body?.Documents ?? [], page.ContinuationToken);
+    }
+
+    private sealed record QueryPage<T>(IReadOnlyList<T> Documents);
 }

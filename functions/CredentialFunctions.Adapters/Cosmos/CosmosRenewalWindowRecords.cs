@@ -1,5 +1,3 @@
-using System.Text.Json;
-using CredentialFunctions.Application;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.Azure.Cosmos;
@@ -24,10 +22,7 @@ public sealed class CosmosRenewalWindowRecords(CredentialDatabase database) : IR
     {
         using var iterator = _container.GetItemQueryStreamIterator(OpenWindows, continuationToken, new QueryRequestOptions { MaxItemCount = pageSize });
         if (!iterator.HasMoreResults) return new Page<Credential>([], null);
-        using var page = await iterator.ReadNextAsync(cancellationToken);
-        CosmosDocuments.EnsureSuccess(page);
-        var body = await JsonSerializer.DeserializeAsync<QueryPage<Credential>>(page.Content, CredentialJson.Options, cancellationToken);
-        return new Page<Credential>(body?.Documents ?? [], page.ContinuationToken);
+        var (items, next) = await CosmosDocuments.ReadPageAsync<Credential>(iterator, cancellationToken);
+        return new Page<Credential>(items, next);
     }
-
 }

@@ -44,13 +44,7 @@ public sealed class CosmosCredentialStore(CredentialDatabase database) : ICreden
             .WithParameter("@learnerId", learnerId).WithParameter("@programId", programId);
         using var iterator = _container.GetItemQueryStreamIterator(query);
         var held = new List<Credential>();
-        while (iterator.HasMoreResults)
-        {
-            using var page = await iterator.ReadNextAsync(cancellationToken);
-            CosmosDocuments.EnsureSuccess(page);
-            var body = await JsonSerializer.DeserializeAsync<QueryPage<Credential>>(page.Content, CredentialJson.Options, cancellationToken);
-            held.AddRange(body?.Documents ?? []);
-        }
+        while (iterator.HasMoreResults) held.AddRange((await CosmosDocuments.ReadPageAsync<Credential>(iterator, cancellationToken)).Items);
         return held;
     }
 }
@@ -80,10 +74,8 @@ public sealed class CosmosProgramStore(CredentialDatabase database) : IProgramSt
         using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(programId), MaxItemCount = 1 });
         while (iterator.HasMoreResults)
         {
-            using var page = await iterator.ReadNextAsync(cancellationToken);
-            CosmosDocuments.EnsureSuccess(page);
-            var body = await JsonSerializer.DeserializeAsync<QueryPage<CertificationProgram>>(page.Content, CredentialJson.Options, cancellationToken);
-            if (body?.Documents is [var first, ..]) return first;
+            // A page may come back empty while the query is still running: read on until one holds the version.
+            if ((await CosmosDocuments.ReadPageAsync<CertificationProgram>(iterator, cancellationToken)).Items is [var first, ..]) return first;
         }
         return null;
     }
@@ -106,6 +98,3 @@ public sealed class CosmosReceiptStore(CredentialDatabase database) : IReceiptSt
 
     private sealed record ReceiptDocument<T>(T Receipt);
 }
-
-/// <summary>The body of a Cosmos query page read through the stream API.</summary>
-internal sealed record QueryPage<T>(IReadOnlyList<T> Documents);

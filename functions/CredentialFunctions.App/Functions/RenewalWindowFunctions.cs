@@ -1,4 +1,3 @@
-using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Application.Renewal;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -11,7 +10,7 @@ namespace CredentialFunctions.App.Functions;
 /// generator that would register the classes is not on our mirror, and the local host and the tests
 /// register the same classes (RenewalWindowOrchestrator, PlanRenewalStep, TakeRenewalStep) directly.
 /// </summary>
-public sealed class RenewalWindowFunctions(RenewalWindowSteps steps, RenewalReconciliation reconciliation, TimeProvider clock)
+public sealed class RenewalWindowFunctions(RenewalWindowSteps steps, RenewalReconciliation reconciliation, RenewalWindowsFactory windows)
 {
     [Function(RenewalWindowOrchestrator.Name)]
     public Task<RenewalWindowEnded?> RenewalWindow([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -28,5 +27,5 @@ public sealed class RenewalWindowFunctions(RenewalWindowSteps steps, RenewalReco
     [Function("ReconcileRenewalWindows")]
     public Task<ReconciliationReport> Reconcile(
         [TimerTrigger("%Renewal:ReconcileSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-        => reconciliation.RunAsync(new DurableRenewalWindows(client, clock), cancellationToken);
+        => reconciliation.RunAsync(windows(client), cancellationToken);
 }

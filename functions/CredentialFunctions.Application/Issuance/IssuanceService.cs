@@ -1,4 +1,3 @@
-using System.Globalization;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Domain.Credentials;
@@ -64,13 +63,10 @@ public sealed class IssuanceService(
                 break;
             case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
                 var c = receipt.Completion;
-                await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, $"integration:{LmsIntegration}",
-                    new Dictionary<string, string>
-                    {
-                        ["score"] = c.Score.ToString(CultureInfo.InvariantCulture),
-                        ["completedAt"] = c.CompletedAt.ToString("O"),
-                        ["reference"] = $"LMS completion event {c.EventId}",
-                    }), cancellationToken);
+                // Recorded as a renewal by exam result records it; not re-checked: the threshold at receipt already decided the pass.
+                var retake = new ExamResult(c.Score, c.CompletedAt, $"LMS completion event {c.EventId}") { Cycle = cycle };
+                await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null
+                    : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, $"integration:{LmsIntegration}", retake.Recorded), cancellationToken);
                 await windows.RaiseAsync(renewedId, new RenewalWindowEvent(RenewalWindowEventKind.Renewed, receipt.ReceivedAt), cancellationToken);
                 await windows.StartAsync(renewedId, cancellationToken);
                 break;

@@ -25,8 +25,12 @@ public sealed record ExamResult(decimal Score, DateTimeOffset CompletedAt, strin
         if (Score < credential.PassThreshold)
             throw ValidationFailedException.For("score", $"A score of {Score.ToString(CultureInfo.InvariantCulture)} does not pass (threshold {credential.PassThreshold.ToString(CultureInfo.InvariantCulture)}): a failed retake does not renew.");
         CredentialLifecycle.RequireWithinCycle(credential, CompletedAt, now, "completedAt");
-        return Evidence.Of(("score", Score.ToString(CultureInfo.InvariantCulture)), ("completedAt", CompletedAt.ToString("O")), ("reference", Reference));
+        return Recorded;
     }
+
+    /// <summary>The result as the audit entry of the renewal keeps it.</summary>
+    internal IReadOnlyDictionary<string, string> Recorded
+        => Evidence.Of(("score", Score.ToString(CultureInfo.InvariantCulture)), ("completedAt", CompletedAt.ToString("O")), ("reference", Reference));
 }
 
 public sealed record RefresherModuleCompletion(string ModuleId, DateTimeOffset CompletedAt) : PathwayEvidence(RenewalPathway.RefresherModule)
