@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace CredentialFunctions.LocalHost;
 
 /// <summary>
@@ -10,18 +7,16 @@ namespace CredentialFunctions.LocalHost;
 /// </summary>
 public sealed class LocalMailServer : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-
-    private readonly Process _process;
+    private readonly NodeTool _tool;
 
     public int SmtpPort { get; }
 
     /// <summary>The web UI, and the REST API under it (GET email).</summary>
     public Uri WebEndpoint { get; }
 
-    private LocalMailServer(Process process, int smtpPort, Uri webEndpoint)
+    private LocalMailServer(NodeTool tool, int smtpPort, Uri webEndpoint)
     {
-        _process = process;
+        _tool = tool;
         SmtpPort = smtpPort;
         WebEndpoint = webEndpoint;
     }
@@ -30,72 +25,32 @@ public sealed class LocalMailServer : IAsyncDisposable
     /// <param name="webPort">Null picks a free port.</param>
     public static async Task<LocalMailServer> StartAsync(int? smtpPort = null, int? webPort = null, CancellationToken cancellationToken = default)
     {
-        var directory = Path.Combine(RepositoryRoot.Find(), "tools", "maildev");
-        await NpmInstall.EnsureAsync(directory, cancellationToken);
         var smtp = smtpPort ?? LocalCosmosServer.FreePort();
         var web = webPort ?? LocalCosmosServer.FreePort();
         while (web == smtp) web = LocalCosmosServer.FreePort();
-        var process = new Process
-        {
-            // --exit-with-stdin: if our process dies without disposing this, maildev goes too.
-            StartInfo = new ProcessStartInfo("node", ["server.js", "--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--silent", "--exit-with-stdin"])
-            {
-                WorkingDirectory = directory,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            },
-        };
-        var errors = new StringBuilder();
-        process.ErrorDataReceived += (_, line) => { lock (errors) errors.AppendLine(line.Data); };
-        process.OutputDataReceived += (_, _) => { }; // drained, so a full pipe can never stall it
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new LocalMailServer(process, smtp, new Uri($"http://127.0.0.1:{web}/"));
-        try
-        {
-            await server.WaitUntilAnsweringAsync(errors, cancellationToken);
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        var webEndpoint = new Uri($"http://127.0.0.1:{web}/");
+        var (tool, _) = await NodeTool.StartAsync("maildev", ["--smtp", $"{smtp}", "--web", $"{web}", "--ip", "127.0.0.1", "--silent"],
+            null, stop => AnsweringAsync(webEndpoint, stop), cancellationToken);
+        return new LocalMailServer(tool, smtp, webEndpoint);
     }
 
-    private async Task WaitUntilAnsweringAsync(StringBuilder errors, CancellationToken cancellationToken)
+    /// <summary>maildev prints nothing when ready, so its REST API is asked until it answers.</summary>
+    private static async Task<bool> AnsweringAsync(Uri webEndpoint, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = WebEndpoint, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow + StartTimeout;
+        using var http = new HttpClient { BaseAddress = webEndpoint, Timeout = TimeSpan.FromSeconds(5) };
         while (true)
         {
-            if (_process.HasExited)
-            {
-                lock (errors) throw new InvalidOperationException($"maildev exited ({_process.ExitCode}) before it answered:\n{errors}");
-            }
             try
             {
                 using var response = await http.GetAsync("email", cancellationToken);
-                if (response.IsSuccessStatusCode) return;
+                if (response.IsSuccessStatusCode) return true;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException)
             {
             }
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"maildev did not answer on {WebEndpoint} within {StartTimeout}.");
             await Task.Delay(100, cancellationToken);
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _tool.DisposeAsync();
 }

@@ -96,10 +96,28 @@ public class CertificateIdTests
         return CertificateId.TryParse(id.Value, out var parsed) == CertificateId.ParseFailure.None && parsed == id;
     }
 
+    /// <summary>
+    /// Each of the first 75 random bits decides exactly one symbol (so ids carry 75 bits, not fewer),
+    /// and the 5 bits left over from the 10 bytes drawn change nothing.
+    /// </summary>
     [Fact]
-    public void Ids_use_seventy_five_bits_of_the_random_bytes()
+    public void Each_of_the_seventy_five_leading_random_bits_moves_exactly_its_own_symbol()
     {
-        var ids = Enumerable.Range(0, 5000).Select(FromSeed).Select(i => i.Value).ToHashSet();
-        Assert.Equal(5000, ids.Count);
+        for (var seed = 0; seed < 50; seed++)
+        {
+            var bytes = new byte[CertificateId.RandomBytes];
+            new Random(seed).NextBytes(bytes);
+            var original = RandomSymbolsOf(CertificateId.FromRandomBytes(bytes));
+            for (var bit = 0; bit < CertificateId.RandomBytes * 8; bit++)
+            {
+                bytes[bit / 8] ^= (byte)(0x80 >> (bit % 8));
+                var flipped = RandomSymbolsOf(CertificateId.FromRandomBytes(bytes));
+                bytes[bit / 8] ^= (byte)(0x80 >> (bit % 8));
+                var changed = Enumerable.Range(0, CertificateId.RandomSymbols).Where(i => original[i] != flipped[i]).ToArray();
+                Assert.Equal(bit < 5 * CertificateId.RandomSymbols ? [bit / 5] : [], changed);
+            }
+        }
+
+        static string RandomSymbolsOf(CertificateId id) => id.Value.Replace("-", "")[..CertificateId.RandomSymbols];
     }
 }
