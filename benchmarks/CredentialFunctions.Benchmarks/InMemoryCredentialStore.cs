@@ -30,8 +30,5 @@ internal sealed class InMemoryCredentialStore : ICredentialStore
         return Task.FromResult(next.ETag);
     }
 
-    public Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<Credential>>([.. _records.Values.Select(v => v.Value).Where(c => c.Holder.LearnerId == learnerId && c.Program.ProgramId == programId)]);
-
     private string NextETag() => Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

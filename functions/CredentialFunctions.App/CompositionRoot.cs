@@ -47,6 +47,7 @@ public static class CompositionRoot
         services.TryAddSingleton<ICredentialStore, CosmosCredentialStore>();
         services.TryAddSingleton<IProgramStore, CosmosProgramStore>();
         services.TryAddSingleton<IReceiptStore, CosmosReceiptStore>();
+        services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
 
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
@@ -56,6 +57,7 @@ public static class CompositionRoot
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();
         services.AddSingleton<IssuanceService>();
+        services.AddSingleton<IssuanceReconciliation>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<CredentialLifecycle>();

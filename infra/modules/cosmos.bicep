@@ -117,6 +117,26 @@ resource receipts 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
+// CosmosLayout.Holdings: one per learner and program, created or ETag-replaced to decide each pass;
+// the reconciliation queries pendingSince, and the pending completion it carries is never queried.
+resource holdings 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'holdings'
+  properties: {
+    resource: {
+      id: 'holdings'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/pending/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {

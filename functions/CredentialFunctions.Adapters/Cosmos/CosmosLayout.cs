@@ -44,5 +44,14 @@ public static class CosmosLayout
     public static readonly ContainerLayout Receipts = new(
         "receipts", "/id", ["/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts];
+    /// <summary>
+    /// Holdings, one per learner and program (id = pk = a hash of both): creating or ETag-replacing
+    /// this one document is what lets exactly one pass issue or renew. Not in receipts, which are
+    /// point reads with nothing indexed: the reconciliation queries holdings by "pending since", and
+    /// only that small top-level field and the names are indexed, not the pending completion.
+    /// </summary>
+    public static readonly ContainerLayout Holdings = new(
+        "holdings", "/id", ["/pending/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings];
 }

@@ -38,15 +38,6 @@ public sealed class CosmosCredentialStore(CredentialDatabase database) : ICreden
     public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
         => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(credential, credential.CertificateId), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
 
-    public async Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken)
-    {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.holder.learnerId = @learnerId AND c.program.programId = @programId")
-            .WithParameter("@learnerId", learnerId).WithParameter("@programId", programId);
-        using var iterator = _container.GetItemQueryStreamIterator(query);
-        var held = new List<Credential>();
-        while (iterator.HasMoreResults) held.AddRange((await CosmosDocuments.ReadPageAsync<Credential>(iterator, cancellationToken)).Items);
-        return held;
-    }
 }
 
 /// <summary>Each program version is its own document "programId@version" in the program's partition.</summary>

@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Renewal;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -10,7 +11,7 @@ namespace CredentialFunctions.App.Functions;
 /// generator that would register the classes is not on our mirror, and the local host and the tests
 /// register the same classes (RenewalWindowOrchestrator, PlanRenewalStep, TakeRenewalStep) directly.
 /// </summary>
-public sealed class RenewalWindowFunctions(RenewalWindowSteps steps, RenewalReconciliation reconciliation, RenewalWindowsFactory windows)
+public sealed class RenewalWindowFunctions(RenewalWindowSteps steps, RenewalReconciliation reconciliation, IssuanceReconciliation issuances, RenewalWindowsFactory windows)
 {
     [Function(RenewalWindowOrchestrator.Name)]
     public Task<RenewalWindowEnded?> RenewalWindow([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -24,8 +25,13 @@ public sealed class RenewalWindowFunctions(RenewalWindowSteps steps, RenewalReco
     public Task<bool> TakeStep([ActivityTrigger] StepRequest request, CancellationToken cancellationToken)
         => steps.TakeStepAsync(request.CertificateId, request.Step, cancellationToken);
 
+    /// <summary>Pending issuances first: a credential they finish gets its window now, not at the next run.</summary>
     [Function("ReconcileRenewalWindows")]
-    public Task<ReconciliationReport> Reconcile(
+    public async Task<ReconciliationReport> Reconcile(
         [TimerTrigger("%Renewal:ReconcileSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
-        => reconciliation.RunAsync(windows(client), cancellationToken);
+    {
+        var renewalWindows = windows(client);
+        await issuances.RunAsync(renewalWindows, cancellationToken);
+        return await reconciliation.RunAsync(renewalWindows, cancellationToken);
+    }
 }

@@ -1,5 +1,6 @@
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 using Microsoft.Extensions.Logging;
@@ -7,51 +8,62 @@ using Microsoft.Extensions.Logging;
 namespace CredentialFunctions.Application.Issuance;
 
 /// <summary>
-/// Turns an LMS completion into a credential, exactly once per LMS event id. The receipt (keyed by
-/// event id) is written first and decides the outcome and the certificate id; the credential is
-/// then created from the receipt, so a duplicate or a retry after a crash converges on the same
-/// credential instead of issuing a second one. A credential that expires gets its renewal window
-/// started once it is written; the window process is passed per call because in Azure its client
-/// comes from the calling function's [DurableClient] binding, not from the container.
+/// Turns an LMS completion into a credential, exactly once per LMS event id and at most one open
+/// credential per learner and program. A pass is decided on the learner's <see cref="Holding"/> of
+/// the program and recorded there as pending; then the receipt (keyed by event id), the credential
+/// and its renewal window are written, and clearing the pending pass comes last. Each write is
+/// create-if-absent or ETag-guarded and built from the pending receipt, so a crash between any two
+/// of them is finished by the LMS's retry of the event or, failing that, by
+/// <see cref="IssuanceReconciliation"/>. The window process is passed per call because in Azure its
+/// client comes from the calling function's [DurableClient] binding, not from the container.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IIdSource ids, CredentialUpdater updater, TimeProvider clock,
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IIdSource ids, CredentialUpdater updater, TimeProvider clock,
     ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
+
+    private const int MaxDecisionAttempts = 10;
 
     public async Task<(CompletionResult Result, bool FirstDelivery)> RecordLmsCompletionAsync(LmsCompletion completion, IRenewalWindows windows, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         completion.Validate(now);
-        var key = ReceiptKey(completion.EventId);
 
-        if (await receipts.GetAsync<CompletionReceipt>(key, cancellationToken) is { } earlier)
+        if (await receipts.GetAsync<CompletionReceipt>(ReceiptKey(completion.EventId), cancellationToken) is { } earlier)
             return (await CompleteAsync(earlier, windows, cancellationToken), false);
 
         var program = await programs.GetCurrentAsync(completion.ProgramId, cancellationToken)
             ?? throw new UnknownReferenceException("programId", $"There is no program '{completion.ProgramId}'. Create it first, or check the id the LMS sends.");
         var outcome = program.Assess(completion.Score);
-        var receipt = outcome == AssessmentOutcome.Passed
+        var decided = outcome == AssessmentOutcome.Passed
             ? await DecidePassAsync(completion, program.Version, now, cancellationToken)
             : new CompletionReceipt(completion, program.Version, outcome, null, now);
-
-        if (!await receipts.TryCreateAsync(key, receipt, cancellationToken))
-        {
-            // A concurrent delivery of the same event won the race: answer what it decided.
-            var winner = await receipts.GetAsync<CompletionReceipt>(key, cancellationToken)
-                ?? throw new InvalidOperationException($"Receipt {key} conflicted but cannot be read.");
-            return (await CompleteAsync(winner, windows, cancellationToken), false);
-        }
-        return (await CompleteAsync(receipt, windows, cancellationToken), true);
+        return await RecordAsync(decided, windows, cancellationToken);
     }
+
+    /// <summary>Finishes a pending pass left on a holding, exactly as the LMS's retry of its event would.</summary>
+    public async Task<CompletionResult> FinishPendingAsync(CompletionReceipt pending, IRenewalWindows windows, CancellationToken cancellationToken)
+        => (await RecordAsync(pending, windows, cancellationToken)).Result;
 
     public static string ReceiptKey(string eventId) => $"{LmsIntegration}:{eventId}";
 
+    private async Task<(CompletionResult Result, bool FirstDelivery)> RecordAsync(CompletionReceipt decided, IRenewalWindows windows, CancellationToken cancellationToken)
+    {
+        var key = ReceiptKey(decided.Completion.EventId);
+        if (await receipts.TryCreateAsync(key, decided, cancellationToken))
+            return (await CompleteAsync(decided, windows, cancellationToken), true);
+        // A concurrent delivery of the same event won the race: answer what it decided.
+        var winner = await receipts.GetAsync<CompletionReceipt>(key, cancellationToken)
+            ?? throw new InvalidOperationException($"Receipt {key} conflicted but cannot be read.");
+        return (await CompleteAsync(winner, windows, cancellationToken), false);
+    }
+
     /// <summary>
-    /// Makes sure the credential a receipt promises exists and its renewal window runs; harmless when
-    /// both already do. If starting the window fails, the delivery fails and the LMS's retry comes back
-    /// here; should it never retry, the daily reconciliation starts the window.
+    /// Makes sure the change a receipt promises is made and its renewal window runs, then clears the
+    /// pass from the holding; harmless when all of it is already done. If a step fails, the delivery
+    /// fails and the LMS's retry comes back here; should it never retry, the pass stays pending on
+    /// the holding and the daily reconciliation finishes it.
     /// </summary>
     private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, IRenewalWindows windows, CancellationToken cancellationToken)
     {
@@ -71,26 +83,64 @@ public sealed class IssuanceService(
                 await windows.StartAsync(renewedId, cancellationToken);
                 break;
         }
+        if (receipt.Outcome == AssessmentOutcome.Passed) await SettleAsync(receipt.Completion, cancellationToken);
         return CompletionResult.From(receipt);
     }
 
     /// <summary>
     /// A pass by someone who already holds the program's credential is a retake: it renews the
     /// credential when renewal is open, and otherwise changes nothing, rather than issuing a second
-    /// credential for the same program. A revoked or superseded one does not count as held.
+    /// credential for the same program. A revoked or superseded one no longer holds the program, so
+    /// the pass issues anew. The decision counts only once its conditional write of the holding
+    /// succeeds; a pass that loses the race reads the winner's holding and decides again on it.
     /// </summary>
     private async Task<CompletionReceipt> DecidePassAsync(LmsCompletion completion, int programVersion, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var held = (await credentials.FindHeldAsync(LearnerIdFor(completion.Learner.ExternalId), completion.ProgramId, cancellationToken))
-            .Where(c => c.State is not (CredentialState.Revoked or CredentialState.Superseded))
-            .MaxBy(c => c.IssuedAt);
-        return held switch
+        var learnerId = LearnerIdFor(completion.Learner.ExternalId);
+        CompletionReceipt Pass(string certificateId, CompletionAction action, int? cycle = null)
+            => new(completion, programVersion, AssessmentOutcome.Passed, certificateId, now, action, cycle);
+
+        for (var attempt = 1; attempt <= MaxDecisionAttempts; attempt++)
         {
-            null => new CompletionReceipt(completion, programVersion, AssessmentOutcome.Passed, ids.NewCertificateId().Value, now, CompletionAction.Issued),
-            _ when held.IsRenewableBy(RenewalPathway.RetakeExam, now) =>
-                new CompletionReceipt(completion, programVersion, AssessmentOutcome.Passed, held.CertificateId, now, CompletionAction.Renewed, held.Cycle),
-            _ => new CompletionReceipt(completion, programVersion, AssessmentOutcome.Passed, held.CertificateId, now, CompletionAction.AlreadyHeld),
-        };
+            if (await holdings.GetAsync(learnerId, completion.ProgramId, cancellationToken) is not { } current)
+            {
+                var first = Pass(ids.NewCertificateId().Value, CompletionAction.Issued);
+                if (await holdings.TryCreateAsync(new Holding(learnerId, completion.ProgramId, first.CertificateId!, first), cancellationToken)) return first;
+                continue;
+            }
+            var holding = current.Value;
+            // The same event's earlier delivery decided and did not finish: carry on with its decision.
+            // Another event's pending pass holds the program until it is finished.
+            if (holding.Pending is { } pending)
+                return pending.Completion.EventId == completion.EventId ? pending : Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
+
+            var held = (await credentials.GetAsync(holding.CertificateId, cancellationToken))?.Value;
+            CompletionReceipt? decided = held switch
+            {
+                // Missing without a pending issue: the pass that named it lost its receipt's race and released the holding.
+                null or { State: CredentialState.Revoked or CredentialState.Superseded } => Pass(ids.NewCertificateId().Value, CompletionAction.Issued),
+                _ when held.IsRenewableBy(RenewalPathway.RetakeExam, now) => Pass(held.CertificateId, CompletionAction.Renewed, held.Cycle),
+                _ => null,
+            };
+            if (decided is null) return Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
+            if (await holdings.TryReplaceAsync(holding with { CertificateId = decided.CertificateId!, Pending = decided }, current.ETag, cancellationToken)) return decided;
+        }
+        throw new ConcurrencyConflictException($"The holding of program '{completion.ProgramId}' by {learnerId} kept changing; deliver the event again.");
+    }
+
+    /// <summary>
+    /// Clears this event's pass from the holding once its receipt's work is done. Also when the
+    /// receipt says something else (another delivery of the event decided first): the pass then
+    /// never happens and must not hold the program.
+    /// </summary>
+    private async Task SettleAsync(LmsCompletion completion, CancellationToken cancellationToken)
+    {
+        var learnerId = LearnerIdFor(completion.Learner.ExternalId);
+        while (await holdings.GetAsync(learnerId, completion.ProgramId, cancellationToken) is { Value.Pending: { } pending } current
+               && pending.Completion.EventId == completion.EventId)
+        {
+            if (await holdings.TryReplaceAsync(current.Value with { Pending = null }, current.ETag, cancellationToken)) return;
+        }
     }
 
     private async Task<Credential> IssueAsync(CompletionReceipt receipt, string certificateId, CancellationToken cancellationToken)

@@ -45,8 +45,9 @@ public sealed record LmsCompletion(
 }
 
 /// <summary>
-/// The durable record of one completion event, written before the credential: it holds everything
-/// needed to build the credential again, so a crash between the two writes heals on the LMS's retry.
+/// The durable record of one completion event, written before the credential (and, for a pass,
+/// first kept as the holding's pending pass): it holds everything needed to build the credential
+/// again, so a crash between any two writes heals on the LMS's retry or in the daily reconciliation.
 /// </summary>
 /// <param name="RenewsCycle">For <see cref="CompletionAction.Renewed"/>: the cycle the pass renews, so a retry renews it once.</param>
 public sealed record CompletionReceipt(
@@ -67,7 +68,7 @@ public enum CompletionAction
     Issued,
     /// <summary>A pass by a holder whose credential is open for renewal: the retake-exam pathway renews it.</summary>
     Renewed,
-    /// <summary>A pass by a holder whose credential is not open for renewal (too early, or the program does not renew by retake): nothing changes.</summary>
+    /// <summary>A pass by a holder whose credential is not open for renewal (too early, or the program does not renew by retake), or while another pass of theirs is being issued or renewed: nothing changes.</summary>
     AlreadyHeld,
 }
 

@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 
@@ -30,9 +31,6 @@ public interface ICredentialStore
 
     /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; returns the new ETag.</summary>
     Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken);
-
-    /// <summary>Every credential a learner holds under a program, in any state (a query across partitions, by holder).</summary>
-    Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken);
 }
 
 /// <summary>One page of a query, and the token that reads the next (null on the last page).</summary>
@@ -55,6 +53,21 @@ public interface IReceiptStore
     Task<bool> TryCreateAsync<T>(string key, T receipt, CancellationToken cancellationToken);
 
     Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class;
+}
+
+/// <summary>Holdings by learner and program: the atomic claims that keep one credential of a program open per learner.</summary>
+public interface IHoldingStore
+{
+    Task<Versioned<Holding>?> GetAsync(string learnerId, string programId, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the learner already has a holding of the program.</summary>
+    Task<bool> TryCreateAsync(Holding holding, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the ETag is stale: someone else changed the holding first.</summary>
+    Task<bool> TryReplaceAsync(Holding holding, string etag, CancellationToken cancellationToken);
+
+    /// <summary>The pending passes of holdings decided before an instant, page by page (an indexed query of pending holdings only).</summary>
+    Task<Page<CompletionReceipt>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }
 
 /// <summary>Random ids from one injectable source, so tests are deterministic.</summary>

@@ -134,7 +134,5 @@ public sealed class VerificationApiTests(ApiFixture fixture)
         public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken) => inner.TryCreateAsync(credential, cancellationToken);
 
         public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken) => inner.ReplaceAsync(credential, etag, cancellationToken);
-
-        public Task<IReadOnlyList<Credential>> FindHeldAsync(string learnerId, string programId, CancellationToken cancellationToken) => inner.FindHeldAsync(learnerId, programId, cancellationToken);
     }
 }

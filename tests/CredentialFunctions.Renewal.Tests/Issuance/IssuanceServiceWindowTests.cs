@@ -20,7 +20,7 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         var programs = new CosmosProgramStore(scope.Database);
         var program = A.Program(A.Terms());
         await programs.AddVersionAsync(program, CancellationToken.None);
-        var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new RandomIdSource(), new CredentialUpdater(scope.Store), TimeProvider.System, NullLogger<IssuanceService>.Instance);
+        var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new CosmosHoldingStore(scope.Database), new RandomIdSource(), new CredentialUpdater(scope.Store), TimeProvider.System, NullLogger<IssuanceService>.Instance);
         var windows = new Mock<IRenewalWindows>();
         windows.SetupSequence(w => w.StartAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new HttpRequestException("durable host unreachable"))

@@ -1,0 +1,54 @@
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Renewal;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialFunctions.Application.Issuance;
+
+/// <summary>What an issuance reconciliation found pending and finished.</summary>
+public sealed record IssuanceReconciliationReport(int Pending, int Finished, int Failed);
+
+/// <summary>
+/// The daily safety net under issuance: a pass decided on a holding whose writes were cut short
+/// (the process died, the store failed) and whose event the LMS never delivers again is finished
+/// here, exactly as that retry would finish it. It reads only holdings still pending, so its cost
+/// follows the failures, not the number of credentials.
+/// </summary>
+public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceService issuance, TimeProvider clock, ILogger<IssuanceReconciliation> logger)
+{
+    public const int PageSize = 100;
+
+    /// <summary>A request writes its pass within seconds; one pending this long belongs to a request that ended.</summary>
+    public static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(15);
+
+    public async Task<IssuanceReconciliationReport> RunAsync(IRenewalWindows windows, CancellationToken cancellationToken)
+    {
+        // Finishing a pass takes it out of the query's results, so every page is read before anything changes.
+        var before = clock.GetUtcNow() - Abandoned;
+        var pending = new List<CompletionReceipt>();
+        string? continuation = null;
+        do
+        {
+            var page = await holdings.PendingDecidedBeforeAsync(before, continuation, PageSize, cancellationToken);
+            pending.AddRange(page.Items);
+            continuation = page.ContinuationToken;
+        } while (continuation is not null);
+
+        var (finished, failed) = (0, 0);
+        foreach (var pass in pending)
+        {
+            try
+            {
+                await issuance.FinishPendingAsync(pass, windows, cancellationToken);
+                finished++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One pass that cannot be finished today (its program version gone, the window host down) must not keep the others waiting.
+                failed++;
+                logger.LogError(e, "Pending pass of LMS event {EventId} for program {ProgramId} could not be finished", pass.Completion.EventId, pass.Completion.ProgramId);
+            }
+        }
+        logger.LogInformation("Issuance reconciliation found {Pending} pending passes, finished {Finished}, failed {Failed}", pending.Count, finished, failed);
+        return new IssuanceReconciliationReport(pending.Count, finished, failed);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Net;
+using System.Text.Json;
+using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.App;
+using CredentialFunctions.Application;
+using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Testing.Api;
+using CredentialFunctions.Testing.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CredentialFunctions.Integration.Tests.Issuance;
+
+/// <summary>
+/// A pass cut short right after each of its writes (holding, receipt, credential, window) through the
+/// local host and the local Cosmos server, for a first issue and for a renewal by retake: the LMS's
+/// retry of the event finishes it, and so does the daily sweep when the LMS never retries.
+/// </summary>
+public sealed class IssuanceCrashRecoveryTests(CosmosServerFixture cosmos) : IClassFixture<CosmosServerFixture>
+{
+    private const string FirstIssue = "first issue";
+    private const string Renewal = "renewal by retake";
+
+    public static TheoryData<string, string> Crashes()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var path in new[] { FirstIssue, Renewal })
+            foreach (var point in Crash.Points) data.Add(path, point);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Crashes))]
+    public async Task A_pass_cut_short_after_any_write_is_finished_by_the_LMS_retrying_the_event(string path, string point)
+    {
+        await using var run = await Run.StartAsync(cosmos, path);
+        var completion = run.Pass();
+        run.Crash.Arm(point);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await run.DeliverAsync(completion)).Status);
+
+        var retried = await run.DeliverAsync(completion);
+
+        await run.AssertFinishedAsync(retried);
+    }
+
+    [Theory]
+    [MemberData(nameof(Crashes))]
+    public async Task A_pass_cut_short_after_any_write_and_never_retried_is_finished_by_the_daily_sweep(string path, string point)
+    {
+        await using var run = await Run.StartAsync(cosmos, path);
+        var completion = run.Pass();
+        run.Crash.Arm(point);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await run.DeliverAsync(completion)).Status);
+        var sweep = run.Host.Services.GetRequiredService<IssuanceReconciliation>();
+
+        // A pass decided moments ago may still be on its way: the sweep leaves it to its request.
+        Assert.Equal(new IssuanceReconciliationReport(0, 0, 0), await sweep.RunAsync(run.Windows, CancellationToken.None));
+        run.Clock.Advance(IssuanceReconciliation.Abandoned + TimeSpan.FromMinutes(1));
+        // Only the pending pass is read, not the settled holdings of the other learners.
+        Assert.Equal(new IssuanceReconciliationReport(1, 1, 0), await sweep.RunAsync(run.Windows, CancellationToken.None));
+        Assert.Equal(new IssuanceReconciliationReport(0, 0, 0), await sweep.RunAsync(run.Windows, CancellationToken.None));
+
+        // The LMS's retry, however late, hears what the sweep finished.
+        await run.AssertFinishedAsync(await run.DeliverAsync(completion));
+    }
+
+    /// <summary>A host whose stores and windows crash on cue, with a program, two other learners' credentials, and (for a renewal) the learner's own in its renewal window.</summary>
+    private sealed class Run : IAsyncDisposable
+    {
+        private const string Learner = "learner-7";
+
+        private string _programId = "";
+        private string? _heldId;
+        private int _credentialsBefore;
+
+        private Run(ApiHost host, FakeTimeProvider clock, Crash crash, RecordingRenewalWindows recorded)
+        {
+            Host = host;
+            Clock = clock;
+            Crash = crash;
+            Recorded = recorded;
+            Windows = new CrashingRenewalWindows(recorded, crash);
+        }
+
+        public ApiHost Host { get; }
+        public FakeTimeProvider Clock { get; }
+        public Crash Crash { get; }
+        public RecordingRenewalWindows Recorded { get; }
+        public CrashingRenewalWindows Windows { get; }
+
+        public static async Task<Run> StartAsync(CosmosServerFixture cosmos, string path)
+        {
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var crash = new Crash();
+            var recorded = new RecordingRenewalWindows();
+            var windows = new CrashingRenewalWindows(recorded, crash);
+            var host = await ApiHost.StartAsync(cosmos.Endpoint, overrides: services =>
+            {
+                services.AddSingleton<TimeProvider>(clock);
+                services.AddSingleton<RenewalWindowsFactory>(_ => windows);
+                services.AddSingleton<IHoldingStore>(sp => new CrashingHoldingStore(new CosmosHoldingStore(sp.GetRequiredService<CredentialDatabase>()), crash));
+                services.AddSingleton<IReceiptStore>(sp => new CrashingReceiptStore(new CosmosReceiptStore(sp.GetRequiredService<CredentialDatabase>()), crash));
+                services.AddSingleton<ICredentialStore>(sp => new CrashingCredentialStore(new CosmosCredentialStore(sp.GetRequiredService<CredentialDatabase>()), crash));
+            });
+            var run = new Run(host, clock, crash, recorded);
+            run._programId = await host.CreateProgramAsync();
+            foreach (var other in new[] { "learner-1", "learner-2" })
+                Assert.Equal(HttpStatusCode.Created, (await run.DeliverAsync(run.Pass(other))).Status);
+            if (path == Renewal)
+            {
+                var held = await run.DeliverAsync(run.Pass(completedAt: clock.GetUtcNow().AddDays(-340)));
+                Assert.Equal(HttpStatusCode.Created, held.Status);
+                run._heldId = held.CertificateId;
+            }
+            run._credentialsBefore = await host.CountAsync(CosmosLayout.Credentials);
+            return run;
+        }
+
+        public string Pass(string learner = Learner, DateTimeOffset? completedAt = null)
+            => JsonSerializer.Serialize(Bodies.Completion(_programId, completedAt: completedAt ?? Clock.GetUtcNow().AddMinutes(-5))
+                .With("learner", new Dictionary<string, object?> { ["externalId"] = learner, ["fullLegalName"] = "Grace Brewster Hopper", ["email"] = "grace@example.org" }), CredentialJson.Options);
+
+        public async Task<(HttpStatusCode Status, string? Action, string? CertificateId)> DeliverAsync(string body)
+        {
+            using var response = await Host.Client.SendAsync(Host.SignedLms(body, Clock.GetUtcNow()));
+            var json = await ApiHost.ReadJsonAsync(response);
+            return response.IsSuccessStatusCode
+                ? (response.StatusCode, json.GetProperty("action").GetString(), json.GetProperty("certificateId").GetString())
+                : (response.StatusCode, null, null);
+        }
+
+        /// <summary>The pass did all it promised, once: one credential issued or one renewal, a window told, the holding settled, and a later pass told it is held.</summary>
+        public async Task AssertFinishedAsync((HttpStatusCode Status, string? Action, string? CertificateId) answer)
+        {
+            var certificateId = answer.CertificateId!;
+            if (_heldId is null)
+            {
+                Assert.Equal((HttpStatusCode.Created, "issued"), (answer.Status, answer.Action));
+                Assert.Equal(_credentialsBefore + 1, await Host.CountAsync(CosmosLayout.Credentials));
+                Assert.Contains("start", Recorded.CallsFor(certificateId));
+            }
+            else
+            {
+                Assert.Equal((HttpStatusCode.OK, "renewed", _heldId), (answer.Status, answer.Action, certificateId));
+                Assert.Equal(_credentialsBefore, await Host.CountAsync(CosmosLayout.Credentials));
+                var record = await ApiHost.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));
+                Assert.Equal(2, record.GetProperty("cycle").GetInt32());
+                Assert.Single(record.GetProperty("renewalHistory").EnumerateArray());
+                Assert.Contains("Renewed", Recorded.CallsFor(certificateId));
+            }
+            var holding = await Host.Services.GetRequiredService<IHoldingStore>().GetAsync(IssuanceService.LearnerIdFor(Learner), _programId, CancellationToken.None);
+            Assert.Equal((certificateId, null), (holding?.Value.CertificateId, holding?.Value.Pending));
+            Assert.Equal((HttpStatusCode.OK, "alreadyHeld", certificateId), await DeliverAsync(Pass()));
+        }
+
+        public ValueTask DisposeAsync() => Host.DisposeAsync();
+    }
+}
