@@ -45,7 +45,7 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
         var read = await store.GetAsync(credential.CertificateId, CancellationToken.None);
         Assert.NotNull(read);
         Assert.False(string.IsNullOrEmpty(read.ETag));
-        Assert.Equal(credential.RecordDigest(), read.Value.RecordDigest());
+        Assert.Equal(RecordDigest.Of(credential), RecordDigest.Of(read.Value));
         Assert.True(read.Value.VerifyAuditTrail().IsIntact);
         Assert.Equal(("Grace Hopper", 91.5m, "Harvard", "FINRA-S1"), (read.Value.Holder.LegalName, read.Value.Completion.Score, read.Value.Placement.JobSite, read.Value.RegulatoryModule));
     }
