@@ -34,7 +34,7 @@ public static class CompositionRoot
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section));
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
-        services.AddOptions<AnonymousRateLimiter.Options>().Bind(configuration.GetSection(AnonymousRateLimiter.Options.Section));
+        services.AddOptions<RateLimits.Options>().Bind(configuration.GetSection(RateLimits.Options.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -68,7 +68,7 @@ public static class CompositionRoot
         services.AddSingleton<RenewalReconciliation>();
 
         services.AddSingleton<BearerTokenAuthenticator>();
-        services.AddSingleton<AnonymousRateLimiter>();
+        services.AddSingleton<RateLimits>();
         services.AddSingleton<HttpFunctionPipeline>();
         foreach (var type in HttpFunctionCatalog.All.Select(f => f.Method.DeclaringType!).Distinct()) services.TryAddScoped(type);
         return services;

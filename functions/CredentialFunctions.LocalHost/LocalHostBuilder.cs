@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.App;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace CredentialFunctions.LocalHost;
 
@@ -28,6 +29,9 @@ public static class LocalHostBuilder
         builder.Services.AddLocalRenewalWindows();
         builder.Services.AddRouting();
         var app = builder.Build();
+        // As the Functions worker's ASP.NET Core integration does: the last X-Forwarded-For entry,
+        // appended by a loopback proxy, becomes the client address, so the rate limits key the same way in both hosts.
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
         app.MapHttpFunctions();
         return app;
     }

@@ -79,7 +79,7 @@ public class AuditTrailTests
     public void A_chain_moved_onto_another_credential_is_detected()
     {
         var c = WithHistory();
-        Assert.False(AuditTrail.Verify(c.AuditTrail, A.Id(99).Value, c.RecordDigest()).IsIntact);
+        Assert.False(AuditTrail.Verify(c.AuditTrail, A.Id(99).Value, RecordDigest.Of(c)).IsIntact);
     }
 
     [Fact]

@@ -156,7 +156,7 @@ public class RenewalWindowTests
     {
         var c = A.Credential();
         var ended = c.EndTracking(A.Jan1.AddDays(3), "hr", "left the employer").Credential;
-        Assert.NotEqual(c.RecordDigest(), ended.RecordDigest());
+        Assert.NotEqual(RecordDigest.Of(c), RecordDigest.Of(ended));
         Assert.True(ended.VerifyAuditTrail().IsIntact);
         Assert.Throws<InvalidTransitionException>(() => ended.EndTracking(A.Jan1.AddDays(4), "hr", "again"));
     }

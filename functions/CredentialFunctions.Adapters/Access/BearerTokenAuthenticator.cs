@@ -22,6 +22,12 @@ public sealed class BearerTokenAuthenticator
     public const string RolesClaim = "roles";
     public const string LearnerIdClaim = "learner_id";
 
+    /// <summary>
+    /// Exact, case-sensitive names only: Enum.TryParse would also read "0" as Administrator and
+    /// "Learner,Administrator" as a role, so a token could carry a role nobody assigned by that name.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, Role> RolesByName = Enum.GetValues<Role>().ToDictionary(r => r.ToString(), StringComparer.Ordinal);
+
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TokenValidationParameters _parameters;
 
@@ -72,7 +78,7 @@ public sealed class BearerTokenAuthenticator
         var id = identity.FindFirst("oid")?.Value ?? identity.FindFirst("sub")?.Value;
         if (id is null) return new(null, "The bearer token names no subject.");
         var roles = identity.FindAll(RolesClaim)
-            .Select(c => Enum.TryParse<Role>(c.Value, ignoreCase: true, out var role) ? role : (Role?)null)
+            .Select(c => RolesByName.TryGetValue(c.Value, out var role) ? role : (Role?)null)
             .OfType<Role>().ToHashSet();
         return new(new Caller($"user:{id}", roles, identity.FindFirst(LearnerIdClaim)?.Value), null);
     }

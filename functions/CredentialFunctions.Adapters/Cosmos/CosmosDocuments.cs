@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using Microsoft.Azure.Cosmos;
 
@@ -14,6 +15,13 @@ namespace CredentialFunctions.Adapters.Cosmos;
 /// </summary>
 internal static class CosmosDocuments
 {
+    /// <summary>
+    /// Cosmos DB refuses an item over 2 MB (system properties included) only after the round trip,
+    /// as an error nobody can act on. Refusing at 1.75 MiB leaves room for the system properties and
+    /// names the record, before anything is sent.
+    /// </summary>
+    public const int MaxDocumentBytes = 1792 * 1024;
+
     public static async Task<(T Value, string ETag)?> ReadAsync<T>(Container container, string id, string partitionKey, CancellationToken cancellationToken)
     {
         using var response = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken);
@@ -57,6 +65,7 @@ internal static class CosmosDocuments
     {
         var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream)) document.WriteTo(writer);
+        if (stream.Length > MaxDocumentBytes) throw new RecordTooLargeException(document["id"]?.GetValue<string>() ?? "(no id)", stream.Length, MaxDocumentBytes);
         stream.Position = 0;
         return stream;
     }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Threading.RateLimiting;
 using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.Application.Access;
@@ -19,7 +18,7 @@ namespace CredentialFunctions.App.Http;
 public sealed class HttpFunctionPipeline(
     BearerTokenAuthenticator authenticator,
     IOptions<WebhookOptions> webhooks,
-    AnonymousRateLimiter rateLimiter,
+    RateLimits rateLimits,
     TimeProvider clock,
     ILogger<HttpFunctionPipeline> logger)
 {
@@ -45,15 +44,14 @@ public sealed class HttpFunctionPipeline(
         switch (access)
         {
             case AnonymousAttribute:
-                return rateLimiter.TryAcquire(context) is { } retryAfter
-                    ? Problems.TooManyRequests(retryAfter).ToResponse().WithHeader("Retry-After", ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    : null;
+                return rateLimits.TryAcquireAnonymous(context) is { } retryAfter ? TooManyRequests(retryAfter) : null;
 
             case RequireRoleAttribute required:
                 var outcome = await authenticator.AuthenticateAsync(context.Request.Headers.Authorization);
                 if (outcome.Caller is not { } caller) return Problems.Unauthenticated(outcome.Problem!).ToResponse().WithHeader("WWW-Authenticate", "Bearer");
                 if (!required.Roles.Any(caller.Roles.Contains))
                     return Problems.Forbidden($"This needs one of the roles {string.Join(", ", required.Roles)}.").ToResponse();
+                if (rateLimits.TryAcquireWrite(context, caller) is { } writeRetryAfter) return TooManyRequests(writeRetryAfter);
                 context.SetCaller(caller);
                 return null;
 
@@ -69,6 +67,9 @@ public sealed class HttpFunctionPipeline(
                 throw new InvalidOperationException($"Unknown access attribute {access.GetType().Name}.");
         }
     }
+
+    private static JsonResponse TooManyRequests(TimeSpan retryAfter)
+        => Problems.TooManyRequests(retryAfter).ToResponse().WithHeader("Retry-After", ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private string SecretFor(string integration)
     {
@@ -96,45 +97,4 @@ public sealed class HttpFunctionPipeline(
 public static class IssuanceIntegrations
 {
     public const string Lms = Application.Issuance.IssuanceService.LmsIntegration;
-}
-
-/// <summary>
-/// Per-client token buckets for the anonymous surface, so verification cannot be used to enumerate
-/// ids at speed. Per instance: a global limit belongs in front of the app (API Management or Front Door).
-/// </summary>
-public sealed class AnonymousRateLimiter(IOptions<AnonymousRateLimiter.Options> options) : IDisposable
-{
-    public sealed class Options
-    {
-        public const string Section = "RateLimit";
-        public int RequestsPerMinute { get; set; } = 120;
-    }
-
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
-        RateLimitPartition.GetTokenBucketLimiter(client, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.Value.RequestsPerMinute,
-            TokensPerPeriod = options.Value.RequestsPerMinute,
-            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-
-    /// <summary>Null when admitted; otherwise how long to wait.</summary>
-    public TimeSpan? TryAcquire(HttpContext context)
-    {
-        using var lease = _limiter.AttemptAcquire(ClientOf(context));
-        if (lease.IsAcquired) return null;
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-    }
-
-    /// <summary>Azure's front ends put the client address first in X-Forwarded-For; locally it is the socket's.</summary>
-    private static string ClientOf(HttpContext context)
-    {
-        var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
-        if (!string.IsNullOrWhiteSpace(forwarded)) return forwarded.Split(',')[0].Trim();
-        return context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-    }
-
-    public void Dispose() => _limiter.Dispose();
 }

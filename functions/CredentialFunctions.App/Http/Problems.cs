@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
@@ -44,6 +45,8 @@ public static class Problems
         MistypedCertificateIdException m => new(TypeBase + "malformed-certificate-id", "That is not a certificate id", StatusCodes.Status400BadRequest, m.Message),
         UnknownReferenceException u => new(TypeBase + "unknown-reference", "The request refers to something that does not exist", StatusCodes.Status422UnprocessableEntity, u.Message,
             Errors: new Dictionary<string, string[]> { [u.Field] = [u.Message] }),
+        RecordTooLargeException r => new(TypeBase + "record-too-large", "The record is full", StatusCodes.Status422UnprocessableEntity,
+            r.Message + " Ask an administrator: the record must be trimmed or superseded before it can change again."),
         NotFoundException n => new(TypeBase + "not-found", $"{n.What} not found", StatusCodes.Status404NotFound, n.Message),
         AccessDeniedException a => Forbidden(a.Message),
         InvalidTransitionException t => new(TypeBase + "invalid-transition", "Not possible in the credential's current state", StatusCodes.Status409Conflict, t.Message),

@@ -28,7 +28,7 @@ public sealed class IssuanceService(
     public async Task<(CompletionResult Result, bool FirstDelivery)> RecordLmsCompletionAsync(LmsCompletion completion, IRenewalWindows windows, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        completion.Validate(now);
+        completion = completion.Validated(now);
 
         if (await receipts.GetAsync<CompletionReceipt>(ReceiptKey(completion.EventId), cancellationToken) is { } earlier)
             return (await CompleteAsync(earlier, windows, cancellationToken), false);
@@ -151,7 +151,7 @@ public sealed class IssuanceService(
         CertificateId.TryParse(certificateId, out var id);
         var issued = Credential.Issue(
             id,
-            new LearnerIdentity(LearnerIdFor(c.Learner.ExternalId), c.Learner.FullLegalName.Trim(), c.Learner.Email.Trim(), c.Learner.ExternalId, c.Learner.HrId),
+            new LearnerIdentity(LearnerIdFor(c.Learner.ExternalId), c.Learner.FullLegalName, c.Learner.Email, c.Learner.ExternalId, c.Learner.HrId),
             program, new Completion(c.CompletedAt, c.Score), new Placement(c.Team, c.Cohort, c.JobSite),
             receipt.ReceivedAt, $"integration:{LmsIntegration}", $"LMS completion event {c.EventId}").Credential;
         if (await credentials.TryCreateAsync(issued, cancellationToken))

@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 
 namespace CredentialFunctions.Application.Issuance;
@@ -21,26 +22,31 @@ public sealed record LmsCompletion(
     /// <summary>How far ahead of our clock an LMS clock may run before a completion is refused as "in the future".</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    public void Validate(DateTimeOffset now)
+    /// <summary>Every broken rule at once; the completion with its text normalised.</summary>
+    public LmsCompletion Validated(DateTimeOffset now)
     {
         var errors = new ValidationErrors();
-        Text(errors, "eventId", EventId, 200);
-        Text(errors, "programId", ProgramId, 100);
-        Text(errors, "learner.externalId", Learner.ExternalId, 200);
-        Text(errors, "learner.fullLegalName", Learner.FullLegalName, 300);
-        if (!MailAddress.TryCreate(Learner.Email, out var address) || address.Address != Learner.Email.Trim() || Learner.Email.Length > 320)
+        var eventId = PlainText.Required(errors, "eventId", EventId, 200);
+        var programId = PlainText.Required(errors, "programId", ProgramId, 100);
+        var learner = new LmsLearner(
+            PlainText.Required(errors, "learner.externalId", Learner.ExternalId, 200),
+            PlainText.Required(errors, "learner.fullLegalName", Learner.FullLegalName, 300),
+            PlainText.Required(errors, "learner.email", Learner.Email, 320),
+            PlainText.Optional(errors, "learner.hrId", Learner.HrId, 200));
+        if (!MailAddress.TryCreate(learner.Email, out var address) || address.Address != learner.Email)
             errors.Add("learner.email", "A valid email address is required, e.g. ada@example.org.");
         if (Score is < 0 or > 100) errors.Add("score", "The score must be from 0 to 100.");
         if (CompletedAt > now + ClockSkew) errors.Add("completedAt", "The completion date cannot be in the future.");
-        if (CompletedAt.Year < 1990) errors.Add("completedAt", "The completion date is implausibly old.");
-        foreach (var (field, value) in new[] { ("team", Team), ("cohort", Cohort), ("jobSite", JobSite), ("learner.hrId", Learner.HrId) })
-            if (value is { Length: > 200 }) errors.Add(field, "At most 200 characters.");
+        if (CompletedAt < Completion.Earliest) errors.Add("completedAt", $"The completion date is implausibly old (before {Completion.Earliest:yyyy-MM-dd}).");
+        var completion = this with
+        {
+            EventId = eventId, ProgramId = programId, Learner = learner,
+            Team = PlainText.Optional(errors, "team", Team, 200),
+            Cohort = PlainText.Optional(errors, "cohort", Cohort, 200),
+            JobSite = PlainText.Optional(errors, "jobSite", JobSite, 200),
+        };
         errors.ThrowIfAny();
-    }
-
-    private static void Text(ValidationErrors errors, string field, string value, int max)
-    {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > max) errors.Add(field, $"Required, 1 to {max} characters.");
+        return completion;
     }
 }
 

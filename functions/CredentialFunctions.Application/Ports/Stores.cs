@@ -21,6 +21,16 @@ public interface IProgramStore
     Task<CertificationProgram?> GetVersionAsync(string programId, int version, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A write the store refuses before sending it: the document would come too close to the store's
+/// item limit (Cosmos DB's 2 MB), past which no write to the record would succeed again.
+/// </summary>
+public sealed class RecordTooLargeException(string id, long bytes, long limit)
+    : Domain.DomainException($"Record {id} would be {bytes:N0} bytes, over the {limit:N0} a record may hold; nothing was written.")
+{
+    public string Id { get; } = id;
+}
+
 /// <summary>Credentials by certificate id: point reads and ETag-guarded writes of the whole record (audit chain included).</summary>
 public interface ICredentialStore
 {

@@ -24,8 +24,11 @@ public sealed record ExamResult(decimal Score, DateTimeOffset CompletedAt, strin
         if (Score is < 0 or > 100) throw ValidationFailedException.For("score", "The score must be from 0 to 100.");
         if (Score < credential.PassThreshold)
             throw ValidationFailedException.For("score", $"A score of {Score.ToString(CultureInfo.InvariantCulture)} does not pass (threshold {credential.PassThreshold.ToString(CultureInfo.InvariantCulture)}): a failed retake does not renew.");
+        var errors = new ValidationErrors();
+        var reference = PlainText.Optional(errors, "reference", Reference, 200);
+        errors.ThrowIfAny();
         CredentialLifecycle.RequireWithinCycle(credential, CompletedAt, now, "completedAt");
-        return Recorded;
+        return (this with { Reference = reference }).Recorded;
     }
 
     /// <summary>The result as the audit entry of the renewal keeps it.</summary>
@@ -37,9 +40,11 @@ public sealed record RefresherModuleCompletion(string ModuleId, DateTimeOffset C
 {
     internal override IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(ModuleId) || ModuleId.Length > 200) throw ValidationFailedException.For("moduleId", "The refresher module's id, 1 to 200 characters.");
+        var errors = new ValidationErrors();
+        var moduleId = PlainText.Required(errors, "moduleId", ModuleId, 200);
+        errors.ThrowIfAny();
         CredentialLifecycle.RequireWithinCycle(credential, CompletedAt, now, "completedAt");
-        return Evidence.Of(("moduleId", ModuleId.Trim()), ("completedAt", CompletedAt.ToString("O")));
+        return Evidence.Of(("moduleId", moduleId), ("completedAt", CompletedAt.ToString("O")));
     }
 }
 
@@ -49,10 +54,10 @@ public sealed record SupervisorSignOff(string SupervisorName, string Statement) 
     internal override IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now)
     {
         var errors = new ValidationErrors();
-        if (string.IsNullOrWhiteSpace(SupervisorName) || SupervisorName.Length > 300) errors.Add("supervisorName", "The supervisor's full name, 1 to 300 characters.");
-        if (string.IsNullOrWhiteSpace(Statement) || Statement.Length > 2000) errors.Add("statement", "What the supervisor attests, 1 to 2000 characters.");
+        var supervisorName = PlainText.Required(errors, "supervisorName", SupervisorName, 300);
+        var statement = PlainText.Required(errors, "statement", Statement, 2000);
         errors.ThrowIfAny();
-        return Evidence.Of(("supervisorName", SupervisorName.Trim()), ("statement", Statement.Trim()));
+        return Evidence.Of(("supervisorName", supervisorName), ("statement", statement));
     }
 }
 

@@ -18,7 +18,11 @@ public sealed record Placement(string? Team, string? Cohort, string? JobSite)
 }
 
 /// <summary>The result the credential rests on.</summary>
-public sealed record Completion(DateTimeOffset CompletedAt, decimal Score);
+public sealed record Completion(DateTimeOffset CompletedAt, decimal Score)
+{
+    /// <summary>The earliest completion date taken: older is surely a wrong field or a placeholder date of the sending system.</summary>
+    public static readonly DateTimeOffset Earliest = new(1990, 1, 1, 0, 0, 0, TimeSpan.Zero);
+}
 
 /// <summary>One re-issuance: when, by which pathway, and how the expiry moved.</summary>
 public sealed record RenewalRecord(DateTimeOffset At, RenewalPathway Pathway, DateTimeOffset? PreviousExpiry, DateTimeOffset? NewExpiry, string By);
@@ -153,11 +157,13 @@ public sealed record Credential(
 
     public CredentialChange ExtendGrace(DateTimeOffset graceEndsAt, DateTimeOffset at, string actor, string reason)
     {
-        RequireReason(reason);
+        reason = RequireReason(reason);
         if (State is not (CredentialState.Active or CredentialState.InGrace) || Schedule is not { } s)
             throw new InvalidTransitionException($"Only an active or in-grace credential that expires can have its grace extended; {CertificateId} is {State}.");
         if (graceEndsAt <= s.GraceEndsAt)
             throw ValidationFailedException.For("graceEndsAt", $"The new grace end must be later than the current one ({s.GraceEndsAt:O}).");
+        if (graceEndsAt > Terms.LatestGraceEnd(s.ExpiresAt))
+            throw ValidationFailedException.For("graceEndsAt", $"Program '{Program.ProgramId}' allows grace to be extended to {Terms.LatestGraceEnd(s.ExpiresAt):O} at the latest.");
         return (this with { GraceExtensions = [.. GraceExtensions, new GraceExtension(at, graceEndsAt, actor, reason)] })
             .Record(at, actor, AuditAction.GraceExtended, reason, new Dictionary<string, string> { ["graceEndsAt"] = graceEndsAt.ToString("O") });
     }
@@ -175,14 +181,14 @@ public sealed record Credential(
             throw new InvalidTransitionException($"Credential {CertificateId} is {State}: credits can no longer be logged against it.");
         var errors = new ValidationErrors();
         if (amount is <= 0 or > 1000) errors.Add("amount", "Credits are a positive number, at most 1000 per activity.");
-        if (string.IsNullOrWhiteSpace(category) || category.Length > 100) errors.Add("category", "The category a regulator counts the credits under, 1 to 100 characters (e.g. CPD, Ethics).");
-        if (string.IsNullOrWhiteSpace(activity) || activity.Length > 300) errors.Add("activity", "What was done to earn them, 1 to 300 characters.");
-        if (reference is { Length: > 200 }) errors.Add("reference", "At most 200 characters.");
+        category = PlainText.Required(errors, "category", category, 100);
+        activity = PlainText.Required(errors, "activity", activity, 300);
+        reference = PlainText.Optional(errors, "reference", reference, 200);
         if (earnedAt > at.AddMinutes(5)) errors.Add("earnedAt", "Credits cannot be earned in the future.");
         else if (earnedAt < Completion.CompletedAt) errors.Add("earnedAt", $"Credits earned before the credential was earned ({Completion.CompletedAt:yyyy-MM-dd}) do not count toward its renewal.");
         errors.ThrowIfAny();
         if (reference is not null && CreditLog.Any(c => c.Reference == reference)) return null;
-        var credit = new LoggedCredit(earnedAt, amount, category.Trim(), activity.Trim(), reference, at, actor);
+        var credit = new LoggedCredit(earnedAt, amount, category, activity, reference, at, actor);
         return (this with { CreditLog = [.. CreditLog, credit] }).Record(at, actor, AuditAction.CreditsLogged, credit.Activity, new Dictionary<string, string>
         {
             ["amount"] = amount.ToString(CultureInfo.InvariantCulture),
@@ -243,7 +249,7 @@ public sealed record Credential(
     /// <summary>A program manager restores a lapsed or revoked credential; an expiry already passed restarts from today.</summary>
     public CredentialChange Reinstate(DateTimeOffset at, string actor, string reason)
     {
-        RequireReason(reason);
+        reason = RequireReason(reason);
         if (State is not (CredentialState.Lapsed or CredentialState.Revoked))
             throw new InvalidTransitionException($"Only a lapsed or revoked credential can be reinstated; {CertificateId} is {State}.");
         var restart = ExpiresAt is { } expiry && expiry <= at;
@@ -261,7 +267,7 @@ public sealed record Credential(
 
     public CredentialChange Revoke(DateTimeOffset at, string actor, string reason)
     {
-        RequireReason(reason);
+        reason = RequireReason(reason);
         if (State is CredentialState.Revoked or CredentialState.Superseded)
             throw new InvalidTransitionException($"Credential {CertificateId} is already {State}.");
         return (this with { State = CredentialState.Revoked, StateChangedAt = at, StateReason = reason })
@@ -270,7 +276,7 @@ public sealed record Credential(
 
     public CredentialChange Supersede(string supersededBy, DateTimeOffset at, string actor, string reason)
     {
-        RequireReason(reason);
+        reason = RequireReason(reason);
         if (State is CredentialState.Revoked or CredentialState.Superseded)
             throw new InvalidTransitionException($"Credential {CertificateId} is already {State}.");
         return (this with { State = CredentialState.Superseded, StateChangedAt = at, StateReason = reason, SupersededBy = supersededBy })
@@ -280,7 +286,7 @@ public sealed record Credential(
     /// <summary>The learner left the employer: no more reminders for this credential, its history kept.</summary>
     public CredentialChange EndTracking(DateTimeOffset at, string actor, string reason)
     {
-        RequireReason(reason);
+        reason = RequireReason(reason);
         if (TrackingEndedAt is not null)
             throw new InvalidTransitionException($"Credential {CertificateId} is already no longer tracked.");
         return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null);
@@ -323,44 +329,20 @@ public sealed record Credential(
     private Credential WithDelivery(Delivery delivery)
         => this with { Deliveries = [.. Deliveries.Where(d => d.Key != delivery.Key), delivery] };
 
-    public AuditVerification VerifyAuditTrail() => Audit.AuditTrail.Verify(AuditTrail, CertificateId, RecordDigest());
-
-    /// <summary>
-    /// The digest of every field an auditor relies on. Each audit entry carries the digest of the
-    /// record after its change, so an edit made behind the chain's back is detected too.
-    /// </summary>
-    public string RecordDigest()
-    {
-        var t = new CanonicalText()
-            .Add(CertificateId).Add(Holder.LearnerId).Add(Holder.LegalName).Add(Holder.Email).Add(Holder.LmsId).Add(Holder.HrId)
-            .Add(Program.ProgramId).Add(Inv(Program.Version)).Add(Program.Name).Add(Program.Kind.ToString()).Add(Program.IssuingOrganization).Add(Program.Brand)
-            .Add(Terms.Validity?.ToString()).Add(string.Join(',', Terms.ReminderOffsets)).Add(Terms.RenewalWindow.ToString())
-            .Add(Terms.GracePeriod.ToString()).Add(Terms.LapseFollowUp.ToString()).Add(string.Join(',', Terms.Pathways)).Add(Terms.RequiredCeCredits?.ToString(CultureInfo.InvariantCulture))
-            .Add(Ticks(Completion.CompletedAt)).Add(Completion.Score.ToString(CultureInfo.InvariantCulture)).Add(PassThreshold.ToString(CultureInfo.InvariantCulture))
-            .Add(Ticks(IssuedAt)).Add(ExpiresAt is { } e ? Ticks(e) : null).Add(Inv(Cycle))
-            .Add(ContentVersion).Add(RegulatoryModule).Add(Placement.Team).Add(Placement.Cohort).Add(Placement.JobSite)
-            .Add(State.ToString()).Add(Ticks(StateChangedAt)).Add(StateReason).Add(SupersededBy);
-        // Appended only when set, so the digests of records written before the field existed still match.
-        if (TrackingEndedAt is { } ended) t.Add("trackingEndedAt").Add(Ticks(ended));
-        foreach (var c in CreditsEarned) t.Add(c.Amount.ToString(CultureInfo.InvariantCulture)).Add(c.Category);
-        foreach (var r in RenewalHistory) t.Add(Ticks(r.At)).Add(r.Pathway.ToString()).Add(r.PreviousExpiry is { } p ? Ticks(p) : null).Add(r.NewExpiry is { } n ? Ticks(n) : null).Add(r.By);
-        foreach (var g in GraceExtensions) t.Add(Ticks(g.At)).Add(Ticks(g.GraceEndsAt)).Add(g.By).Add(g.Reason);
-        foreach (var l in CreditLog) t.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(l.Reference).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
-        return Audit.AuditTrail.Sha256Hex(t.ToString());
-
-        static string Inv(int n) => n.ToString(CultureInfo.InvariantCulture);
-        static string Ticks(DateTimeOffset d) => d.UtcTicks.ToString(CultureInfo.InvariantCulture);
-    }
+    public AuditVerification VerifyAuditTrail() => Audit.AuditTrail.Verify(AuditTrail, CertificateId, RecordDigest.Of(this));
 
     private CredentialChange Record(DateTimeOffset at, string actor, AuditAction action, string? reason, IReadOnlyDictionary<string, string>? details)
     {
-        var entry = Audit.AuditTrail.Next(AuditTrail, CertificateId, at, actor, action, reason, details, RecordDigest());
+        var entry = Audit.AuditTrail.Next(AuditTrail, CertificateId, at, actor, action, reason, details, RecordDigest.Of(this));
         return new CredentialChange(this with { AuditTrail = [.. AuditTrail, entry] }, entry);
     }
 
-    private static void RequireReason(string reason)
+    /// <summary>The audit trail records why: a reason is required, and comes back normalised.</summary>
+    private static string RequireReason(string reason)
     {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
-            throw ValidationFailedException.For("reason", "A reason of 1 to 1000 characters is required: the audit trail records why.");
+        var errors = new ValidationErrors();
+        var normalised = PlainText.Required(errors, "reason", reason, 1000);
+        errors.ThrowIfAny();
+        return normalised;
     }
 }

@@ -40,6 +40,22 @@ public sealed record RenewalTerms(
     public static readonly IsoDuration DefaultRenewalWindow = IsoDuration.FromDays(90);
     public static readonly IsoDuration DefaultGracePeriod = IsoDuration.FromDays(30);
     public static readonly IsoDuration DefaultLapseFollowUp = IsoDuration.FromDays(30);
+    public static readonly IsoDuration DefaultMaxGraceExtension = IsoDuration.FromDays(180);
+
+    // Bounds that keep every instant a schedule computes (expiry, grace end, follow-up, and their
+    // renewals) centuries inside what a date can hold, and reject what is surely a typo (P500Y).
+    public static readonly IsoDuration LongestValidity = new(50, 0, 0, TimeSpan.Zero);
+    public static readonly IsoDuration LongestPeriod = new(5, 0, 0, TimeSpan.Zero);
+    public const int MostReminders = 12;
+
+    /// <summary>
+    /// How far a program manager may extend grace beyond its normal end (expiry + grace period).
+    /// Null on records written before the limit existed: <see cref="DefaultMaxGraceExtension"/> applies.
+    /// </summary>
+    public IsoDuration? MaxGraceExtension { get; init; }
+
+    /// <summary>The latest grace end an extension may set for a cycle that expires then.</summary>
+    public DateTimeOffset LatestGraceEnd(DateTimeOffset expiresAt) => (MaxGraceExtension ?? DefaultMaxGraceExtension).AddTo(GracePeriod.AddTo(expiresAt));
 }
 
 /// <summary>What a program manager submits to create or revise a program.</summary>
@@ -54,35 +70,50 @@ public sealed record ProgramDefinition(
     string? ContentVersion,
     string? RegulatoryModule)
 {
-    /// <summary>Every broken rule at once, so the caller can fix the whole request in one go.</summary>
-    public void Validate()
+    /// <summary>Every broken rule at once, so the caller can fix the whole request in one go; the definition with its text normalised.</summary>
+    public ProgramDefinition Validated()
     {
         var errors = new ValidationErrors();
-        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200) errors.Add("name", "A program needs a name of 1 to 200 characters.");
+        var name = PlainText.Required(errors, "name", Name, 200);
         if (!Enum.IsDefined(Kind)) errors.Add("kind", "Unknown credential kind.");
-        if (string.IsNullOrWhiteSpace(IssuingOrganization) || IssuingOrganization.Length > 200) errors.Add("issuingOrganization", "The issuing organization is required (1 to 200 characters).");
+        var issuer = PlainText.Required(errors, "issuingOrganization", IssuingOrganization, 200);
+        var brand = PlainText.Optional(errors, "brand", Brand, 200);
+        var contentVersion = PlainText.Optional(errors, "contentVersion", ContentVersion, 100);
+        var regulatoryModule = PlainText.Optional(errors, "regulatoryModule", RegulatoryModule, 200);
         if (PassThreshold is < 0 or > 100) errors.Add("passThreshold", "The pass threshold is a score from 0 to 100.");
-        var r = Renewal;
+        ValidateRenewal(errors, Renewal);
+        var credits = new List<CeuCredit>(CreditsAwarded.Count);
+        for (var i = 0; i < CreditsAwarded.Count; i++)
+        {
+            if (CreditsAwarded[i].Amount is <= 0 or > 1000) errors.Add($"creditsAwarded[{i}].amount", "Credits awarded are greater than zero, at most 1000.");
+            credits.Add(CreditsAwarded[i] with { Category = PlainText.Required(errors, $"creditsAwarded[{i}].category", CreditsAwarded[i].Category, 100) });
+        }
+        if (CreditsAwarded.Count > 20) errors.Add("creditsAwarded", "At most 20 credit awards.");
+        errors.ThrowIfAny();
+        return this with { Name = name, IssuingOrganization = issuer, Brand = brand, ContentVersion = contentVersion, RegulatoryModule = regulatoryModule, CreditsAwarded = credits };
+    }
+
+    private static void ValidateRenewal(ValidationErrors errors, RenewalTerms r)
+    {
         if (r.Validity is { IsZero: true }) errors.Add("renewal.validity", "A validity must be longer than zero; leave it out for a credential that never expires.");
+        if (r.Validity is { } v && v.IsLongerThan(RenewalTerms.LongestValidity)) errors.Add("renewal.validity", $"A validity is at most {RenewalTerms.LongestValidity}.");
         if (r.ReminderOffsets.Any(o => o.IsZero)) errors.Add("renewal.reminderOffsets", "Each reminder offset must be longer than zero.");
         if (r.ReminderOffsets.Distinct().Count() != r.ReminderOffsets.Count) errors.Add("renewal.reminderOffsets", "Reminder offsets must be distinct.");
+        if (r.ReminderOffsets.Count > RenewalTerms.MostReminders) errors.Add("renewal.reminderOffsets", $"At most {RenewalTerms.MostReminders} reminders.");
+        if (r.ReminderOffsets.Any(o => o.IsLongerThan(RenewalTerms.LongestPeriod))) errors.Add("renewal.reminderOffsets", $"Each reminder offset is at most {RenewalTerms.LongestPeriod}.");
+        foreach (var (field, period) in new (string, IsoDuration?)[] {
+                     ("renewal.renewalWindow", r.RenewalWindow), ("renewal.gracePeriod", r.GracePeriod), ("renewal.lapseFollowUp", r.LapseFollowUp), ("renewal.maxGraceExtension", r.MaxGraceExtension) })
+            if (period is { } p && p.IsLongerThan(RenewalTerms.LongestPeriod)) errors.Add(field, $"At most {RenewalTerms.LongestPeriod}.");
         if (r.Validity is { } validity)
         {
-            var probe = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-            var expiry = validity.AddTo(probe);
-            if (r.ReminderOffsets.Any(o => o.SubtractFrom(expiry) < probe)) errors.Add("renewal.reminderOffsets", "A reminder offset cannot be longer than the validity.");
-            if (r.RenewalWindow.SubtractFrom(expiry) < probe) errors.Add("renewal.renewalWindow", "The renewal window cannot be longer than the validity.");
+            var expiry = validity.AddTo(IsoDuration.Probe);
+            if (r.ReminderOffsets.Any(o => o.SubtractFrom(expiry) < IsoDuration.Probe)) errors.Add("renewal.reminderOffsets", "A reminder offset cannot be longer than the validity.");
+            if (r.RenewalWindow.SubtractFrom(expiry) < IsoDuration.Probe) errors.Add("renewal.renewalWindow", "The renewal window cannot be longer than the validity.");
         }
         if (r.Pathways.Any(p => !Enum.IsDefined(p))) errors.Add("renewal.pathways", "Unknown renewal pathway.");
         if (r.Pathways.Contains(RenewalPathway.ContinuingEducationCredits) && r.RequiredCeCredits is not > 0)
             errors.Add("renewal.requiredCeCredits", "The continuing-education pathway needs the number of credits required, greater than zero.");
-        if (r.RequiredCeCredits is < 0) errors.Add("renewal.requiredCeCredits", "Required credits cannot be negative.");
-        for (var i = 0; i < CreditsAwarded.Count; i++)
-        {
-            if (CreditsAwarded[i].Amount <= 0) errors.Add($"creditsAwarded[{i}].amount", "Credits awarded must be greater than zero.");
-            if (string.IsNullOrWhiteSpace(CreditsAwarded[i].Category)) errors.Add($"creditsAwarded[{i}].category", "Each credit needs a category (e.g. CPD, CEU, ethics).");
-        }
-        errors.ThrowIfAny();
+        if (r.RequiredCeCredits is < 0 or > 10_000) errors.Add("renewal.requiredCeCredits", "Required credits are from 0 to 10,000.");
     }
 }
 
@@ -103,15 +134,11 @@ public sealed record CertificationProgram(
     public static CertificationProgram Create(string programId, ProgramDefinition definition, DateTimeOffset at, string by)
     {
         if (string.IsNullOrWhiteSpace(programId)) throw ValidationFailedException.For("programId", "A program id is required.");
-        definition.Validate();
-        return new(programId, 1, definition, at, by);
+        return new(programId, 1, definition.Validated(), at, by);
     }
 
     public CertificationProgram Revise(ProgramDefinition definition, DateTimeOffset at, string by)
-    {
-        definition.Validate();
-        return new(ProgramId, Version + 1, definition, at, by);
-    }
+        => new(ProgramId, Version + 1, definition.Validated(), at, by);
 
     public AssessmentOutcome Assess(decimal score)
     {

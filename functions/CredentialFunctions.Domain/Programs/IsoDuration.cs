@@ -39,6 +39,12 @@ public readonly partial record struct IsoDuration(int Years, int Months, int Day
     public static IsoDuration Parse(string text)
         => TryParse(text, out var d) ? d : throw new FormatException($"'{text}' is not an ISO-8601 duration such as P2Y, P90D or PT30S.");
 
+    /// <summary>An instant to measure calendar durations from; parsed durations (at most about three centuries) fit around it either way.</summary>
+    public static readonly DateTimeOffset Probe = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Whether this runs past <paramref name="limit"/>, both measured from <see cref="Probe"/> (so P60M is as long as P5Y).</summary>
+    public bool IsLongerThan(IsoDuration limit) => AddTo(Probe) > limit.AddTo(Probe);
+
     public bool IsZero => Years == 0 && Months == 0 && Days == 0 && Time == TimeSpan.Zero;
 
     public DateTimeOffset AddTo(DateTimeOffset instant) => instant.AddYears(Years).AddMonths(Months).AddDays(Days).Add(Time);

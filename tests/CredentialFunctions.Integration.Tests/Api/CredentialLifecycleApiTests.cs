@@ -91,9 +91,17 @@ public sealed class CredentialLifecycleApiTests(ApiFixture fixture)
         { "renewals/credits", new { cycle = 1 }, "pathway" },
         { "grace-extension", new { graceEndsAt = DateTimeOffset.UtcNow, reason = "Deployed" }, "graceEndsAt" },
         { "grace-extension", new { graceEndsAt = DateTimeOffset.UtcNow.AddYears(1) }, "reason" },
+        { "grace-extension", new { graceEndsAt = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero), reason = "Deployed" }, "graceEndsAt" },
+        { "grace-extension", new { graceEndsAt = DateTimeOffset.UtcNow.AddYears(2), reason = "Deployed" }, "graceEndsAt" },
+        { "grace-extension", new { graceEndsAt = DateTimeOffset.UtcNow.AddDays(60), reason = "Deployed\u202E" }, "reason" },
+        { "revocation", new { reason = "Fraud\nBcc: everyone@example.org" }, "reason" },
+        { "renewals/refresher-module", new { cycle = 1, moduleId = "m\u2066", completedAt = DateTimeOffset.UtcNow }, "moduleId" },
+        { "renewals/exam-result", new { cycle = 1, score = 90, completedAt = DateTimeOffset.UtcNow, reference = new string('r', 201) }, "reference" },
         { "revocation", new { reason = "" }, "reason" },
         { "credits", new { earnedAt = DateTimeOffset.UtcNow, amount = 0, category = "CPD", activity = "Course" }, "amount" },
         { "credits", new { earnedAt = DateTimeOffset.UtcNow, amount = 2, activity = "Course" }, "category" },
+        { "credits", new { earnedAt = DateTimeOffset.UtcNow, amount = 2, category = "CPD", activity = "Course\r\n" + new string('x', 10) }, "activity" },
+        { "credits", new { earnedAt = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero), amount = 2, category = "CPD", activity = "Course" }, "earnedAt" },
     };
 
     [Theory]

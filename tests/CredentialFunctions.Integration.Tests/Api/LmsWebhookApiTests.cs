@@ -218,6 +218,11 @@ public sealed class LmsWebhookApiTests(ApiFixture fixture)
         { "learner", new { externalId = "x", email = "ada@example.org" }, "learner.fullLegalName" },
         { "learner", new { externalId = "", fullLegalName = "Ada", email = "ada@example.org" }, "learner.externalId" },
         { "team", new string('t', 201), "team" },
+        { "team", "Blue\r\nBcc: everyone@example.org", "team" },
+        { "completedAt", new DateTimeOffset(1970, 1, 1, 0, 0, 0, TimeSpan.Zero), "completedAt" },
+        { "learner", new { externalId = "x", fullLegalName = "Ada \u202Eecalevol", email = "ada@example.org" }, "learner.fullLegalName" },
+        { "learner", new { externalId = "x", fullLegalName = "Ada\nLovelace", email = "ada@example.org" }, "learner.fullLegalName" },
+        { "learner", new { externalId = "x\u200B", fullLegalName = "Ada", email = "ada@example.org" }, "learner.externalId" },
     };
 
     [Theory]

@@ -87,6 +87,12 @@ public sealed class ProgramApiTests(ApiFixture fixture)
         { """{"name":"N","kind":"certificate","issuingOrganization":"Board","passThreshold":70,"renewal":{"validity":"1 year"}}""", "renewal.validity", "a validity that is not ISO-8601" },
         { """{"name":"N","kind":"certificate","issuingOrganization":"Board","passThreshold":70,"renewal":{"validity":"P20D"}}""", "renewal.reminderOffsets", "reminders longer than the validity" },
         { """{"name":"","kind":"certificate","issuingOrganization":"Board","passThreshold":70}""", "name", "an empty name" },
+        { """{"name":"Forklift\nOperator","kind":"certificate","issuingOrganization":"Board","passThreshold":70}""", "name", "a line break in the name" },
+        { """{"name":"N","kind":"certificate","issuingOrganization":"Board \u202E","passThreshold":70}""", "issuingOrganization", "a bidirectional override in the issuer" },
+        { """{"name":"N","kind":"certificate","issuingOrganization":"Board","brand":"B\u0007","passThreshold":70}""", "brand", "a control character in the brand" },
+        { """{"name":"N","kind":"certificate","issuingOrganization":"Board","passThreshold":70,"renewal":{"validity":"P100Y"}}""", "renewal.validity", "a validity beyond 50 years" },
+        { """{"name":"N","kind":"certificate","issuingOrganization":"Board","passThreshold":70,"renewal":{"validity":"P1Y","gracePeriod":"P36500D"}}""", "renewal.gracePeriod", "a grace period beyond 5 years" },
+        { """{"name":"N","kind":"certificate","issuingOrganization":"Board","passThreshold":70,"renewal":{"validity":"P1Y","maxGraceExtension":"P6Y"}}""", "renewal.maxGraceExtension", "a grace extension limit beyond 5 years" },
     };
 
     [Theory]

@@ -24,7 +24,8 @@ public sealed class VerificationApiTests(ApiFixture fixture)
         return request;
     }
 
-    private static string NewClient() => $"198.51.100.{Random.Shared.Next(1, 255)}, {Guid.NewGuid():N}";
+    /// <summary>A forwarded-for chain as App Service delivers it: what the client claimed, then the address the front end saw, with its port.</summary>
+    internal static string NewClient() => $"198.51.100.7, [2001:db8::{Random.Shared.Next(1, 0xFFFF):x}:{Random.Shared.Next(1, 0xFFFF):x}]:{Random.Shared.Next(1024, 65535)}";
 
     [Fact]
     public async Task Anyone_can_verify_a_credential_and_sees_the_printed_facts_but_not_the_email()

@@ -1,6 +1,7 @@
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
@@ -45,9 +46,29 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
         var read = await store.GetAsync(credential.CertificateId, CancellationToken.None);
         Assert.NotNull(read);
         Assert.False(string.IsNullOrEmpty(read.ETag));
-        Assert.Equal(credential.RecordDigest(), read.Value.RecordDigest());
+        Assert.Equal(RecordDigest.Of(credential), RecordDigest.Of(read.Value));
         Assert.True(read.Value.VerifyAuditTrail().IsIntact);
         Assert.Equal(("Grace Hopper", 91.5m, "Harvard", "FINRA-S1"), (read.Value.Holder.LegalName, read.Value.Completion.Score, read.Value.Placement.JobSite, read.Value.RegulatoryModule));
+    }
+
+    [Fact]
+    public async Task A_credential_that_would_near_the_item_limit_is_refused_before_it_is_sent_and_the_stored_one_stays()
+    {
+        var store = new CosmosCredentialStore(_database);
+        var credential = NewCredential(seed: 42);
+        Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
+        var stored = await store.GetAsync(credential.CertificateId, CancellationToken.None);
+        var swollen = credential with { Holder = credential.Holder with { LegalName = new string('x', 1_900_000) } };
+        var fresh = NewCredential(seed: 43);
+        var swollenFresh = fresh with { Holder = fresh.Holder with { LegalName = new string('x', 1_900_000) } };
+
+        var replace = await Assert.ThrowsAsync<RecordTooLargeException>(() => store.ReplaceAsync(swollen, stored!.ETag, CancellationToken.None));
+        var create = await Assert.ThrowsAsync<RecordTooLargeException>(() => store.TryCreateAsync(swollenFresh, CancellationToken.None));
+
+        Assert.Equal((credential.CertificateId, fresh.CertificateId), (replace.Id, create.Id));
+        var after = await store.GetAsync(credential.CertificateId, CancellationToken.None);
+        Assert.Equal((stored!.ETag, "Grace Hopper"), (after!.ETag, after.Value.Holder.LegalName));
+        Assert.Null(await store.GetAsync(fresh.CertificateId, CancellationToken.None));
     }
 
     [Fact]
