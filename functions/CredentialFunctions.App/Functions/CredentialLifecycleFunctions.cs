@@ -24,6 +24,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 {
     [Function("RenewByExamResult")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ExamResult))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> ExamResult(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/exam-result")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -31,6 +36,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 
     [Function("RenewByRefresherModule")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(RefresherModuleCompletion))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> RefresherModule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/refresher-module")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -38,6 +48,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 
     [Function("RenewBySupervisorSignOff")]
     [RequireRole(Role.Supervisor)]
+    [Accepts(typeof(SupervisorSignOff))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> SupervisorSignOff(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/supervisor-sign-off")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -45,6 +60,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 
     [Function("RenewByCredits")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
+    [Accepts(typeof(CreditsClaim))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> Credits(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/credits")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -52,6 +72,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 
     [Function("LogCredit")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
+    [Accepts(typeof(CreditSubmission))]
+    [Answers(StatusCodes.Status200OK, typeof(CreditLogged))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> LogCredit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/credits")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -63,6 +88,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 
     [Function("ExtendGrace")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(GraceExtensionRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> ExtendGrace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/grace-extension")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -73,6 +103,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 
     [Function("RevokeCredential")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ReasonRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> Revoke(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -80,6 +115,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 
     [Function("EndTracking")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ReasonRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> EndTracking(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/tracking-end")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -87,6 +127,11 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
 
     [Function("ReinstateCredential")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ReasonRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
     public Task<IActionResult> Reinstate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/reinstatement")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)

@@ -5,10 +5,13 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CredentialFunctions.App.Functions;
 
+public sealed record HealthStatus(string Status);
+
 public sealed class HealthFunction
 {
     [Function("Health")]
     [Anonymous]
+    [Answers(StatusCodes.Status200OK, typeof(HealthStatus))]
     public IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
-        => new JsonResponse(new { status = "healthy" });
+        => new JsonResponse(new HealthStatus("healthy"));
 }

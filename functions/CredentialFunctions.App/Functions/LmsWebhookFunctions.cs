@@ -12,6 +12,10 @@ public sealed class LmsWebhookFunctions(IssuanceService issuance, RenewalWindows
 {
     [Function("LmsCompletion")]
     [SignedWebhook(IssuanceIntegrations.Lms)]
+    [Accepts(typeof(LmsCompletion))]
+    [Answers(StatusCodes.Status201Created, typeof(CompletionResult))]
+    [Answers(StatusCodes.Status200OK, typeof(CompletionResult))]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public async Task<IActionResult> Completion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/lms/completions")] HttpRequest request,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)

@@ -52,6 +52,8 @@ public sealed class ProgramFunctions(ProgramService programs)
 {
     [Function("CreateProgram")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ProgramRequest))]
+    [Answers(StatusCodes.Status201Created, typeof(CertificationProgram))]
     public async Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "programs")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -62,6 +64,9 @@ public sealed class ProgramFunctions(ProgramService programs)
 
     [Function("GetProgram")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Auditor)]
+    [Answers(StatusCodes.Status200OK, typeof(CertificationProgram))]
+    [Answers(StatusCodes.Status400BadRequest)]
+    [Answers(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "programs/{programId}")] HttpRequest request, string programId, CancellationToken cancellationToken)
     {
@@ -75,6 +80,11 @@ public sealed class ProgramFunctions(ProgramService programs)
 
     [Function("ReviseProgram")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ProgramRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(CertificationProgram))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status428PreconditionRequired)]
     public async Task<IActionResult> Revise(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "programs/{programId}")] HttpRequest request, string programId, CancellationToken cancellationToken)
     {

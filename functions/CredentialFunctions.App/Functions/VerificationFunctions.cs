@@ -1,6 +1,7 @@
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Verification;
+using CredentialFunctions.Domain.Credentials;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -12,6 +13,9 @@ public sealed class VerificationFunctions(VerificationService verification, Cred
 {
     [Function("VerifyCredential")]
     [Anonymous]
+    [Answers(StatusCodes.Status200OK, typeof(VerificationResult))]
+    [Answers(StatusCodes.Status400BadRequest)]
+    [Answers(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify/{certificateId}")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
         // A status can change any minute (grace, lapse, revocation): never serve it from a cache.
@@ -19,6 +23,9 @@ public sealed class VerificationFunctions(VerificationService verification, Cred
 
     [Function("GetCredential")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Auditor, Role.Learner)]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status400BadRequest)]
+    [Answers(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "credentials/{certificateId}")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
     {

@@ -44,3 +44,24 @@ public sealed record Problem(string Type, string Title, int Status, string Detai
 {
     public JsonResponse ToResponse() => new(this, Status, "application/problem+json");
 }
+
+/// <summary>A body that is already text (the API description, its reference page), written as it is.</summary>
+public sealed class TextResponse(string body, string contentType) : IActionResult
+{
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public TextResponse WithHeader(string name, string value)
+    {
+        Headers[name] = value;
+        return this;
+    }
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        foreach (var (name, value) in Headers) response.Headers[name] = value;
+        response.ContentType = contentType;
+        await response.WriteAsync(body, context.HttpContext.RequestAborted);
+    }
+}
