@@ -44,5 +44,12 @@ public static class CosmosLayout
     public static readonly ContainerLayout Receipts = new(
         "receipts", "/id", ["/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts];
+    /// <summary>
+    /// Learners, keyed by learner id (id = pk): who supervises them, read with one point read when a
+    /// supervisor signs off. The history of assignments is kept for the auditor, never queried.
+    /// </summary>
+    public static readonly ContainerLayout Learners = new(
+        "learners", "/id", ["/history/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Learners];
 }

@@ -17,7 +17,8 @@ public sealed record RenewalRequest(
     IsoDuration? GracePeriod = null,
     IsoDuration? LapseFollowUp = null,
     IReadOnlyList<RenewalPathway>? Pathways = null,
-    decimal? RequiredCeCredits = null);
+    decimal? RequiredCeCredits = null,
+    CreditAttestation? CreditAttestation = null);
 
 public sealed record ProgramRequest(
     string Name,
@@ -41,7 +42,7 @@ public sealed record ProgramRequest(
                 r.GracePeriod ?? RenewalTerms.DefaultGracePeriod,
                 r.LapseFollowUp ?? RenewalTerms.DefaultLapseFollowUp,
                 r.Pathways ?? [RenewalPathway.RetakeExam],
-                r.RequiredCeCredits),
+                r.RequiredCeCredits) { CreditAttestation = r.CreditAttestation ?? CreditAttestation.ReviewRequired },
             CreditsAwarded ?? [], ContentVersion, RegulatoryModule);
     }
 }
