@@ -100,12 +100,14 @@ public class CreditLedgerTests
     }
 
     [Fact]
-    public void Changing_a_review_behind_the_audit_chain_is_detected()
+    public void Approving_a_credit_or_waiving_review_behind_the_audit_chain_is_detected()
     {
         var pending = LoggedByHolder(Requiring(10), 10, "cert-1");
         var forged = pending with { CreditLog = CreditLedger.Of([pending.CreditLog[0] with { Review = new CreditReview(CreditReviewState.Approved, InWindow, "user:pm") }]) };
+        var selfAttested = pending with { Terms = pending.Terms with { CreditAttestation = CreditAttestation.SelfAttested } };
         Assert.True(pending.VerifyAuditTrail().IsIntact);
         Assert.False(forged.VerifyAuditTrail().IsIntact);
+        Assert.False(selfAttested.VerifyAuditTrail().IsIntact);
     }
 
     [Fact]
