@@ -40,6 +40,20 @@ public sealed class SupervisionApiTests(ApiFixture fixture)
         Assert.Equal([("assigned", "sup-1", "user:tester"), ("assigned", "sup-2", "user:tester"), ("unassigned", "sup-1", "user:tester")], history);
     }
 
+    [Fact]
+    public async Task Assignments_made_at_the_same_moment_are_all_kept()
+    {
+        var learner = NewLearner();
+        var supervisors = Enumerable.Range(0, 6).Select(i => $"sup-{i}").ToList();
+
+        var answers = await Task.WhenAll(supervisors.Select(s => AssignAsync(learner, new { supervisorId = s })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var stored = await ListAsync(learner);
+        Assert.Equal(supervisors, Supervisors(stored).Order());
+        Assert.Equal(supervisors.Count, stored.GetProperty("history").GetArrayLength());
+    }
+
     public static TheoryData<string, object?, string> BadAssignments => new()
     {
         { "{\"supervisorId\": ", null, "body" },
