@@ -9,6 +9,7 @@ using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
@@ -49,6 +50,7 @@ public static class CompositionRoot
         services.TryAddSingleton<IReceiptStore, CosmosReceiptStore>();
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
+        services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
 
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
@@ -61,6 +63,7 @@ public static class CompositionRoot
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<CredentialLifecycle>();
+        services.AddSingleton<SupervisionService>();
         // The renewal window's I/O; its INotificationSender is the email adapter's. The window
         // process itself (IRenewalWindows) is made per call from the function's [DurableClient].
         services.TryAddSingleton<RenewalWindowsFactory>(sp => client => new DurableRenewalWindows(client, sp.GetRequiredService<TimeProvider>()));

@@ -24,6 +24,16 @@ public sealed class NotFoundException(string what, string id) : DomainException(
 /// <summary>The request is valid but the record's current state does not allow it (e.g. renewing a revoked credential).</summary>
 public sealed class InvalidTransitionException(string message) : DomainException(message);
 
+/// <summary>
+/// The record already holds the most it may of something (credit entries, say): valid input, but
+/// accepting it would let one record grow without bound. <see cref="Limit"/> names the cap.
+/// </summary>
+public sealed class LimitReachedException(string limit, int maximum, string message) : DomainException(message)
+{
+    public string Limit { get; } = limit;
+    public int Maximum { get; } = maximum;
+}
+
 /// <summary>Another writer changed the record first and the retries ran out.</summary>
 public sealed class ConcurrencyConflictException(string message) : DomainException(message);
 

@@ -137,6 +137,26 @@ resource holdings 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
+// CosmosLayout.Learners: who supervises each learner, a point read by learner id when a supervisor
+// signs off; the history of assignments is kept for the auditor and never queried.
+resource learners 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'learners'
+  properties: {
+    resource: {
+      id: 'learners'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/history/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {

@@ -119,7 +119,7 @@ public class AcceptedInputProperties
                 Action.Revoke => c.Revoke(step.At, "pm", "Fraud").Credential,
                 Action.EnterGrace => c.EnterGrace(step.At).Credential,
                 Action.Lapse => c.Lapse(step.At).Credential,
-                _ => c.LogCredit(step.Value, 1, "CPD", "Seminar", null, step.At, "learner")?.Credential ?? c,
+                _ => c.LogCredit(step.Value, 1, "CPD", "Seminar", null, CreditSource.ProgramStaff, step.At, "pm")?.Credential ?? c,
             };
         }
         catch (DomainException)

@@ -1,3 +1,4 @@
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 
 namespace CredentialFunctions.Domain.Tests;
@@ -43,6 +44,6 @@ public class GraceExtensionLimitTests
         var c = A.Credential();
         Assert.Equal("Caf\u00e9 closed", c.Revoke(InGrace, "pm", " Cafe\u0301 closed ").Entry.Reason);
         Assert.Equal(["reason"], Assert.Throws<ValidationFailedException>(() => c.Revoke(InGrace, "pm", "Fraud\u202E")).Errors.Keys);
-        Assert.Equal(["activity"], Assert.Throws<ValidationFailedException>(() => c.LogCredit(InGrace, 1, "CPD", "Seminar\r\nBcc: x@example.org", null, InGrace, "learner")).Errors.Keys);
+        Assert.Equal(["activity"], Assert.Throws<ValidationFailedException>(() => c.LogCredit(InGrace, 1, "CPD", "Seminar\r\nBcc: x@example.org", null, CreditSource.ProgramStaff, InGrace, "pm")).Errors.Keys);
     }
 }

@@ -38,26 +38,26 @@ public class RenewalPathwayTests
     public void Credits_count_toward_the_cycle_they_were_earned_in()
     {
         var c = WithCreditsRequired(10)
-            .LogCredit(A.Jan1.AddMonths(2), 4, "CPD", "Safety conference", null, A.Jan1.AddMonths(2), "learner")!.Credential
-            .LogCredit(A.Jan1.AddMonths(5), 3.5m, "Ethics", "Ethics module", null, A.Jan1.AddMonths(6), "learner")!.Credential;
-        Assert.Equal(7.5m, c.CreditsThisCycle);
-        Assert.False(c.HasEarnedRenewalByCredits);
+            .LogCredit(A.Jan1.AddMonths(2), 4, "CPD", "Safety conference", null, CreditSource.ProgramStaff, A.Jan1.AddMonths(2), "pm")!.Credential
+            .LogCredit(A.Jan1.AddMonths(5), 3.5m, "Ethics", "Ethics module", null, CreditSource.ProgramStaff, A.Jan1.AddMonths(6), "pm")!.Credential;
+        Assert.Equal(7.5m, c.CreditsThisCycle.Counted);
+        Assert.Null(c.RenewableByCreditsFrom);
 
-        c = c.LogCredit(InWindow, 2.5m, "CPD", "Webinar", "lms-evt-9", InWindow, "lms")!.Credential;
-        Assert.True(c.HasEarnedRenewalByCredits);
-        Assert.Null(c.LogCredit(InWindow, 2.5m, "CPD", "Webinar", "lms-evt-9", InWindow.AddHours(1), "lms"));
+        c = c.LogCredit(InWindow, 2.5m, "CPD", "Webinar", "lms-evt-9", CreditSource.ProgramStaff, InWindow, "lms")!.Credential;
+        Assert.Equal(Expiry.AddDays(-90), c.RenewableByCreditsFrom);
+        Assert.Null(c.LogCredit(InWindow, 2.5m, "CPD", "Webinar", "lms-evt-9", CreditSource.ProgramStaff, InWindow.AddHours(1), "lms"));
         var renewed = c.Renew(RenewalPathway.ContinuingEducationCredits, InWindow, "learner").Credential;
 
         // The new cycle starts at the old expiry: what was earned before it is spent.
         Assert.Equal(Expiry, renewed.CycleStartedAt);
-        Assert.Equal(0m, renewed.CreditsThisCycle);
+        Assert.Equal(0m, renewed.CreditsThisCycle.Counted);
         Assert.Equal(3, renewed.CreditLog.Count);
     }
 
     [Fact]
     public void Renewal_by_credits_short_of_the_requirement_is_refused_with_the_numbers()
     {
-        var c = WithCreditsRequired(10).LogCredit(InWindow, 6, "CPD", "Course", null, InWindow, "learner")!.Credential;
+        var c = WithCreditsRequired(10).LogCredit(InWindow, 6, "CPD", "Course", null, CreditSource.ProgramStaff, InWindow, "pm")!.Credential;
         var refused = Assert.Throws<ValidationFailedException>(() => c.Renew(RenewalPathway.ContinuingEducationCredits, InWindow, "learner"));
         Assert.Contains("(6)", refused.Errors["pathway"][0]);
         Assert.Contains("10", refused.Errors["pathway"][0]);
@@ -73,7 +73,7 @@ public class RenewalPathwayTests
     public void A_bad_credit_is_refused_naming_the_field(decimal amount, string category, string activity, int earnedDaysFromNow, string field)
     {
         var now = A.Jan1.AddDays(10);
-        var refused = Assert.Throws<ValidationFailedException>(() => A.Credential().LogCredit(now.AddDays(earnedDaysFromNow), amount, category, activity, null, now, "learner"));
+        var refused = Assert.Throws<ValidationFailedException>(() => A.Credential().LogCredit(now.AddDays(earnedDaysFromNow), amount, category, activity, null, CreditSource.ProgramStaff, now, "pm"));
         Assert.Contains(field, refused.Errors.Keys);
     }
 
@@ -81,7 +81,7 @@ public class RenewalPathwayTests
     public void Credits_cannot_be_logged_on_a_revoked_credential()
     {
         var revoked = A.Credential().Revoke(A.Jan1.AddDays(1), "pm", "Fraud").Credential;
-        Assert.Throws<InvalidTransitionException>(() => revoked.LogCredit(A.Jan1.AddDays(2), 1, "CPD", "Course", null, A.Jan1.AddDays(2), "learner"));
+        Assert.Throws<InvalidTransitionException>(() => revoked.LogCredit(A.Jan1.AddDays(2), 1, "CPD", "Course", null, CreditSource.ProgramStaff, A.Jan1.AddDays(2), "pm"));
     }
 
     [Fact]

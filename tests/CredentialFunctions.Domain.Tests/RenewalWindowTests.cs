@@ -36,10 +36,10 @@ public class RenewalWindowTests
     {
         var terms = A.Terms(pathways: [RenewalPathway.ContinuingEducationCredits]) with { RequiredCeCredits = 10 };
         var c = Sent(A.Credential(terms), RenewalWindow.NextStep(A.Credential(terms), A.Jan1)!);
-        var short_ = c.LogCredit(A.Jan1.AddMonths(2), 9, "CPD", "Course", null, A.Jan1.AddMonths(2), "learner")!.Credential;
+        var short_ = c.LogCredit(A.Jan1.AddMonths(2), 9, "CPD", "Course", null, CreditSource.ProgramStaff, A.Jan1.AddMonths(2), "pm")!.Credential;
         Assert.Equal(RenewalStepKind.Reminder, RenewalWindow.NextStep(short_, A.Jan1.AddMonths(2))!.Kind);
 
-        var enough = short_.LogCredit(A.Jan1.AddMonths(3), 1, "CPD", "Webinar", null, A.Jan1.AddMonths(3), "learner")!.Credential;
+        var enough = short_.LogCredit(A.Jan1.AddMonths(3), 1, "CPD", "Webinar", null, CreditSource.ProgramStaff, A.Jan1.AddMonths(3), "pm")!.Credential;
         Assert.Equal(new RenewalStep(RenewalStepKind.RenewByCredits, 1, Expiry.AddDays(-90)), RenewalWindow.NextStep(enough, A.Jan1.AddMonths(3)));
     }
 

@@ -80,7 +80,7 @@ public sealed class BearerTokenAuthenticator
         var roles = identity.FindAll(RolesClaim)
             .Select(c => RolesByName.TryGetValue(c.Value, out var role) ? role : (Role?)null)
             .OfType<Role>().ToHashSet();
-        return new(new Caller($"user:{id}", roles, identity.FindFirst(LearnerIdClaim)?.Value), null);
+        return new(Caller.User(id, roles, identity.FindFirst(LearnerIdClaim)?.Value), null);
     }
 
     /// <summary>Mints a token the development key validates: the local host's `token` command and the tests use it.</summary>

@@ -53,5 +53,12 @@ public static class CosmosLayout
     public static readonly ContainerLayout Holdings = new(
         "holdings", "/id", ["/pending/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings];
+    /// <summary>
+    /// Learners, keyed by learner id (id = pk): who supervises them, read with one point read when a
+    /// supervisor signs off. The history of assignments is kept for the auditor, never queried.
+    /// </summary>
+    public static readonly ContainerLayout Learners = new(
+        "learners", "/id", ["/history/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners];
 }

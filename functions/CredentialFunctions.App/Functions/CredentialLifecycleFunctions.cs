@@ -1,3 +1,4 @@
+using System.Globalization;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Renewal;
@@ -13,8 +14,19 @@ public sealed record GraceExtensionRequest(DateTimeOffset GraceEndsAt, string Re
 
 public sealed record ReasonRequest(string Reason);
 
-/// <summary>What a credit submission answers: the record, this cycle's total, and whether it just renewed the credential.</summary>
-public sealed record CreditLogged(bool Renewed, decimal CreditsThisCycle, decimal? RequiredCeCredits, Credential Credential);
+/// <summary>
+/// What logging or reviewing a credit answers: the credit (its <c>number</c> is the id the review
+/// routes take), this cycle's counted and pending totals, whether it just renewed, and the record.
+/// </summary>
+public sealed record CreditAnswer(bool Renewed, LoggedCredit Credit, decimal CreditsThisCycle, decimal CreditsPendingReview, decimal? RequiredCeCredits, Credential Credential)
+{
+    /// <summary>The totals are the record's current cycle: after a renewal, the new one, which starts from zero.</summary>
+    public static CreditAnswer From(CreditOutcome outcome)
+    {
+        var cycle = outcome.Credential.CreditsThisCycle;
+        return new(outcome.Renewed, outcome.Credit, cycle.Counted, cycle.PendingReview, outcome.Credential.Terms.RequiredCeCredits, outcome.Credential);
+    }
+}
 
 /// <summary>
 /// Changes to a credential after issue: a renewal by each pathway, credits, grace extension,
@@ -73,7 +85,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Function("LogCredit")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
     [Accepts(typeof(CreditSubmission))]
-    [Answers(StatusCodes.Status200OK, typeof(CreditLogged))]
+    [Answers(StatusCodes.Status200OK, typeof(CreditAnswer))]
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
@@ -82,8 +94,35 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var credit = await RequestBody.ReadJsonAsync<CreditSubmission>(request, cancellationToken);
-        var (credential, renewed) = await lifecycle.LogCreditAsync(certificateId, credit, request.Caller(), windows(durable), cancellationToken);
-        return new JsonResponse(new CreditLogged(renewed, credential.CreditsThisCycle, credential.Terms.RequiredCeCredits, credential));
+        return new JsonResponse(CreditAnswer.From(await lifecycle.LogCreditAsync(certificateId, credit, request.Caller(), windows(durable), cancellationToken)));
+    }
+
+    [Function("ApproveCredit")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Answers(StatusCodes.Status200OK, typeof(CreditAnswer))]
+    [Answers(StatusCodes.Status400BadRequest)]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
+    public async Task<IActionResult> ApproveCredit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/credits/{creditId}/approval")] HttpRequest request, string certificateId, string creditId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => new JsonResponse(CreditAnswer.From(await lifecycle.ApproveCreditAsync(certificateId, CreditNumber(creditId), request.Caller(), windows(durable), cancellationToken)));
+
+    [Function("RejectCredit")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ReasonRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(CreditAnswer))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
+    public async Task<IActionResult> RejectCredit(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/credits/{creditId}/rejection")] HttpRequest request, string certificateId, string creditId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var number = CreditNumber(creditId);
+        var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken);
+        return new JsonResponse(CreditAnswer.From(await lifecycle.RejectCreditAsync(certificateId, number, body.Reason, request.Caller(), windows(durable), cancellationToken)));
     }
 
     [Function("ExtendGrace")]
@@ -136,6 +175,12 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/reinstatement")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
         => WithReasonAsync(request, reason => lifecycle.ReinstateAsync(certificateId, reason, request.Caller(), windows(durable), cancellationToken), cancellationToken);
+
+    /// <summary>A credit's id is its number in the record's credit log, from 1.</summary>
+    private static int CreditNumber(string creditId)
+        => int.TryParse(creditId, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new RequestRejectedException(Problems.Validation(new Dictionary<string, string[]> { ["creditId"] = ["A credit's id is its number in the credit log, a whole number from 1."] }));
 
     private static async Task<IActionResult> WithReasonAsync(HttpRequest request, Func<string, Task<Credential>> change, CancellationToken cancellationToken)
         => new JsonResponse(await change((await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken)).Reason));

@@ -18,7 +18,8 @@ public sealed record RenewalRequest(
     IsoDuration? LapseFollowUp = null,
     IReadOnlyList<RenewalPathway>? Pathways = null,
     decimal? RequiredCeCredits = null,
-    IsoDuration? MaxGraceExtension = null);
+    IsoDuration? MaxGraceExtension = null,
+    CreditAttestation? CreditAttestation = null);
 
 public sealed record ProgramRequest(
     string Name,
@@ -42,7 +43,11 @@ public sealed record ProgramRequest(
                 r.GracePeriod ?? RenewalTerms.DefaultGracePeriod,
                 r.LapseFollowUp ?? RenewalTerms.DefaultLapseFollowUp,
                 r.Pathways ?? [RenewalPathway.RetakeExam],
-                r.RequiredCeCredits) { MaxGraceExtension = r.MaxGraceExtension ?? RenewalTerms.DefaultMaxGraceExtension },
+                r.RequiredCeCredits)
+                {
+                    MaxGraceExtension = r.MaxGraceExtension ?? RenewalTerms.DefaultMaxGraceExtension,
+                    CreditAttestation = r.CreditAttestation ?? CreditAttestation.ReviewRequired,
+                },
             CreditsAwarded ?? [], ContentVersion, RegulatoryModule);
     }
 }

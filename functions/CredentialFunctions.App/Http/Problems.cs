@@ -50,6 +50,8 @@ public static class Problems
         NotFoundException n => new(TypeBase + "not-found", $"{n.What} not found", StatusCodes.Status404NotFound, n.Message),
         AccessDeniedException a => Forbidden(a.Message),
         InvalidTransitionException t => new(TypeBase + "invalid-transition", "Not possible in the credential's current state", StatusCodes.Status409Conflict, t.Message),
+        LimitReachedException l => new(TypeBase + "limit-reached", "The record holds the most it may", StatusCodes.Status409Conflict, l.Message,
+            Errors: new Dictionary<string, string[]> { [l.Limit] = [$"At most {l.Maximum}."] }),
         ConcurrencyConflictException c => new(TypeBase + "conflict", "Changed by someone else", StatusCodes.Status412PreconditionFailed, c.Message),
         _ => new(TypeBase + "internal", "Something went wrong on our side", StatusCodes.Status500InternalServerError, "The error was logged; retrying later is safe: every write is idempotent or guarded."),
     };

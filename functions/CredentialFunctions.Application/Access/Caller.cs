@@ -24,6 +24,12 @@ public sealed record Caller(string Id, IReadOnlySet<Role> Roles, string? Learner
     /// <summary>Whether the caller acts as the learner who holds the credential.</summary>
     public bool Owns(Domain.Credentials.Credential credential) => Roles.Contains(Role.Learner) && IsHolderOf(credential);
 
+    /// <summary>The subject of the caller's token (Entra object id or sub); null for integrations.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>A person, by their token's subject.</summary>
+    public static Caller User(string subject, IReadOnlySet<Role> roles, string? learnerId) => new($"user:{subject}", roles, learnerId) { Subject = subject };
+
     public static Caller Integration(string name) => new($"integration:{name}", new HashSet<Role>(), null);
 }
 

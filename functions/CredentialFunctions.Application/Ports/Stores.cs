@@ -1,5 +1,6 @@
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Learners;
 using CredentialFunctions.Domain.Programs;
 
 namespace CredentialFunctions.Application.Ports;
@@ -41,6 +42,18 @@ public interface ICredentialStore
 
     /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; returns the new ETag.</summary>
     Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken);
+}
+
+/// <summary>Who supervises each learner, one document per learner: a point read by learner id, ETag-guarded writes.</summary>
+public interface ISupervisionStore
+{
+    Task<Versioned<LearnerSupervisors>?> GetAsync(string learnerId, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the learner's document already exists.</summary>
+    Task<bool> TryCreateAsync(LearnerSupervisors supervisors, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale.</summary>
+    Task ReplaceAsync(LearnerSupervisors supervisors, string etag, CancellationToken cancellationToken);
 }
 
 /// <summary>One page of a query, and the token that reads the next (null on the last page).</summary>

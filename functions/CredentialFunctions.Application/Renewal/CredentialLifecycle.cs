@@ -1,5 +1,7 @@
 using System.Globalization;
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Learners;
+using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
@@ -61,11 +63,10 @@ public sealed record SupervisorSignOff(string SupervisorName, string Statement) 
     }
 }
 
-/// <summary>A claim that this cycle's logged credits meet the program's requirement.</summary>
+/// <summary>A claim that this cycle's counted credits meet the program's requirement; the renewal's audit entry records them.</summary>
 public sealed record CreditsClaim() : PathwayEvidence(RenewalPathway.ContinuingEducationCredits)
 {
-    internal override IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now)
-        => Evidence.Of(("creditsThisCycle", credential.CreditsThisCycle.ToString(CultureInfo.InvariantCulture)));
+    internal override IReadOnlyDictionary<string, string> Describe(Credential credential, DateTimeOffset now) => Evidence.Of();
 }
 
 internal static class Evidence
@@ -77,6 +78,9 @@ internal static class Evidence
 /// <summary>CE/CPD credits as submitted.</summary>
 public sealed record CreditSubmission(DateTimeOffset EarnedAt, decimal Amount, string Category, string Activity, string? Reference = null);
 
+/// <summary>What logging or reviewing a credit did: the credit as it stands, and whether it completed a renewal.</summary>
+public sealed record CreditOutcome(Credential Credential, LoggedCredit Credit, bool Renewed);
+
 /// <summary>
 /// Everything that changes a credential after issue, other than the renewal window's own steps:
 /// renewal by each pathway, credits, grace extension, revocation, the learner leaving, and
@@ -84,11 +88,13 @@ public sealed record CreditSubmission(DateTimeOffset EarnedAt, decimal Amount, s
 /// credential's renewal window is told. The record is the truth: if telling the window fails, the
 /// write stands and the daily reconciliation brings the window in line.
 /// </summary>
-public sealed class CredentialLifecycle(CredentialUpdater updater, TimeProvider clock, ILogger<CredentialLifecycle> logger)
+public sealed class CredentialLifecycle(
+    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, TimeProvider clock, ILogger<CredentialLifecycle> logger)
 {
     public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
+        if (evidence is SupervisorSignOff) await RequireSupervisorAsync(id, caller, cancellationToken);
         var now = clock.GetUtcNow();
         var renewed = await updater.UpdateAsync(id, c =>
         {
@@ -103,8 +109,11 @@ public sealed class CredentialLifecycle(CredentialUpdater updater, TimeProvider 
         return renewed;
     }
 
-    /// <summary>Logs credits; when they complete this cycle's requirement inside the renewal window, they renew at once.</summary>
-    public async Task<(Credential Credential, bool Renewed)> LogCreditAsync(string certificateId, CreditSubmission credit, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Logs credits: the holder's own wait for review where the program requires it, staff's count at
+    /// once. Counted credits that complete this cycle's requirement inside the renewal window renew at once.
+    /// </summary>
+    public async Task<CreditOutcome> LogCreditAsync(string certificateId, CreditSubmission credit, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
@@ -112,18 +121,44 @@ public sealed class CredentialLifecycle(CredentialUpdater updater, TimeProvider 
         var updated = await updater.UpdateAsync(id, c =>
         {
             if (!caller.IsStaff && !caller.Owns(c)) throw new AccessDeniedException("Learners may log credits only on their own credentials.");
-            renewed = false;
-            var logged = c.LogCredit(credit.EarnedAt, credit.Amount, credit.Category, credit.Activity, credit.Reference, now, caller.AuditName);
-            var after = logged?.Credential ?? c;
-            if (!after.HasEarnedRenewalByCredits || after.Schedule is not { } s || now < s.WindowOpensAt || after.State is CredentialState.Revoked or CredentialState.Superseded)
-                return logged;
-            renewed = true;
-            return after.Renew(RenewalPathway.ContinuingEducationCredits, now, caller.AuditName,
-                Evidence.Of(("creditsThisCycle", after.CreditsThisCycle.ToString(CultureInfo.InvariantCulture))));
+            var source = caller.IsStaff ? CreditSource.ProgramStaff : CreditSource.Holder;
+            var logged = c.LogCredit(credit.EarnedAt, credit.Amount, credit.Category, credit.Activity, credit.Reference, source, now, caller.AuditName);
+            var renewal = RenewIfCreditsEarned(logged?.Credential ?? c, now, caller);
+            renewed = renewal is not null;
+            return renewal ?? logged;
         }, cancellationToken);
         if (renewed) await TellWindowAsync(windows, id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
-        return (updated, renewed);
+        // A repeated reference changed nothing: the answer names the credit logged the first time.
+        var entry = credit.Reference is { } reference ? updated.CreditLog.WithReference(reference)! : updated.CreditLog[^1];
+        return new CreditOutcome(updated, entry, renewed);
     }
+
+    /// <summary>A program manager approves a pending credit; when it completes this cycle's requirement in the window, it renews at once.</summary>
+    public Task<CreditOutcome> ApproveCreditAsync(string certificateId, int creditNumber, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+        => ReviewCreditAsync(certificateId, creditNumber, windows, (c, now) => c.ApproveCredit(creditNumber, now, caller.AuditName), caller, cancellationToken);
+
+    public Task<CreditOutcome> RejectCreditAsync(string certificateId, int creditNumber, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+        => ReviewCreditAsync(certificateId, creditNumber, windows, (c, now) => c.RejectCredit(creditNumber, now, caller.AuditName, reason), caller, cancellationToken);
+
+    private async Task<CreditOutcome> ReviewCreditAsync(string certificateId, int creditNumber, IRenewalWindows windows,
+        Func<Credential, DateTimeOffset, CredentialChange> review, Caller caller, CancellationToken cancellationToken)
+    {
+        var id = VerificationService.ParseOrThrow(certificateId).Value;
+        var now = clock.GetUtcNow();
+        var renewed = false;
+        var updated = await updater.UpdateAsync(id, c =>
+        {
+            var reviewed = review(c, now);
+            var renewal = RenewIfCreditsEarned(reviewed.Credential, now, caller);
+            renewed = renewal is not null;
+            return renewal ?? reviewed;
+        }, cancellationToken);
+        if (renewed) await TellWindowAsync(windows, id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
+        return new CreditOutcome(updated, updated.CreditLog.Find(creditNumber)!, renewed);
+    }
+
+    private static CredentialChange? RenewIfCreditsEarned(Credential credential, DateTimeOffset now, Caller caller)
+        => credential.IsRenewableByCreditsAt(now) ? credential.Renew(RenewalPathway.ContinuingEducationCredits, now, caller.AuditName) : null;
 
     public Task<Credential> ExtendGraceAsync(string certificateId, DateTimeOffset graceEndsAt, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
         => ChangeAsync(windows, certificateId, RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(graceEndsAt, now, caller.AuditName, reason), cancellationToken);
@@ -153,13 +188,20 @@ public sealed class CredentialLifecycle(CredentialUpdater updater, TimeProvider 
 
     private static void RequireAllowed(Credential c, PathwayEvidence evidence, Caller caller)
     {
-        switch (evidence)
-        {
-            case SupervisorSignOff when caller.IsHolderOf(c):
-                throw new AccessDeniedException("A learner cannot sign off their own renewal.");
-            case CreditsClaim when !caller.IsStaff && !caller.Owns(c):
-                throw new AccessDeniedException("Learners may claim renewal only of their own credentials.");
-        }
+        if (evidence is CreditsClaim && !caller.IsStaff && !caller.Owns(c))
+            throw new AccessDeniedException("Learners may claim renewal only of their own credentials.");
+    }
+
+    /// <summary>
+    /// Only a supervisor of the holder may sign off, and never the holder. Checked before the update:
+    /// a credential's holder never changes, so the record read here names the same learner.
+    /// </summary>
+    private async Task RequireSupervisorAsync(string id, Caller caller, CancellationToken cancellationToken)
+    {
+        var credential = (await credentials.GetAsync(id, cancellationToken) ?? throw new NotFoundException("Credential", id)).Value;
+        if (caller.IsHolderOf(credential)) throw new AccessDeniedException("A learner cannot sign off their own renewal.");
+        if (!await supervision.SupervisesAsync(caller, credential.Holder.LearnerId, cancellationToken))
+            throw new AccessDeniedException($"You do not supervise learner {credential.Holder.LearnerId}: a program manager assigns supervisors (POST /api/learners/{{learnerId}}/supervisors).");
     }
 
     private async Task<Credential> ChangeAsync(IRenewalWindows windows, string certificateId, RenewalWindowEventKind kind, Func<Credential, DateTimeOffset, CredentialChange> change, CancellationToken cancellationToken)

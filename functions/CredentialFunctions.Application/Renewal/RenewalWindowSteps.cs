@@ -52,8 +52,7 @@ public sealed class RenewalWindowSteps(
                 return taken;
             case RenewalStepKind.RenewByCredits:
                 await updater.UpdateAsync(certificateId, c => (taken = StillDue(c))
-                    ? c.Renew(RenewalPathway.ContinuingEducationCredits, now, Credential.SystemActor,
-                        new Dictionary<string, string> { ["creditsThisCycle"] = c.CreditsThisCycle.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                    ? c.Renew(RenewalPathway.ContinuingEducationCredits, now, Credential.SystemActor)
                     : null, cancellationToken);
                 return taken;
             default:

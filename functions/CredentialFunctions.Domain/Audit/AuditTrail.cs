@@ -18,6 +18,8 @@ public enum AuditAction
     Corrected,
     TrackingEnded,
     CreditsLogged,
+    CreditApproved,
+    CreditRejected,
 }
 
 /// <summary>

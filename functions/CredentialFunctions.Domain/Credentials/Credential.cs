@@ -41,13 +41,6 @@ public enum DeliveryResult { Sending, Sent, Failed }
 public sealed record Delivery(string Key, string Kind, string ClaimedBy, int Attempts, DateTimeOffset AttemptedAt, DeliveryResult Result, string? ProviderMessageId, string? Failure);
 
 /// <summary>What the record says happened last; the status at an instant is derived from it and the schedule.</summary>
-/// <summary>
-/// CE/CPD credits the holder earned after certification (a course, a conference), logged by the
-/// learner, a program manager or an LMS toward a renewal by the credits pathway.
-/// </summary>
-/// <param name="Reference">The source's own id for the activity (an LMS event id, a certificate number): logging it twice counts it once.</param>
-public sealed record LoggedCredit(DateTimeOffset EarnedAt, decimal Amount, string Category, string Activity, string? Reference, DateTimeOffset LoggedAt, string LoggedBy);
-
 public enum CredentialState { Active, InGrace, Lapsed, Revoked, Superseded }
 
 /// <summary>What verification tells the world at an instant (spec C6).</summary>
@@ -93,7 +86,7 @@ public sealed record Credential(
     public DateTimeOffset? TrackingEndedAt { get; init; }
 
     /// <summary>CE/CPD credits logged toward renewal. Not a constructor parameter, so records written before it existed still read.</summary>
-    public IReadOnlyList<LoggedCredit> CreditLog { get; init; } = [];
+    public CreditLedger CreditLog { get; init; } = CreditLedger.Empty;
 
     public static CredentialChange Issue(
         CertificateId id, LearnerIdentity holder, CertificationProgram program, Completion completion,
@@ -171,35 +164,41 @@ public sealed record Credential(
     /// <summary>When the current validity began: the completion for the first cycle, then the previous expiry for an early renewal or the renewal date.</summary>
     public DateTimeOffset CycleStartedAt => ExpiresAt is { } expiry && Terms.Validity is { } validity ? validity.SubtractFrom(expiry) : Completion.CompletedAt;
 
-    /// <summary>Credits that count toward this cycle's renewal: those earned since it began.</summary>
-    public decimal CreditsThisCycle => CreditLog.Where(c => c.EarnedAt >= CycleStartedAt).Sum(c => c.Amount);
+    /// <summary>This cycle's credits: counted toward renewal, waiting for review, and entries.</summary>
+    public CycleCredits CreditsThisCycle => CreditLog.ThisCycle(CycleStartedAt);
 
     /// <returns>Null when a credit with the same reference is already logged.</returns>
-    public CredentialChange? LogCredit(DateTimeOffset earnedAt, decimal amount, string category, string activity, string? reference, DateTimeOffset at, string actor)
+    public CredentialChange? LogCredit(DateTimeOffset earnedAt, decimal amount, string category, string activity, string? reference, CreditSource source, DateTimeOffset at, string actor)
     {
         if (State is CredentialState.Revoked or CredentialState.Superseded)
             throw new InvalidTransitionException($"Credential {CertificateId} is {State}: credits can no longer be logged against it.");
-        var errors = new ValidationErrors();
-        if (amount is <= 0 or > 1000) errors.Add("amount", "Credits are a positive number, at most 1000 per activity.");
-        category = PlainText.Required(errors, "category", category, 100);
-        activity = PlainText.Required(errors, "activity", activity, 300);
-        reference = PlainText.Optional(errors, "reference", reference, 200);
-        if (earnedAt > at.AddMinutes(5)) errors.Add("earnedAt", "Credits cannot be earned in the future.");
-        else if (earnedAt < Completion.CompletedAt) errors.Add("earnedAt", $"Credits earned before the credential was earned ({Completion.CompletedAt:yyyy-MM-dd}) do not count toward its renewal.");
-        errors.ThrowIfAny();
-        if (reference is not null && CreditLog.Any(c => c.Reference == reference)) return null;
-        var credit = new LoggedCredit(earnedAt, amount, category, activity, reference, at, actor);
-        return (this with { CreditLog = [.. CreditLog, credit] }).Record(at, actor, AuditAction.CreditsLogged, credit.Activity, new Dictionary<string, string>
-        {
-            ["amount"] = amount.ToString(CultureInfo.InvariantCulture),
-            ["category"] = credit.Category,
-            ["earnedAt"] = earnedAt.ToString("O"),
-        });
+        if (CreditLog.Log(earnedAt, amount, category, activity, reference, source, Terms, CycleStartedAt, at, actor) is not var (ledger, credit)) return null;
+        // The entry names the credit; its texts are in the ledger, under the same digest, not written twice.
+        return (this with { CreditLog = ledger }).Record(at, actor, AuditAction.CreditsLogged, null, CreditLedger.Describe(credit));
     }
 
-    /// <summary>Whether a renewal by credits is earned now: the program accepts it and this cycle's credits reach its requirement.</summary>
-    public bool HasEarnedRenewalByCredits => Terms.Pathways.Contains(RenewalPathway.ContinuingEducationCredits)
-        && Terms.RequiredCeCredits is { } required && CreditsThisCycle >= required;
+    public CredentialChange ApproveCredit(int number, DateTimeOffset at, string actor)
+    {
+        var (ledger, credit) = CreditLog.Decide(CertificateId, number, approve: true, at, actor, null);
+        return (this with { CreditLog = ledger }).Record(at, actor, AuditAction.CreditApproved, null, CreditLedger.Describe(credit));
+    }
+
+    public CredentialChange RejectCredit(int number, DateTimeOffset at, string actor, string reason)
+    {
+        var (ledger, credit) = CreditLog.Decide(CertificateId, number, approve: false, at, actor, reason);
+        return (this with { CreditLog = ledger }).Record(at, actor, AuditAction.CreditRejected, credit.Review!.Reason, CreditLedger.Describe(credit));
+    }
+
+    /// <summary>
+    /// The one rule of renewal by credits: from when the record may renew by them (the window's
+    /// opening; in grace and after lapse too), or null while this cycle's counted credits fall short.
+    /// </summary>
+    public DateTimeOffset? RenewableByCreditsFrom => Schedule is { } s
+        && IsRenewableBy(RenewalPathway.ContinuingEducationCredits, s.WindowOpensAt) && CreditLog.MeetRequirement(Terms, CycleStartedAt)
+            ? s.WindowOpensAt
+            : null;
+
+    public bool IsRenewableByCreditsAt(DateTimeOffset at) => RenewableByCreditsFrom is { } from && at >= from;
 
     /// <summary>Whether <see cref="Renew"/> by that pathway would be accepted at that instant (apart from the credit requirement).</summary>
     public bool IsRenewableBy(RenewalPathway pathway, DateTimeOffset at)
@@ -222,9 +221,10 @@ public sealed record Credential(
             throw new InvalidTransitionException($"Renewal of {CertificateId} opens on {schedule.WindowOpensAt:yyyy-MM-dd} ({Terms.RenewalWindow} before expiry).");
         if (!Terms.Pathways.Contains(pathway))
             throw ValidationFailedException.For("pathway", $"Program '{Program.ProgramId}' does not accept renewal by {pathway}; it accepts {string.Join(", ", Terms.Pathways)}.");
-        if (pathway == RenewalPathway.ContinuingEducationCredits && !HasEarnedRenewalByCredits)
+        if (pathway == RenewalPathway.ContinuingEducationCredits && !CreditLog.MeetRequirement(Terms, CycleStartedAt))
             throw ValidationFailedException.For("pathway", Terms.RequiredCeCredits is { } required
-                ? $"This cycle's credits ({CreditsThisCycle.ToString(CultureInfo.InvariantCulture)}) do not reach the {required.ToString(CultureInfo.InvariantCulture)} the program requires."
+                ? $"This cycle's counted credits ({CreditsThisCycle.Counted.ToString(CultureInfo.InvariantCulture)}) do not reach the {required.ToString(CultureInfo.InvariantCulture)} the program requires"
+                    + (CreditsThisCycle.PendingReview > 0 ? $"; {CreditsThisCycle.PendingReview.ToString(CultureInfo.InvariantCulture)} more await a program manager's review." : ".")
                 : $"Program '{Program.ProgramId}' sets no credit requirement.");
         var anchor = at <= schedule.ExpiresAt ? schedule.ExpiresAt : at;
         var newExpiry = Terms.Validity?.AddTo(anchor);
@@ -243,6 +243,8 @@ public sealed record Credential(
             ["pathway"] = pathway.ToString(),
             ["newExpiry"] = newExpiry?.ToString("O") ?? "none",
         };
+        // The credits that earned it, as they stood: the new cycle counts from zero.
+        if (pathway == RenewalPathway.ContinuingEducationCredits) details["creditsThisCycle"] = CreditsThisCycle.Counted.ToString(CultureInfo.InvariantCulture);
         return renewed.Record(at, actor, AuditAction.Renewed, $"Renewed by {pathway}.", details);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CredentialFunctions.Domain.Audit;
+using CredentialFunctions.Domain.Programs;
 
 namespace CredentialFunctions.Domain.Credentials;
 
@@ -25,10 +26,11 @@ public static class RecordDigest
         // Fields added later are appended only when set, labelled, so the digests of records written before they existed still match.
         if (c.TrackingEndedAt is { } ended) t.Add("trackingEndedAt").Add(Ticks(ended));
         if (c.Terms.MaxGraceExtension is { } maxGraceExtension) t.Add("maxGraceExtension").Add(maxGraceExtension.ToString());
+        if (c.Terms.CreditAttestation != CreditAttestation.ReviewRequired) t.Add("creditAttestation").Add(c.Terms.CreditAttestation.ToString());
         foreach (var credit in c.CreditsEarned) t.Add(credit.Amount.ToString(CultureInfo.InvariantCulture)).Add(credit.Category);
         foreach (var r in c.RenewalHistory) t.Add(Ticks(r.At)).Add(r.Pathway.ToString()).Add(r.PreviousExpiry is { } p ? Ticks(p) : null).Add(r.NewExpiry is { } n ? Ticks(n) : null).Add(r.By);
         foreach (var g in c.GraceExtensions) t.Add(Ticks(g.At)).Add(Ticks(g.GraceEndsAt)).Add(g.By).Add(g.Reason);
-        foreach (var l in c.CreditLog) t.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(l.Reference).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
+        c.CreditLog.AddTo(t);
         return AuditTrail.Sha256Hex(t.ToString());
     }
 

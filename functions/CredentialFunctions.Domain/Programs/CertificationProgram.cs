@@ -20,6 +20,9 @@ public enum RenewalPathway
     SupervisorSignOff,
 }
 
+/// <summary>How credits a learner logs themselves count toward renewal: only once a program manager approves them, or on their word.</summary>
+public enum CreditAttestation { ReviewRequired, SelfAttested }
+
 /// <summary>CEU or CPD credits, with the category a regulator counts them under.</summary>
 public sealed record CeuCredit(decimal Amount, string Category);
 
@@ -36,6 +39,9 @@ public sealed record RenewalTerms(
     IReadOnlyList<RenewalPathway> Pathways,
     decimal? RequiredCeCredits)
 {
+    /// <summary>Not a constructor parameter, so terms copied onto credentials before it existed still read (as the default, review).</summary>
+    public CreditAttestation CreditAttestation { get; init; }
+
     public static readonly IReadOnlyList<IsoDuration> DefaultReminderOffsets = [IsoDuration.FromDays(90), IsoDuration.FromDays(60), IsoDuration.FromDays(30)];
     public static readonly IsoDuration DefaultRenewalWindow = IsoDuration.FromDays(90);
     public static readonly IsoDuration DefaultGracePeriod = IsoDuration.FromDays(30);
@@ -114,6 +120,7 @@ public sealed record ProgramDefinition(
         if (r.Pathways.Contains(RenewalPathway.ContinuingEducationCredits) && r.RequiredCeCredits is not > 0)
             errors.Add("renewal.requiredCeCredits", "The continuing-education pathway needs the number of credits required, greater than zero.");
         if (r.RequiredCeCredits is < 0 or > 10_000) errors.Add("renewal.requiredCeCredits", "Required credits are from 0 to 10,000.");
+        if (!Enum.IsDefined(r.CreditAttestation)) errors.Add("renewal.creditAttestation", "Credits are either selfAttested or reviewRequired.");
     }
 }
 

@@ -66,7 +66,7 @@ public static class RenewalWindow
                 if (now >= s.GraceEndsAt) return new RenewalStep(RenewalStepKind.Lapse, cycle, s.GraceEndsAt);
                 if (now >= s.ExpiresAt) return new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
                 // Credits that met the requirement before renewal opened renew the moment it opens, ahead of any reminder.
-                if (credential.HasEarnedRenewalByCredits) return new RenewalStep(RenewalStepKind.RenewByCredits, cycle, s.WindowOpensAt);
+                if (credential.RenewableByCreditsFrom is { } renewable) return new RenewalStep(RenewalStepKind.RenewByCredits, cycle, renewable);
                 return NextReminder(s, cycle, now, Sent) ?? new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
             case CredentialState.InGrace:
                 var graceNotice = new RenewalStep(RenewalStepKind.GraceNotice, cycle, s.ExpiresAt);

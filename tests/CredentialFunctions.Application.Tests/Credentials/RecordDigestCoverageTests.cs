@@ -33,7 +33,8 @@ public sealed class RecordDigestCoverageTests
         var c = Credential.Issue(CertificateId.FromRandomBytes(Enumerable.Range(1, CertificateId.RandomBytes).Select(b => (byte)b).ToArray()),
             new LearnerIdentity("lms:42", "Ada Lovelace", "ada@example.org", "42", "hr-7"), program, new Completion(Jan1, 88.5m),
             new Placement("Blue", "2026-A", "Site 3"), Jan1, "integration:lms").Credential;
-        c = c.LogCredit(Jan1.AddDays(30), 4, "CPD", "Safety seminar", "seminar-1", Jan1.AddDays(31), "user:ada")!.Credential;
+        c = c.LogCredit(Jan1.AddDays(30), 4, "CPD", "Safety seminar", "seminar-1", CreditSource.Holder, Jan1.AddDays(31), "user:ada")!.Credential;
+        c = c.ApproveCredit(1, Jan1.AddDays(32), "user:pm").Credential;
         c = c.Renew(RenewalPathway.RetakeExam, Jan1.AddDays(300), "user:pm").Credential;
         c = c.ExtendGrace(c.Schedule!.GraceEndsAt.AddDays(10), Jan1.AddDays(301), "user:pm", "Medical leave").Credential;
         c = c.ClaimDelivery("c2:reminder:P90D", "reminder", "worker-1", Jan1.AddDays(302), TimeSpan.FromMinutes(5))!;

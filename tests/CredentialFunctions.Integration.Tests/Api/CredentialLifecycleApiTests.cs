@@ -102,6 +102,8 @@ public sealed class CredentialLifecycleApiTests(ApiFixture fixture)
         { "credits", new { earnedAt = DateTimeOffset.UtcNow, amount = 2, activity = "Course" }, "category" },
         { "credits", new { earnedAt = DateTimeOffset.UtcNow, amount = 2, category = "CPD", activity = "Course\r\n" + new string('x', 10) }, "activity" },
         { "credits", new { earnedAt = new DateTimeOffset(9999, 12, 31, 0, 0, 0, TimeSpan.Zero), amount = 2, category = "CPD", activity = "Course" }, "earnedAt" },
+        { "credits", new { earnedAt = DateTimeOffset.UtcNow, amount = 2, category = "CPD", activity = new string('a', 151) }, "activity" },
+        { "credits", new { earnedAt = DateTimeOffset.UtcNow, amount = 2, category = "CPD", activity = "Course", reference = new string('r', 65) }, "reference" },
     };
 
     [Theory]
@@ -139,6 +141,7 @@ public sealed class CredentialLifecycleApiTests(ApiFixture fixture)
     [InlineData("renewals/exam-result", Role.Learner)]
     [InlineData("renewals/exam-result", Role.Auditor)]
     [InlineData("renewals/supervisor-sign-off", Role.ProgramManager)]
+    [InlineData("credits/1/approval", Role.Auditor)]
     [InlineData("grace-extension", Role.Supervisor)]
     [InlineData("revocation", Role.Learner)]
     [InlineData("reinstatement", Role.Auditor)]
@@ -151,18 +154,59 @@ public sealed class CredentialLifecycleApiTests(ApiFixture fixture)
         Assert.Equal(before.ToString(), (await RecordAsync(id)).ToString());
     }
 
+    private async Task AssignSupervisorAsync(string learnerId, string supervisorId)
+        => Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Post, $"/api/learners/{learnerId}/supervisors", new { supervisorId }, Role.ProgramManager)).StatusCode);
+
+    private Task<HttpResponseMessage> SignOffAsync(string certificateId, string supervisorSubject, string? learnerId = null)
+    {
+        var request = _api.Request(HttpMethod.Post, $"/api/credentials/{certificateId}/renewals/supervisor-sign-off",
+            new { cycle = 1, supervisorName = "Grace Hopper", statement = "Observed safe operation on site 3 over 40 shifts." });
+        request.Headers.Authorization = new("Bearer", ApiHost.TokenFor(Role.Supervisor, subject: supervisorSubject, learnerId: learnerId));
+        return _api.Client.SendAsync(request);
+    }
+
     [Fact]
-    public async Task A_supervisor_signs_off_a_renewal_but_not_their_own()
+    public async Task A_supervisor_signs_off_the_renewal_of_a_learner_they_supervise()
     {
         var id = await CredentialAsync(pathways: ["supervisorSignOff"]);
-        var body = new { cycle = 1, supervisorName = "Grace Hopper", statement = "Observed safe operation on site 3 over 40 shifts." };
+        await AssignSupervisorAsync(Holder, "sup-grace");
 
-        var own = await PostAsync(id, "renewals/supervisor-sign-off", body, Role.Supervisor, Holder);
-        await Problem.AssertAsync(own, HttpStatusCode.Forbidden, "forbidden");
+        var signed = await ApiHost.ReadJsonAsync(await SignOffAsync(id, "sup-grace"));
 
-        var signed = await ApiHost.ReadJsonAsync(await PostAsync(id, "renewals/supervisor-sign-off", body, Role.Supervisor));
+        Assert.Equal(2, signed.GetProperty("cycle").GetInt32());
         var entry = signed.GetProperty("auditTrail").EnumerateArray().Last();
-        Assert.Equal("Grace Hopper", entry.GetProperty("details").GetProperty("supervisorName").GetString());
+        Assert.Equal(("user:sup-grace", "Grace Hopper"), (entry.GetProperty("actor").GetString(), entry.GetProperty("details").GetProperty("supervisorName").GetString()));
+    }
+
+    [Fact]
+    public async Task A_supervisor_of_other_learners_is_refused_403_and_nothing_changes()
+    {
+        var id = await CredentialAsync(pathways: ["supervisorSignOff"]);
+        await AssignSupervisorAsync(IssuanceService.LearnerIdFor("someone-else"), "sup-other");
+        var before = await RecordAsync(id);
+
+        var problem = await Problem.AssertAsync(await SignOffAsync(id, "sup-other"), HttpStatusCode.Forbidden, "forbidden");
+
+        Assert.Contains("do not supervise", problem.GetProperty("detail").GetString());
+        Assert.Equal(before.ToString(), (await RecordAsync(id)).ToString());
+        Assert.Equal(["start"], fixture.Windows.CallsFor(id));
+    }
+
+    [Fact]
+    public async Task A_learner_cannot_sign_off_their_own_renewal_even_as_their_own_supervisor()
+    {
+        var id = await CredentialAsync(pathways: ["supervisorSignOff"]);
+        await AssignSupervisorAsync(Holder, "ada-herself");
+        await Problem.AssertAsync(await SignOffAsync(id, "ada-herself", learnerId: Holder), HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task An_unassigned_supervisor_can_no_longer_sign_off()
+    {
+        var id = await CredentialAsync(pathways: ["supervisorSignOff"]);
+        await AssignSupervisorAsync(Holder, "sup-leaving");
+        Assert.Equal(HttpStatusCode.OK, (await _api.SendAsync(HttpMethod.Delete, $"/api/learners/{Holder}/supervisors/sup-leaving", role: Role.Administrator)).StatusCode);
+        await Problem.AssertAsync(await SignOffAsync(id, "sup-leaving"), HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]
@@ -174,11 +218,20 @@ public sealed class CredentialLifecycleApiTests(ApiFixture fixture)
         Assert.Contains("RetakeExam", problem.GetProperty("errors").GetProperty("pathway")[0].GetString());
     }
 
-    [Fact]
-    public async Task Credits_logged_by_the_learner_renew_once_they_reach_the_requirement_in_the_window()
+    private static object Credit(decimal amount, string reference) => new { earnedAt = DateTimeOffset.UtcNow.AddDays(-3), amount, category = "CPD", activity = "Safety seminar", reference };
+
+    private async Task<string> CreditsProgramCredentialAsync(string? creditAttestation = null)
     {
-        var id = await CredentialAsync(pathways: ["continuingEducationCredits"]);
-        object Credit(decimal amount, string reference) => new { earnedAt = DateTimeOffset.UtcNow.AddDays(-3), amount, category = "CPD", activity = "Safety seminar", reference };
+        var renewal = new Dictionary<string, object?> { ["validity"] = "P1Y", ["pathways"] = new[] { "continuingEducationCredits" }, ["requiredCeCredits"] = 10 };
+        if (creditAttestation is not null) renewal["creditAttestation"] = creditAttestation;
+        var programId = await _api.CreateProgramAsync(Bodies.Program().With("renewal", renewal));
+        return await _api.IssueAsync(programId, Bodies.Completion(programId, completedAt: DateTimeOffset.UtcNow.AddDays(-340)));
+    }
+
+    [Fact]
+    public async Task Under_a_self_attested_program_credits_the_learner_logs_renew_once_they_reach_the_requirement_in_the_window()
+    {
+        var id = await CreditsProgramCredentialAsync("selfAttested");
 
         var first = await ApiHost.ReadJsonAsync(await PostAsync(id, "credits", Credit(6, "seminar-1"), Role.Learner, Holder));
         var repeated = await ApiHost.ReadJsonAsync(await PostAsync(id, "credits", Credit(6, "seminar-1"), Role.Learner, Holder));
@@ -186,11 +239,109 @@ public sealed class CredentialLifecycleApiTests(ApiFixture fixture)
         var second = await ApiHost.ReadJsonAsync(await PostAsync(id, "credits", Credit(4, "seminar-2"), Role.Learner, Holder));
 
         Assert.Equal((false, 6m, 10m), (first.GetProperty("renewed").GetBoolean(), first.GetProperty("creditsThisCycle").GetDecimal(), first.GetProperty("requiredCeCredits").GetDecimal()));
-        Assert.Equal(6m, repeated.GetProperty("creditsThisCycle").GetDecimal());
+        Assert.Equal((6m, 1), (repeated.GetProperty("creditsThisCycle").GetDecimal(), repeated.GetProperty("credit").GetProperty("number").GetInt32()));
         await Problem.AssertAsync(other, HttpStatusCode.Forbidden, "forbidden");
         Assert.True(second.GetProperty("renewed").GetBoolean());
         Assert.Equal(2, second.GetProperty("credential").GetProperty("cycle").GetInt32());
         Assert.Equal(["start", "Renewed", "start"], fixture.Windows.CallsFor(id));
+    }
+
+    [Fact]
+    public async Task Credits_a_learner_logs_under_review_are_pending_and_do_not_renew()
+    {
+        var id = await CreditsProgramCredentialAsync();
+
+        var logged = await ApiHost.ReadJsonAsync(await PostAsync(id, "credits", Credit(12, "cert-881"), Role.Learner, Holder));
+
+        Assert.False(logged.GetProperty("renewed").GetBoolean());
+        Assert.Equal((0m, 12m), (logged.GetProperty("creditsThisCycle").GetDecimal(), logged.GetProperty("creditsPendingReview").GetDecimal()));
+        Assert.Equal("pending", logged.GetProperty("credit").GetProperty("review").GetProperty("state").GetString());
+        await Problem.AssertAsync(await PostAsync(id, "renewals/credits", new { cycle = 1 }, Role.Learner, Holder), HttpStatusCode.BadRequest, "validation");
+        Assert.Equal(1, (await RecordAsync(id)).GetProperty("cycle").GetInt32());
+        Assert.Equal(["start"], fixture.Windows.CallsFor(id));
+    }
+
+    [Fact]
+    public async Task A_program_managers_approval_that_completes_the_requirement_renews_and_tells_the_window()
+    {
+        var id = await CreditsProgramCredentialAsync();
+        var number = (await ApiHost.ReadJsonAsync(await PostAsync(id, "credits", Credit(10, "cert-881"), Role.Learner, Holder))).GetProperty("credit").GetProperty("number").GetInt32();
+
+        var approved = await ApiHost.ReadJsonAsync(await PostAsync(id, $"credits/{number}/approval", new { }, Role.ProgramManager));
+
+        Assert.True(approved.GetProperty("renewed").GetBoolean());
+        Assert.Equal("approved", approved.GetProperty("credit").GetProperty("review").GetProperty("state").GetString());
+        var trail = approved.GetProperty("credential").GetProperty("auditTrail").EnumerateArray().Select(e => e.GetProperty("action").GetString()).TakeLast(2);
+        Assert.Equal(["creditApproved", "renewed"], trail);
+        Assert.Equal(2, approved.GetProperty("credential").GetProperty("cycle").GetInt32());
+        Assert.Equal(["start", "Renewed", "start"], fixture.Windows.CallsFor(id));
+    }
+
+    [Fact]
+    public async Task A_rejected_credit_keeps_its_reason_and_never_counts()
+    {
+        var id = await CreditsProgramCredentialAsync();
+        await PostAsync(id, "credits", Credit(10, "cert-881"), Role.Learner, Holder);
+
+        var rejected = await ApiHost.ReadJsonAsync(await PostAsync(id, "credits/1/rejection", new { reason = "No such certificate at the provider" }, Role.Administrator));
+
+        Assert.Equal(("rejected", "No such certificate at the provider"),
+            (rejected.GetProperty("credit").GetProperty("review").GetProperty("state").GetString(), rejected.GetProperty("credit").GetProperty("review").GetProperty("reason").GetString()));
+        Assert.Equal((false, 0m, 0m), (rejected.GetProperty("renewed").GetBoolean(), rejected.GetProperty("creditsThisCycle").GetDecimal(), rejected.GetProperty("creditsPendingReview").GetDecimal()));
+        Assert.Equal("creditRejected", rejected.GetProperty("credential").GetProperty("auditTrail").EnumerateArray().Last().GetProperty("action").GetString());
+    }
+
+    public static TheoryData<string, object, Role, HttpStatusCode, string, string?> BadReviews => new()
+    {
+        { "credits/abc/approval", new { }, Role.ProgramManager, HttpStatusCode.BadRequest, "validation", "creditId" },
+        { "credits/0/approval", new { }, Role.ProgramManager, HttpStatusCode.BadRequest, "validation", "creditId" },
+        { "credits/9/approval", new { }, Role.ProgramManager, HttpStatusCode.NotFound, "not-found", null },
+        { "credits/1/rejection", new { }, Role.ProgramManager, HttpStatusCode.BadRequest, "validation", "reason" },
+        { "credits/1/rejection", new { reason = " " }, Role.ProgramManager, HttpStatusCode.BadRequest, "validation", "reason" },
+        { "credits/1/rejection", new { reason = new string('x', 301) }, Role.ProgramManager, HttpStatusCode.BadRequest, "validation", "reason" },
+        { "credits/1/approval", new { }, Role.Learner, HttpStatusCode.Forbidden, "forbidden", null },
+        { "credits/1/rejection", new { reason = "x" }, Role.Supervisor, HttpStatusCode.Forbidden, "forbidden", null },
+        { "credits/2/approval", new { }, Role.ProgramManager, HttpStatusCode.Conflict, "invalid-transition", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadReviews))]
+    public async Task A_bad_review_is_a_problem_and_changes_nothing(string action, object body, Role role, HttpStatusCode status, string type, string? field)
+    {
+        var id = await CreditsProgramCredentialAsync();
+        await PostAsync(id, "credits", Credit(3, "cert-1"), Role.Learner, Holder);
+        await PostAsync(id, "credits", new { earnedAt = DateTimeOffset.UtcNow.AddDays(-1), amount = 2, category = "CPD", activity = "Audited course" }, Role.ProgramManager);
+        var before = await RecordAsync(id);
+
+        var problem = await Problem.AssertAsync(await PostAsync(id, action, body, role, Holder), status, type);
+
+        if (field is not null) Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"expected an error for '{field}' in {problem}");
+        Assert.Equal(before.ToString(), (await RecordAsync(id)).ToString());
+    }
+
+    [Fact]
+    public async Task A_learner_logging_a_credit_without_its_reference_is_400_and_changes_nothing()
+    {
+        var id = await CreditsProgramCredentialAsync();
+        var before = await RecordAsync(id);
+        var problem = await Problem.AssertAsync(await PostAsync(id, "credits", new { earnedAt = DateTimeOffset.UtcNow.AddDays(-1), amount = 2, category = "CPD", activity = "Webinar" }, Role.Learner, Holder),
+            HttpStatusCode.BadRequest, "validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("reference", out _));
+        Assert.Equal(before.ToString(), (await RecordAsync(id)).ToString());
+    }
+
+    [Fact]
+    public async Task A_full_cycle_refuses_the_next_credit_with_a_409_naming_the_limit_and_changes_nothing()
+    {
+        var id = await CreditsProgramCredentialAsync();
+        for (var i = 0; i < Domain.Credentials.CreditLedger.MaxEntriesPerCycle; i++)
+            Assert.Equal(HttpStatusCode.OK, (await PostAsync(id, "credits", Credit(0.2m, $"cert-{i}"), Role.Learner, Holder)).StatusCode);
+        var before = await RecordAsync(id);
+
+        var problem = await Problem.AssertAsync(await PostAsync(id, "credits", Credit(0.2m, "one-more"), Role.Learner, Holder), HttpStatusCode.Conflict, "limit-reached");
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("creditEntriesPerCycle", out _), problem.ToString());
+        Assert.Equal(before.ToString(), (await RecordAsync(id)).ToString());
     }
 
     [Fact]

@@ -26,6 +26,7 @@ public sealed class ProgramApiTests(ApiFixture fixture)
         var renewal = (await ApiHost.ReadJsonAsync(response)).GetProperty("definition").GetProperty("renewal");
         Assert.Equal(["P90D", "P60D", "P30D"], renewal.GetProperty("reminderOffsets").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(("P2Y", "P30D"), (renewal.GetProperty("validity").GetString(), renewal.GetProperty("gracePeriod").GetString()));
+        Assert.Equal("reviewRequired", renewal.GetProperty("creditAttestation").GetString());
     }
 
     [Fact]
@@ -86,6 +87,7 @@ public sealed class ProgramApiTests(ApiFixture fixture)
         { """{"name":"N","kind":"diploma","issuingOrganization":"Board","passThreshold":70}""", "kind", "an unknown kind" },
         { """{"name":"N","kind":"certificate","issuingOrganization":"Board","passThreshold":70,"renewal":{"validity":"1 year"}}""", "renewal.validity", "a validity that is not ISO-8601" },
         { """{"name":"N","kind":"certificate","issuingOrganization":"Board","passThreshold":70,"renewal":{"validity":"P20D"}}""", "renewal.reminderOffsets", "reminders longer than the validity" },
+        { """{"name":"N","kind":"certificate","issuingOrganization":"Board","passThreshold":70,"renewal":{"validity":"P1Y","creditAttestation":"onTrust"}}""", "renewal.creditAttestation", "an unknown credit attestation" },
         { """{"name":"","kind":"certificate","issuingOrganization":"Board","passThreshold":70}""", "name", "an empty name" },
         { """{"name":"Forklift\nOperator","kind":"certificate","issuingOrganization":"Board","passThreshold":70}""", "name", "a line break in the name" },
         { """{"name":"N","kind":"certificate","issuingOrganization":"Board \u202E","passThreshold":70}""", "issuingOrganization", "a bidirectional override in the issuer" },

@@ -1,3 +1,4 @@
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
@@ -139,7 +140,7 @@ public class RenewalWindowOrchestratorTests
     {
         var terms = A.Terms() with { Pathways = [RenewalPathway.ContinuingEducationCredits], RequiredCeCredits = 10 };
         var earned = A.Jan1.AddMonths(3);
-        var credential = A.Credential(terms).LogCredit(earned, 10, "CPD", "Annual safety conference", null, earned, "learner")!.Credential;
+        var credential = A.Credential(terms).LogCredit(earned, 10, "CPD", "Annual safety conference", null, CreditSource.ProgramStaff, earned, "pm")!.Credential;
         var window = new SimulatedWindow(credential, earned);
 
         Assert.Null(await window.RunAsync(1));
