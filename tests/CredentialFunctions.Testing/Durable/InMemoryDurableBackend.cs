@@ -66,7 +66,7 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
         builder.Services.AddSingleton<RenewalWindowSteps>();
         builder.Services.AddDurableTaskWorker(worker => worker
             .UseGrpc(Address)
-            .AddTasks(tasks => tasks.AddOrchestrator<RenewalWindowOrchestrator>().AddActivity<PlanRenewalStep>().AddActivity<TakeRenewalStep>()));
+            .AddTasks(tasks => tasks.AddRenewalWindowTasks()));
         builder.Services.AddDurableTaskClient(client => client.UseGrpc(Address).RegisterDirectly());
         var host = builder.Build();
         await host.StartAsync();
