@@ -4,8 +4,8 @@ using Microsoft.DurableTask.Testing;
 namespace CredentialFunctions.LocalHost;
 
 /// <summary>
-/// Renewal windows for local runs: the same orchestrator and activity classes the Functions app runs
-/// behind its shims, on Durable Task's in-memory backend (state lives as long as the process). Its
+/// Renewal windows for local runs: the same orchestrator and activity classes the Functions app
+/// registers, on Durable Task's in-memory backend (state lives as long as the process). Its
 /// DurableTaskClient is registered in the container, and <see cref="FunctionEndpoints"/> binds it to
 /// a function's [DurableClient] parameter as the Functions host would.
 /// </summary>
@@ -14,7 +14,7 @@ public static class LocalRenewalWindows
     public static IServiceCollection AddLocalRenewalWindows(this IServiceCollection services)
     {
         services.AddInMemoryDurableTask(
-            tasks => tasks.AddOrchestrator<RenewalWindowOrchestrator>().AddActivity<PlanRenewalStep>().AddActivity<TakeRenewalStep>(),
+            tasks => tasks.AddRenewalWindowTasks(),
             // A free port rather than the package's random pick, so hosts started side by side (tests) never collide.
             new InMemoryDurableTaskOptions { Port = LocalCosmosServer.FreePort() });
         return services;

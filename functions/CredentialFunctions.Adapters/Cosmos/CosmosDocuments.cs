@@ -73,14 +73,42 @@ internal static class CosmosDocuments
     /// <summary>Anything but the expected answers is an outage or a bug: the SDK's own CosmosException carries the diagnostics.</summary>
     public static void EnsureSuccess(ResponseMessage response) => response.EnsureSuccessStatusCode();
 
-    /// <summary>The next page of a query read through the stream API, and the token to continue from.</summary>
-    public static async Task<(IReadOnlyList<T> Items, string? ContinuationToken)> ReadPageAsync<T>(FeedIterator iterator, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next page of a query read through the stream API, and the token to continue from. Each
+    /// document is read on its own, so one that does not read as <typeparamref name="T"/> comes back
+    /// by id in <see cref="Page{T}.Unreadable"/> and the rest of the page still reads.
+    /// </summary>
+    public static async Task<Page<T>> ReadPageAsync<T>(FeedIterator iterator, CancellationToken cancellationToken)
     {
         using var page = await iterator.ReadNextAsync(cancellationToken);
         EnsureSuccess(page);
-        var body = await JsonSerializer.DeserializeAsync<QueryPage<T>>(page.Content, CredentialJson.Options, cancellationToken);
-        return (body?.Documents ?? [], page.ContinuationToken);
+        var body = await JsonSerializer.DeserializeAsync<QueryPage>(page.Content, CredentialJson.Options, cancellationToken);
+        var (items, unreadable) = (new List<T>(), new List<UnreadableDocument>());
+        foreach (var document in body?.Documents ?? [])
+        {
+            try
+            {
+                items.Add(document.Deserialize<T>(CredentialJson.Options) ?? throw new JsonException("The document is null."));
+            }
+            // Whatever a damaged document makes the serializer, a converter or a domain constructor throw: reading is pure, so nothing is half-done.
+            catch (Exception e)
+            {
+                unreadable.Add(new UnreadableDocument(
+                    document.ValueKind == JsonValueKind.Object && document.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : "(no id)",
+                    e.Message));
+            }
+        }
+        return new Page<T>(items, page.ContinuationToken) { Unreadable = unreadable };
     }
 
-    private sealed record QueryPage<T>(IReadOnlyList<T> Documents);
+    /// <summary>For a caller that cannot act on part of a page (a uniqueness check, the latest version): a document that does not read fails the read, by id.</summary>
+    public static async Task<IReadOnlyList<T>> ReadWholePageAsync<T>(FeedIterator iterator, Container container, CancellationToken cancellationToken)
+    {
+        var page = await ReadPageAsync<T>(iterator, cancellationToken);
+        if (page.Unreadable is [var first, ..])
+            throw new InvalidOperationException($"Document {first.Id} in {container.Id} does not read as {typeof(T).Name}: {first.Reason}");
+        return page.Items;
+    }
+
+    private sealed record QueryPage(IReadOnlyList<JsonElement> Documents);
 }

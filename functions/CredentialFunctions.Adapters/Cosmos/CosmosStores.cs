@@ -33,11 +33,13 @@ public sealed class CosmosCredentialStore(CredentialDatabase database) : ICreden
             : null;
 
     public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
-        => CosmosDocuments.TryCreateAsync(_container, CosmosDocuments.ToDocument(credential, credential.CertificateId), credential.CertificateId, cancellationToken);
+        => CosmosDocuments.TryCreateAsync(_container, Document(credential), credential.CertificateId, cancellationToken);
 
     public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
-        => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(credential, credential.CertificateId), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
+        => CosmosDocuments.ReplaceAsync(_container, Document(credential), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
 
+    private static JsonObject Document(Credential credential)
+        => CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(credential, credential.CertificateId), credential);
 }
 
 /// <summary>Each program version is its own document "programId@version" in the program's partition.</summary>
@@ -66,7 +68,7 @@ public sealed class CosmosProgramStore(CredentialDatabase database) : IProgramSt
         while (iterator.HasMoreResults)
         {
             // A page may come back empty while the query is still running: read on until one holds the version.
-            if ((await CosmosDocuments.ReadPageAsync<CertificationProgram>(iterator, cancellationToken)).Items is [var first, ..]) return first;
+            if (await CosmosDocuments.ReadWholePageAsync<CertificationProgram>(iterator, _container, cancellationToken) is [var first, ..]) return first;
         }
         return null;
     }

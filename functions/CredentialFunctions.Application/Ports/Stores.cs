@@ -57,13 +57,24 @@ public interface ISupervisionStore
 }
 
 /// <summary>One page of a query, and the token that reads the next (null on the last page).</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
+public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken)
+{
+    /// <summary>Documents of this page that did not read as <typeparamref name="T"/>, reported beside the others rather than failing the page.</summary>
+    public IReadOnlyList<UnreadableDocument> Unreadable { get; init; } = [];
+}
+
+/// <summary>A stored document that does not read as the type asked for (corrupt, edited by hand, written by an incompatible version): its id, and why.</summary>
+public sealed record UnreadableDocument(string Id, string Reason);
 
 /// <summary>Credentials by what the renewal window needs to know, page by page.</summary>
 public interface IRenewalWindowRecords
 {
-    /// <summary>Credentials that may still have a renewal window: active, in grace or lapsed, with an expiry, still tracked.</summary>
-    Task<Page<Credential>> WithOpenWindowsAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
+    /// <summary>
+    /// Credentials whose renewal window still has a step to take (<see cref="Domain.Renewal.RenewalWindow.EndsAt"/>)
+    /// and ends at or after <paramref name="endingSince"/>; a document that does not read comes back in
+    /// <see cref="Page{T}.Unreadable"/>. Pass the same <paramref name="endingSince"/> with every page of one sweep.
+    /// </summary>
+    Task<Page<Credential>> WithOpenWindowsAsync(DateTimeOffset endingSince, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -2,9 +2,8 @@ using Microsoft.DurableTask;
 
 namespace CredentialFunctions.Application.Renewal;
 
-// The renewal window's activities as Durable Task classes, for hosts that register tasks by class
-// (the local host and the tests). The Functions app has [Function] shims of the same names over the
-// same RenewalWindowSteps, since the source generator that would register these is not available.
+// The renewal window's activities as Durable Task classes; every host registers them through
+// RenewalWindowTasks.AddRenewalWindowTasks.
 
 public sealed class PlanRenewalStep(RenewalWindowSteps steps) : TaskActivity<PlanRequest, RenewalPlan>
 {

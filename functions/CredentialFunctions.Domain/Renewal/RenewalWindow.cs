@@ -83,6 +83,15 @@ public static class RenewalWindow
     }
 
     /// <summary>
+    /// When the window takes its last step as the record stands (the follow-up after lapse), or null
+    /// when it has nothing left to do whatever the time: no expiry, revoked, superseded, no longer
+    /// tracked, or lapsed with the follow-up sent. Asked at the end of time, <see cref="NextStep"/>
+    /// answers null exactly then, so the two cannot disagree.
+    /// </summary>
+    public static DateTimeOffset? EndsAt(Credential credential)
+        => NextStep(credential, DateTimeOffset.MaxValue) is null ? null : credential.Schedule!.FollowUpAt;
+
+    /// <summary>
     /// The notice of what last opened the cycle: the issue, a renewal, or a reinstatement (which may
     /// keep the cycle, so the audit entry's sequence is part of the key). Due when it happened.
     /// </summary>

@@ -2,7 +2,6 @@ using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
-using Moq;
 
 namespace CredentialFunctions.Renewal.Tests.Orchestration;
 
@@ -188,18 +187,23 @@ public class RenewalWindowOrchestratorTests
     }
 
     [Fact]
-    public async Task Replaying_the_same_history_makes_the_same_decisions_and_touches_nothing_but_the_context()
+    public async Task Replayed_against_its_recorded_history_a_window_asks_for_exactly_what_it_asked_before_and_ends_the_same()
     {
-        var first = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1);
-        var second = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1);
-        await first.RunAsync();
-        await Task.Delay(20);
-        await second.RunAsync();
+        // A grace extension on the way, so the history holds an interrupted timer and an event as well as fired timers.
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1)
+            .When(Expiry.AddDays(30), Expiry.AddDays(10), RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(Expiry.AddDays(50), now, "pm", "on leave").Credential);
+        var ended = await window.RunAsync();
 
-        Assert.Equal(first.Timers, second.Timers);
-        Assert.Equal(first.Steps, second.Steps);
-        // Strict mocks: only the clock, the two activities, timers, the event and ContinueAsNew were used.
-        first.Context.Verify(c => c.NewGuid(), Times.Never);
-        first.Context.VerifyGet(c => c.CurrentUtcDateTime, Times.AtLeastOnce);
+        Assert.Equal(ended, await window.ReplayAsync());
+    }
+
+    [Fact]
+    public async Task Replayed_after_continuing_as_new_a_window_asks_for_the_same_new_cycle()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1)
+            .When(Expiry.AddDays(-30), Expiry.AddDays(-45), RenewalWindowEventKind.Renewed, (c, now) => c.Renew(RenewalPathway.RetakeExam, now, "lms").Credential);
+        Assert.Null(await window.RunAsync());
+
+        Assert.Null(await window.ReplayAsync());
     }
 }

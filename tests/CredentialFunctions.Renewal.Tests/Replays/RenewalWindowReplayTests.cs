@@ -11,11 +11,13 @@ namespace CredentialFunctions.Renewal.Tests.Replays;
 
 /// <summary>
 /// Real runs on Durable Task's in-memory backend (real timers, real replays) over the local Cosmos
-/// server, with programs whose durations are seconds. Each test is one short cycle.
+/// server, with programs whose durations are seconds. Each test is one short cycle. The machine may
+/// be slow and loaded: every wait is on a condition, with a deadline derived from the cycle's length.
 /// </summary>
 public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClassFixture<CosmosServerFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    /// <summary>The credential's whole cycle (issue to follow-up) three times over, and a minute for hosts and servers to start on a busy machine.</summary>
+    private static TimeSpan Patience(Credential credential) => 3 * (credential.Schedule!.FollowUpAt - credential.IssuedAt) + TimeSpan.FromMinutes(1);
 
     private readonly RecordingSender _sender = new();
     private InMemoryDurableBackend _backend = null!;
@@ -37,15 +39,27 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
 
     private static async Task<OrchestrationMetadata> CompletionAsync(RenewalWorker worker, Credential credential)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        using var timeout = new CancellationTokenSource(Patience(credential));
         return await worker.Client.WaitForInstanceCompletionAsync(DurableRenewalWindows.InstanceId(credential.CertificateId), getInputsAndOutputs: true, timeout.Token);
     }
 
     private async Task UntilSentAsync(Credential credential, string deliveryKey)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        using var timeout = new CancellationTokenSource(Patience(credential));
         while ((await _store.ReadAsync(credential.CertificateId)).DeliveryFor(deliveryKey) is not { Result: DeliveryResult.Sent })
             await Task.Delay(100, timeout.Token);
+    }
+
+    private async Task UntilAsleepAsync(Credential credential)
+    {
+        using var timeout = new CancellationTokenSource(Patience(credential));
+        await _backend.UntilAsleepAsync(DurableRenewalWindows.InstanceId(credential.CertificateId), timeout.Token);
+    }
+
+    private static async Task PastAsync(DateTimeOffset instant)
+    {
+        var wait = instant - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait);
     }
 
     [Fact]
@@ -69,21 +83,22 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
     public async Task A_renewal_mid_window_continues_as_new_into_the_next_cycle()
     {
         await using var worker = await StartWorkerAsync();
-        var credential = await IssueAsync(A.Terms("PT10S", ["PT7S", "PT3S"], grace: "PT2S", followUp: "PT2S"), 2);
+        // Six seconds between the reminder the test waits for and the next, in which the renewal lands.
+        var credential = await IssueAsync(A.Terms("PT12S", ["PT9S", "PT3S"], grace: "PT2S", followUp: "PT2S"), 2);
         var windows = Windows(worker);
         await windows.StartAsync(credential.CertificateId, CancellationToken.None);
 
-        await UntilSentAsync(credential, "c1:reminder:PT7S");
+        await UntilSentAsync(credential, "c1:reminder:PT9S");
         await _store.Updater.UpdateAsync(credential.CertificateId, c => c.Renew(RenewalPathway.RetakeExam, DateTimeOffset.UtcNow, "lms"), CancellationToken.None);
         await windows.RaiseAsync(credential.CertificateId, new RenewalWindowEvent(RenewalWindowEventKind.Renewed, DateTimeOffset.UtcNow), CancellationToken.None);
 
-        await UntilSentAsync(credential, "c2:reminder:PT7S");
+        await UntilSentAsync(credential, "c2:reminder:PT9S");
         await _store.Updater.UpdateAsync(credential.CertificateId, c => c.Revoke(DateTimeOffset.UtcNow, "pm", "end of test"), CancellationToken.None);
         await windows.RaiseAsync(credential.CertificateId, new RenewalWindowEvent(RenewalWindowEventKind.Revoked, DateTimeOffset.UtcNow), CancellationToken.None);
         var done = await CompletionAsync(worker, credential);
 
         Assert.Equal(new RenewalWindowEnded(credential.CertificateId, 2), done.ReadOutputAs<RenewalWindowEnded>());
-        Assert.Equal(["c1:issued:1", "c1:reminder:PT7S", "c2:renewed:4", "c2:reminder:PT7S"], _sender.KeysFor(credential.CertificateId));
+        Assert.Equal(["c1:issued:1", "c1:reminder:PT9S", "c2:renewed:4", "c2:reminder:PT9S"], _sender.KeysFor(credential.CertificateId));
     }
 
     [Fact]
@@ -104,19 +119,21 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
     [Fact]
     public async Task A_worker_restart_mid_cycle_sends_the_missed_reminder_late_and_no_reminder_twice()
     {
-        var credential = await IssueAsync(A.Terms("PT9S", ["PT7S", "PT4S"], grace: "PT2S", followUp: "PT2S"), 4);
         var first = await StartWorkerAsync();
+        // Six seconds between the two reminders: the worker stops in between, well before the second falls due.
+        var credential = await IssueAsync(A.Terms("PT12S", ["PT10S", "PT4S"], grace: "PT2S", followUp: "PT2S"), 4);
+        var missed = credential.Schedule!.Reminders[^1].At;
         await Windows(first).StartAsync(credential.CertificateId, CancellationToken.None);
-        await UntilSentAsync(credential, "c1:reminder:PT7S");
-        await Task.Delay(500); // let the window settle into its timer before the worker goes
+        await UntilSentAsync(credential, "c1:reminder:PT10S");
+        await UntilAsleepAsync(credential);
         await first.DisposeAsync();
 
-        await Task.Delay(TimeSpan.FromSeconds(4)); // the PT4S reminder falls due while no worker runs
-        Assert.Equal(["c1:issued:1", "c1:reminder:PT7S"], _sender.KeysFor(credential.CertificateId));
+        await PastAsync(missed);
+        Assert.Equal(["c1:issued:1", "c1:reminder:PT10S"], _sender.KeysFor(credential.CertificateId));
 
         await using var second = await StartWorkerAsync();
         await CompletionAsync(second, credential);
-        Assert.Equal(["c1:issued:1", "c1:reminder:PT7S", "c1:reminder:PT4S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
+        Assert.Equal(["c1:issued:1", "c1:reminder:PT10S", "c1:reminder:PT4S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
     }
 
     [Fact]

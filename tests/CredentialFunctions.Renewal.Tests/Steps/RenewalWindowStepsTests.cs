@@ -8,6 +8,7 @@ using CredentialFunctions.Domain.Renewal;
 using CredentialFunctions.Renewal.Tests.Support;
 using CredentialFunctions.Testing.Cosmos;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 
 namespace CredentialFunctions.Renewal.Tests.Steps;
@@ -19,7 +20,7 @@ public sealed class RenewalWindowStepsTests(CosmosServerFixture cosmos) : IClass
     private static readonly DateTimeOffset FirstReminder = Expiry.AddDays(-90);
 
     private readonly Mock<INotificationSender> _sender = new();
-    private readonly ManualClock _clock = new(FirstReminder.AddMinutes(1));
+    private readonly FakeTimeProvider _clock = new(FirstReminder.AddMinutes(1));
 
     private async Task<(CredentialStoreScope Scope, RenewalWindowSteps Steps, Credential Credential)> ArrangeAsync(byte seed)
     {
@@ -99,7 +100,7 @@ public sealed class RenewalWindowStepsTests(CosmosServerFixture cosmos) : IClass
     public async Task Entering_grace_twice_changes_the_record_once()
     {
         var (scope, steps, credential) = await ArrangeAsync(5);
-        _clock.Now = Expiry.AddSeconds(5);
+        _clock.SetUtcNow(Expiry.AddSeconds(5));
         var step = new RenewalStep(RenewalStepKind.EnterGrace, 1, Expiry);
 
         Assert.True(await steps.TakeStepAsync(credential.CertificateId, step, CancellationToken.None));

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Notifications;
@@ -26,11 +28,13 @@ namespace CredentialFunctions.Testing.Durable;
 public sealed class InMemoryDurableBackend : IAsyncDisposable
 {
     private readonly IHost _sidecar;
+    private readonly EpisodeWatch _episodes;
 
-    private InMemoryDurableBackend(IHost sidecar, string address)
+    private InMemoryDurableBackend(IHost sidecar, string address, EpisodeWatch episodes)
     {
         _sidecar = sidecar;
         Address = address;
+        _episodes = episodes;
     }
 
     public string Address { get; }
@@ -39,18 +43,29 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
     public static async Task<InMemoryDurableBackend> StartAsync(Func<IOrchestrationService, IOrchestrationService>? observe = null)
     {
         var service = new InMemoryOrchestrationService();
+        var (dispatched, episodes) = EpisodeWatch.Wrap(service);
         var address = $"http://localhost:{LocalCosmosServer.FreePort()}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(address).ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(observe?.Invoke(service) ?? service);
+        builder.Services.AddSingleton(observe?.Invoke(dispatched) ?? dispatched);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
         await app.StartAsync();
-        return new InMemoryDurableBackend(app, address);
+        return new InMemoryDurableBackend(app, address, episodes);
+    }
+
+    /// <summary>
+    /// Completes when the instance's last episode ended asleep on a durable timer with nothing in
+    /// flight: the one safe moment to stop a worker, because the backend waits for ever on a work item
+    /// it handed to a worker that went away (as a real task hub would until the item's lease ran out).
+    /// </summary>
+    public async Task UntilAsleepAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        while (!_episodes.IsAsleep(instanceId)) await Task.Delay(20, cancellationToken);
     }
 
     /// <summary>A worker process: the app's renewal orchestrator and activities over the given store and sender, and a client.</summary>
@@ -66,11 +81,13 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
         builder.Services.AddSingleton<RenewalWindowSteps>();
         builder.Services.AddDurableTaskWorker(worker => worker
             .UseGrpc(Address)
-            .AddTasks(tasks => tasks.AddOrchestrator<RenewalWindowOrchestrator>().AddActivity<PlanRenewalStep>().AddActivity<TakeRenewalStep>()));
+            .AddTasks(tasks => tasks.AddRenewalWindowTasks()));
         builder.Services.AddDurableTaskClient(client => client.UseGrpc(Address).RegisterDirectly());
         var host = builder.Build();
         await host.StartAsync();
-        return new RenewalWorker(host);
+        var worker = new RenewalWorker(host);
+        await worker.UntilReadyAsync();
+        return worker;
     }
 
     public async ValueTask DisposeAsync()
@@ -82,11 +99,69 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
 
 public sealed class RenewalWorker(IHost host) : IAsyncDisposable
 {
+    /// <summary>How long a worker on a loaded machine may take to connect to the backend and run its first window.</summary>
+    private static readonly TimeSpan StartPatience = TimeSpan.FromMinutes(2);
+
     public DurableTaskClient Client { get; } = host.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>
+    /// A started host connects to the backend in the background, which on a busy machine can take
+    /// longer than a test's first instant. The window of a credential that does not exist plans
+    /// nothing and ends: its completion proves the worker is connected and runs the renewal tasks.
+    /// </summary>
+    internal async Task UntilReadyAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartPatience);
+        var probe = await Client.ScheduleNewOrchestrationInstanceAsync(RenewalWindowOrchestrator.Name, new RenewalWindowInput("worker-readiness-probe"), timeout.Token);
+        await Client.WaitForInstanceCompletionAsync(probe, timeout.Token);
+    }
 
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();
         host.Dispose();
+    }
+}
+
+/// <summary>Sits between the in-memory backend and its dispatcher and notes, per instance, whether its last episode left it asleep.</summary>
+internal class EpisodeWatch : DispatchProxy
+{
+    private readonly ConcurrentDictionary<string, bool> _asleep = new();
+    private InMemoryOrchestrationService _inner = null!;
+
+    public static (IOrchestrationService Service, EpisodeWatch Watch) Wrap(InMemoryOrchestrationService inner)
+    {
+        var proxy = Create<IOrchestrationService, EpisodeWatch>();
+        var watch = (EpisodeWatch)(object)proxy;
+        watch._inner = inner;
+        return (proxy, watch);
+    }
+
+    public bool IsAsleep(string instanceId) => _asleep.TryGetValue(instanceId, out var asleep) && asleep;
+
+    protected override object? Invoke(MethodInfo? method, object?[]? args)
+    {
+        // An episode that scheduled a timer and no activity or sub-orchestration has handed the worker nothing more to do.
+        if (method!.Name == nameof(IOrchestrationService.CompleteTaskOrchestrationWorkItemAsync)
+            && args is [TaskOrchestrationWorkItem item, _, IList<TaskMessage> activities, IList<TaskMessage> orchestrations, IList<TaskMessage> timers, ..])
+            _asleep[item.InstanceId] = activities.Count == 0 && orchestrations.Count == 0 && timers.Count > 0;
+        try
+        {
+            var result = method.Invoke(_inner, args);
+            return result is Task<TaskOrchestrationWorkItem> locking ? AwakeAsync(locking) : result;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+            throw;
+        }
+    }
+
+    /// <summary>Marks the instance awake before the dispatcher can hand its next episode to a worker.</summary>
+    private async Task<TaskOrchestrationWorkItem> AwakeAsync(Task<TaskOrchestrationWorkItem> locking)
+    {
+        var item = await locking;
+        if (item is not null) _asleep[item.InstanceId] = false;
+        return item!;
     }
 }
