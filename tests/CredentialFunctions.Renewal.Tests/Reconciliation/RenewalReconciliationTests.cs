@@ -1,5 +1,6 @@
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Renewal.Tests.Support;
 using CredentialFunctions.Testing.Cosmos;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -71,7 +72,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
         var (store, reconciliation) = await ArrangeAsync(Expiry.AddDays(90));
         var lapsed = A.Credential(A.Terms(), seed: 1).Lapse(Expiry.AddDays(30)).Credential;
         foreach (var key in new[] { "c1:lapse", "c1:lapse-follow-up" })
-            lapsed = lapsed.ClaimDelivery(key, "Lapsed", "s", Expiry.AddDays(30), TimeSpan.FromMinutes(5))!.RecordDeliverySent(key, "m", Expiry.AddDays(30)).Credential;
+            lapsed = lapsed.ClaimOutboxEntry(OutboxEntry.Pending(key, OutboxChannel.Email, "Lapsed", "{}"), "s", Expiry.AddDays(30), TimeSpan.FromMinutes(5))!.RecordOutboxSent(key, "m", Expiry.AddDays(30)).Credential;
         await store.AddAsync(lapsed);
 
         Assert.Equal(new ReconciliationReport(1, 0, 0), await reconciliation.RunAsync(_windows.Object, CancellationToken.None));
