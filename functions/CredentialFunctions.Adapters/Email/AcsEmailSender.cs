@@ -89,7 +89,12 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
         }
     }
 
-    private static bool IsTransient(Response response) => response.Status is 408 or 429 or >= 500;
+    /// <summary>
+    /// Throttling, timeouts and outages pass; so may 401 and 403 in a fresh deployment, while the
+    /// identity's role assignment propagates (minutes): a wrong one is given up with the attempts.
+    /// Every other refusal (400 for a bad address or body, 404, 413) is final.
+    /// </summary>
+    private static bool IsTransient(Response response) => response.Status is 401 or 403 or 408 or 429 or >= 500;
 
     /// <summary>ACS wants a GUID: an RFC 9562 version 8 one from the key's SHA-256 is the same for every attempt.</summary>
     public static Guid OperationIdFor(string idempotencyKey)

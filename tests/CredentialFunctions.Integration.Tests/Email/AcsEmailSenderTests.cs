@@ -80,6 +80,15 @@ public sealed class AcsEmailSenderTests
         Assert.Single(handler.Requests);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden)]
+    public async Task A_refusal_of_the_apps_identity_is_transient_while_its_role_assignment_may_still_propagate(HttpStatusCode status)
+    {
+        var (sender, _, _) = Sender(answers: () => RecordedAcsEndpoint.Json(status, """{"error":{"code":"Denied","message":"The identity has no access."}}"""));
+        Assert.True((await Assert.ThrowsAsync<EmailDeliveryException>(() => sender.SendAsync(Message, CancellationToken.None))).IsTransient);
+    }
+
     [Fact]
     public async Task A_network_that_keeps_failing_is_a_transient_failure_once_the_retries_are_spent()
     {
