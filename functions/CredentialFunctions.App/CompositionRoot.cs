@@ -11,6 +11,7 @@ using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Notifications;
+using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
@@ -55,6 +56,9 @@ public static class CompositionRoot
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
         services.AddSingleton<INotificationSender, EmailNotificationSender>();
+        // The outbox: one dispatcher over a transport per channel (email now).
+        services.AddSingleton<IOutboxTransport, EmailOutbox>();
+        services.AddSingleton<OutboxDispatcher>();
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();

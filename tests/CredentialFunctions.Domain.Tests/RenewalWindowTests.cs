@@ -11,7 +11,9 @@ public class RenewalWindowTests
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
     private static Credential Sent(Credential c, RenewalStep step)
-        => c.ClaimDelivery(step.DeliveryKey, step.Kind.ToString(), "sender", step.At, Lease)!.RecordDeliverySent(step.DeliveryKey, "msg", step.At).Credential;
+        => c.ClaimOutboxEntry(Owed(step), "sender", step.At, Lease)!.RecordOutboxSent(step.DeliveryKey, "msg", step.At).Credential;
+
+    private static OutboxEntry Owed(RenewalStep step) => OutboxEntry.Pending(step.DeliveryKey, OutboxChannel.Email, step.Kind.ToString(), "{}");
 
     /// <summary>A credential as it stands once its issuance notice went out.</summary>
     private static Credential Issued() => Sent(A.Credential(), RenewalWindow.NextStep(A.Credential(), A.Jan1)!);
@@ -115,30 +117,6 @@ public class RenewalWindowTests
         Assert.Null(RenewalWindow.NextStep(A.Credential().Supersede("X", A.Jan1, "pm", "reissued").Credential, A.Jan1));
         Assert.Null(RenewalWindow.NextStep(A.Credential().EndTracking(A.Jan1, "hr", "left the employer").Credential, A.Jan1));
         Assert.Null(RenewalWindow.NextStep(A.Credential(A.Terms(validity: null)), A.Jan1));
-    }
-
-    [Fact]
-    public void A_sent_delivery_cannot_be_claimed_again()
-    {
-        var step = RenewalWindow.NextStep(A.Credential(), A.Jan1)!;
-        Assert.Null(Sent(A.Credential(), step).ClaimDelivery(step.DeliveryKey, "RenewalReminder", "another", step.At, Lease));
-    }
-
-    [Fact]
-    public void A_live_claim_blocks_other_senders_until_its_lease_runs_out()
-    {
-        var claimed = A.Credential().ClaimDelivery("c1:reminder:P90D", "RenewalReminder", "first", A.Jan1, Lease)!;
-        Assert.Null(claimed.ClaimDelivery("c1:reminder:P90D", "RenewalReminder", "second", A.Jan1.AddMinutes(1), Lease));
-        var takenOver = claimed.ClaimDelivery("c1:reminder:P90D", "RenewalReminder", "second", A.Jan1.AddMinutes(6), Lease)!.DeliveryFor("c1:reminder:P90D")!;
-        Assert.Equal(("second", 2, DeliveryResult.Sending), (takenOver.ClaimedBy, takenOver.Attempts, takenOver.Result));
-    }
-
-    [Fact]
-    public void A_failed_delivery_is_open_to_the_next_attempt()
-    {
-        var failed = A.Credential().ClaimDelivery("k", "RenewalReminder", "first", A.Jan1, Lease)!.RecordDeliveryFailed("k", "smtp 451");
-        Assert.Equal((DeliveryResult.Failed, "smtp 451"), (failed.DeliveryFor("k")!.Result, failed.DeliveryFor("k")!.Failure));
-        Assert.NotNull(failed.ClaimDelivery("k", "RenewalReminder", "second", A.Jan1.AddSeconds(1), Lease));
     }
 
     [Fact]

@@ -47,7 +47,7 @@ internal static class RenewalWindowBenchmark
             await renewalWindows.StartAsync(credential.CertificateId, CancellationToken.None);
             for (var cycle = 1; cycle <= pastRenewals; cycle++)
             {
-                while ((await store.GetAsync(credential.CertificateId, CancellationToken.None))!.Value.DeliveryFor($"c{cycle}:reminder:PT2S") is not { Result: DeliveryResult.Sent })
+                while ((await store.GetAsync(credential.CertificateId, CancellationToken.None))!.Value.Outbox.Find($"c{cycle}:reminder:PT2S") is not { State: OutboxState.Sent })
                     await Task.Delay(50);
                 await updater.UpdateAsync(credential.CertificateId, c => c.Renew(RenewalPathway.RetakeExam, DateTimeOffset.UtcNow, "benchmark"), CancellationToken.None);
                 await renewalWindows.RaiseAsync(credential.CertificateId, new RenewalWindowEvent(RenewalWindowEventKind.Renewed, DateTimeOffset.UtcNow), CancellationToken.None);
@@ -135,5 +135,8 @@ internal static class RenewalWindowBenchmark
             _byKey.AddOrUpdate($"{notification.CertificateId}/{notification.DeliveryKey}", 1, (_, n) => n + 1);
             return Task.FromResult(notification.DeliveryKey);
         }
+
+        public Task<string?> FindSentAsync(Notification notification, CancellationToken cancellationToken)
+            => Task.FromResult<string?>(null);
     }
 }

@@ -27,14 +27,14 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
     private readonly HttpPipeline _pipeline = HttpPipelineBuilder.Build(
         clientOptions ?? new AcsEmailClientOptions(), new BearerTokenAuthenticationPolicy(credential, Scope));
 
-    private readonly Uri _sendUri = new($"{options.Acs.Endpoint.TrimEnd('/')}/emails:send?api-version={ApiVersion}");
+    private readonly string _endpoint = options.Acs.Endpoint.TrimEnd('/');
 
     public async Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
         var operationId = OperationIdFor(message.IdempotencyKey).ToString();
         using var request = _pipeline.CreateRequest();
         request.Method = RequestMethod.Post;
-        request.Uri.Reset(_sendUri);
+        request.Uri.Reset(new Uri($"{_endpoint}/emails:send?api-version={ApiVersion}"));
         // Every attempt at one notification carries the same operation id, so retries here and
         // re-runs of the activity are one operation in ACS's logs and delivery reports. (The GA
         // API has no repeatability-request-id headers; those belonged to the 2021 previews.)
@@ -48,10 +48,37 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
             userEngagementTrackingDisabled = true, // infra/ turns tracking off; say so per message too
         }));
 
-        Response response;
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.Status == 202) return IdFrom(response) ?? operationId;
+        throw new EmailDeliveryException(
+            $"Azure Communication Services refused the email ({response.Status} {ErrorFrom(response)}).",
+            isTransient: IsTransient(response));
+    }
+
+    /// <summary>
+    /// Email_GetSendResult for the operation id every attempt at this message carries. NotStarted,
+    /// Running and Succeeded mean ACS took the message; Failed, Canceled or no such operation (404)
+    /// mean it did not go out, so sending it again is right.
+    /// </summary>
+    public async Task<string?> FindSentAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var operationId = OperationIdFor(idempotencyKey).ToString();
+        using var request = _pipeline.CreateRequest();
+        request.Method = RequestMethod.Get;
+        request.Uri.Reset(new Uri($"{_endpoint}/emails/operations/{operationId}?api-version={ApiVersion}"));
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.Status == 404) return null;
+        if (response.Status == 200) return StatusFrom(response) is "NotStarted" or "Running" or "Succeeded" ? IdFrom(response) ?? operationId : null;
+        throw new EmailDeliveryException(
+            $"Azure Communication Services could not say whether operation {operationId} went out ({response.Status} {ErrorFrom(response)}).",
+            isTransient: IsTransient(response));
+    }
+
+    private async Task<Response> SendAsync(Request request, CancellationToken cancellationToken)
+    {
         try
         {
-            response = await _pipeline.SendRequestAsync(request, cancellationToken);
+            return await _pipeline.SendRequestAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is RequestFailedException or AggregateException or AuthenticationFailedException)
         {
@@ -60,15 +87,14 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
             // propagating): both may pass.
             throw new EmailDeliveryException($"Could not reach Azure Communication Services at {options.Acs.Endpoint}: {e.Message}", isTransient: true, e);
         }
-
-        using (response)
-        {
-            if (response.Status == 202) return IdFrom(response) ?? operationId;
-            throw new EmailDeliveryException(
-                $"Azure Communication Services refused the email ({response.Status} {ErrorFrom(response)}).",
-                isTransient: response.Status is 408 or 429 or >= 500);
-        }
     }
+
+    /// <summary>
+    /// Throttling, timeouts and outages pass; so may 401 and 403 in a fresh deployment, while the
+    /// identity's role assignment propagates (minutes): a wrong one is given up with the attempts.
+    /// Every other refusal (400 for a bad address or body, 404, 413) is final.
+    /// </summary>
+    private static bool IsTransient(Response response) => response.Status is 401 or 403 or 408 or 429 or >= 500;
 
     /// <summary>ACS wants a GUID: an RFC 9562 version 8 one from the key's SHA-256 is the same for every attempt.</summary>
     public static Guid OperationIdFor(string idempotencyKey)
@@ -79,12 +105,16 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
         return new Guid(bytes, bigEndian: true);
     }
 
-    private static string? IdFrom(Response response)
+    private static string? IdFrom(Response response) => PropertyFrom(response, "id");
+
+    private static string? StatusFrom(Response response) => PropertyFrom(response, "status");
+
+    private static string? PropertyFrom(Response response, string name)
     {
         try
         {
             using var body = JsonDocument.Parse(response.Content);
-            return body.RootElement.TryGetProperty("id", out var id) ? id.GetString() : null;
+            return body.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         }
         catch (JsonException)
         {

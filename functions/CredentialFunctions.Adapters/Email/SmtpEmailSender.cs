@@ -41,6 +41,13 @@ public sealed class SmtpEmailSender(EmailOptions options) : IEmailSender
         return mime.MessageId!; // set by Compose
     }
 
+    /// <summary>
+    /// SMTP cannot be asked what a server already took, so a message whose sender died after the
+    /// server accepted it and before that was recorded is sent again: at least once, never lost.
+    /// Its Message-ID is the same on both, so mail clients that de-duplicate by it show one.
+    /// </summary>
+    public Task<string?> FindSentAsync(string idempotencyKey, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     private MimeMessage Compose(EmailMessage message)
     {
         try

@@ -10,4 +10,6 @@ public sealed class UnconfiguredEmailSender : IEmailSender
 {
     public Task<string> SendAsync(EmailMessage message, CancellationToken cancellationToken) =>
         Task.FromException<string>(new EmailDeliveryException("Email is not configured: set Email__Smtp__Host or Email__Acs__Endpoint.", isTransient: false));
+
+    public Task<string?> FindSentAsync(string idempotencyKey, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }

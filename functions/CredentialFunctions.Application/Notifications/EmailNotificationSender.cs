@@ -11,6 +11,9 @@ public sealed class EmailNotificationSender(NotificationTemplates templates, IEm
             cancellationToken);
     }
 
+    public Task<string?> FindSentAsync(Notification notification, CancellationToken cancellationToken)
+        => email.FindSentAsync(IdempotencyKey(notification), cancellationToken);
+
     /// <summary>
     /// The delivery key names the occasion within one credential; prefixing the certificate id makes
     /// it unique across credentials, which is what a provider's idempotency key must be.

@@ -37,5 +37,9 @@ public sealed record Notification(
 public interface INotificationSender
 {
     /// <returns>The provider's message id, recorded on the credential with the delivery.</returns>
+    /// <exception cref="EmailDeliveryException">The provider refused the message or could not be reached.</exception>
     Task<string> SendAsync(Notification notification, CancellationToken cancellationToken);
+
+    /// <returns>The provider's message id when an earlier attempt at this notification reached it; null when none did, or the provider cannot say.</returns>
+    Task<string?> FindSentAsync(Notification notification, CancellationToken cancellationToken);
 }

@@ -26,7 +26,11 @@ public sealed class RenewalWindowOrchestrator : TaskOrchestrator<RenewalWindowIn
     public static readonly TaskOptions StepRetries = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 6, firstRetryInterval: TimeSpan.FromSeconds(30), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(15)));
 
-    /// <summary>After the retries are spent, a longer outage: the window tries again later (or a later step supersedes it) instead of failing for good.</summary>
+    /// <summary>
+    /// After the retries are spent, a longer outage: the window tries again later (or a later step
+    /// supersedes it) instead of failing for good, as a new execution, so an outage that lasts cannot
+    /// grow the history. (A message that keeps failing is bounded by the outbox's attempts.)
+    /// </summary>
     public static readonly TimeSpan RetryAfterOutage = TimeSpan.FromHours(1);
 
     public override async Task<RenewalWindowEnded?> RunAsync(TaskOrchestrationContext context, RenewalWindowInput input)
@@ -50,6 +54,8 @@ public sealed class RenewalWindowOrchestrator : TaskOrchestrator<RenewalWindowIn
             catch (TaskFailedException)
             {
                 await SleepUntilAsync(context, Now(context) + RetryAfterOutage);
+                context.ContinueAsNew(new RenewalWindowInput(input.CertificateId, cycle), preserveUnprocessedEvents: true);
+                return null;
             }
         }
     }

@@ -1,10 +1,10 @@
 using CredentialFunctions.Application.Notifications;
+using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
-using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Audit;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
-using Microsoft.Extensions.Logging;
 
 namespace CredentialFunctions.Application.Renewal;
 
@@ -15,22 +15,13 @@ public sealed record RenewalPlan(int Cycle, RenewalStep? Next);
 
 public sealed record StepRequest(string CertificateId, RenewalStep Step);
 
-/// <summary>Another sender holds a live claim on the message: retry later, by when it is sent or its claim has run out.</summary>
-public sealed class DeliveryInProgressException(string deliveryKey)
-    : DomainException($"Delivery {deliveryKey} is being sent by another attempt.");
-
 /// <summary>
 /// The I/O of the renewal window, behind its two activities. Every step re-reads the record and
 /// acts only if that step is still the one due, inside the ETag-guarded write; so a retried,
 /// replayed or late step, or one overtaken by a renewal, changes nothing and sends nothing twice.
 /// </summary>
-public sealed class RenewalWindowSteps(
-    ICredentialStore credentials, CredentialUpdater updater, INotificationSender sender, IIdSource ids, TimeProvider clock,
-    ILogger<RenewalWindowSteps> logger)
+public sealed class RenewalWindowSteps(ICredentialStore credentials, CredentialUpdater updater, OutboxDispatcher outbox, TimeProvider clock)
 {
-    /// <summary>Longer than any send takes; a claim older than this belongs to a sender that died mid-send.</summary>
-    public static readonly TimeSpan DeliveryLease = TimeSpan.FromMinutes(5);
-
     public async Task<RenewalPlan> PlanAsync(string certificateId, DateTimeOffset now, CancellationToken cancellationToken)
         => (await credentials.GetAsync(certificateId, cancellationToken))?.Value is { } credential
             ? new RenewalPlan(credential.Cycle, RenewalWindow.NextStep(credential, now))
@@ -60,46 +51,23 @@ public sealed class RenewalWindowSteps(
         }
     }
 
-    /// <summary>Claim the delivery key on the record, send, record the result: at most one send per key while a claim is live.</summary>
+    /// <summary>
+    /// Through the outbox: the message is made from the record as it is when claimed, and a message
+    /// given up on (refused for good, attempts spent) counts as taken, so the window moves on.
+    /// </summary>
     private async Task<bool> SendAsync(string certificateId, RenewalStep step, Func<Credential, bool> stillDue, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var key = step.DeliveryKey;
-        var kind = NotificationKindOf(step);
-        var claimant = ids.NewId("send");
-        var record = await updater.UpdateUnauditedAsync(certificateId,
-            c => stillDue(c) ? c.ClaimDelivery(key, kind.ToString(), claimant, now, DeliveryLease) : null, cancellationToken);
-        if (record.DeliveryFor(key) is not { Result: DeliveryResult.Sending } claim || claim.ClaimedBy != claimant)
-        {
-            if (record.DeliveryFor(key) is { Result: DeliveryResult.Sending } && stillDue(record)) throw new DeliveryInProgressException(key);
-            logger.LogInformation("Delivery {DeliveryKey} of {CertificateId} is already sent or no longer due", key, certificateId);
-            return false;
-        }
-
-        string messageId;
-        try
-        {
-            messageId = await sender.SendAsync(NotificationFor(record, step, kind, now), cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Recorded, then rethrown so the orchestration's retry policy tries again.
-            await updater.UpdateUnauditedAsync(certificateId,
-                c => c.DeliveryFor(key)?.ClaimedBy == claimant ? c.RecordDeliveryFailed(key, $"{e.GetType().Name}: {e.Message}") : null, CancellationToken.None);
-            throw;
-        }
-        await updater.UpdateAsync(certificateId,
-            c => c.DeliveryFor(key) is { Result: not DeliveryResult.Sent } ? c.RecordDeliverySent(key, messageId, clock.GetUtcNow()) : null, CancellationToken.None);
-        logger.LogInformation("Sent {DeliveryKey} to the holder of {CertificateId} as {MessageId}", key, certificateId, messageId);
-        return true;
-    }
+        => await outbox.DispatchAsync(certificateId,
+            c => stillDue(c) ? EmailOutbox.EntryFor(NotificationFor(c, step, NotificationKindOf(step), now)) : null,
+            cancellationToken) != OutboxDispatch.NotOwed;
 
     private static NotificationKind NotificationKindOf(RenewalStep step) => step.Kind switch
     {
-        RenewalStepKind.OpeningNotice => step.Occasion?.Split(':')[0] switch
+        RenewalStepKind.OpeningNotice => step.Opening?.Action switch
         {
-            "renewed" => NotificationKind.Renewed,
-            "reinstated" => NotificationKind.Reinstated,
-            _ => NotificationKind.Issued,
+            AuditAction.Issued => NotificationKind.Issued,
+            AuditAction.Renewed => NotificationKind.Renewed,
+            AuditAction.Reinstated => NotificationKind.Reinstated,
+            _ => throw new ArgumentOutOfRangeException(nameof(step), step.Opening, "A cycle opens by issue, renewal or reinstatement."),
         },
         RenewalStepKind.Reminder => NotificationKind.RenewalReminder,
         RenewalStepKind.GraceNotice => NotificationKind.GraceStarted,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using CredentialFunctions.Domain.Audit;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
@@ -29,16 +30,6 @@ public sealed record RenewalRecord(DateTimeOffset At, RenewalPathway Pathway, Da
 
 /// <summary>A grace period a program manager lengthened, and why.</summary>
 public sealed record GraceExtension(DateTimeOffset At, DateTimeOffset GraceEndsAt, string By, string Reason);
-
-/// <summary>Where a message to the learner stands: claimed by one sender, sent, or failed (and open to another attempt).</summary>
-public enum DeliveryResult { Sending, Sent, Failed }
-
-/// <summary>
-/// One message of the renewal lifecycle to the learner, by its delivery key (e.g. "c2:reminder:P60D"):
-/// the claim a sender takes before sending, so a retried or concurrent sender never sends it twice.
-/// Operational, not audited field by field: the audit trail records each message actually sent.
-/// </summary>
-public sealed record Delivery(string Key, string Kind, string ClaimedBy, int Attempts, DateTimeOffset AttemptedAt, DeliveryResult Result, string? ProviderMessageId, string? Failure);
 
 /// <summary>What the record says happened last; the status at an instant is derived from it and the schedule.</summary>
 public enum CredentialState { Active, InGrace, Lapsed, Revoked, Superseded }
@@ -79,8 +70,16 @@ public sealed record Credential(
 {
     public const string SystemActor = "system";
 
-    /// <summary>Messages of the renewal lifecycle, by delivery key. Not a constructor parameter, so records written before it existed still read.</summary>
-    public IReadOnlyList<Delivery> Deliveries { get; init; } = [];
+    /// <summary>Messages the credential owes (the renewal lifecycle's emails), by key. Not a constructor parameter, so records written before it existed still read.</summary>
+    public Outbox Outbox { get; init; } = Outbox.Empty;
+
+    /// <summary>Records written before the outbox kept their email claims as "deliveries": read into the outbox, never written.</summary>
+    [JsonInclude, JsonPropertyName("deliveries"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private IReadOnlyList<LegacyDelivery>? Deliveries
+    {
+        get => null;
+        init => Outbox = new Outbox([.. Outbox.Entries, .. (value ?? []).Select(d => d.ToOutboxEntry())]);
+    }
 
     /// <summary>When the learner left the employer: the record is kept, its renewal window ends (spec C13).</summary>
     public DateTimeOffset? TrackingEndedAt { get; init; }
@@ -294,42 +293,23 @@ public sealed record Credential(
         return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null);
     }
 
-    public Delivery? DeliveryFor(string key) => Deliveries.FirstOrDefault(d => d.Key == key);
+    /// <summary>Claims a message for one sender (see <see cref="Credentials.Outbox.Claim"/>); null when there is nothing to claim.</summary>
+    public Credential? ClaimOutboxEntry(OutboxEntry entry, string claimant, DateTimeOffset at, TimeSpan lease)
+        => Outbox.Claim(entry, claimant, at, lease) is { } claimed ? this with { Outbox = claimed } : null;
 
-    /// <summary>
-    /// Claims a message for one sender. Null when there is nothing to claim: it was sent, or another
-    /// sender claimed it less than <paramref name="lease"/> ago. A claim older than the lease belongs
-    /// to a sender that died mid-send; taking it over may resend, which the provider's idempotency
-    /// key (the delivery key) absorbs where the provider has one.
-    /// </summary>
-    public Credential? ClaimDelivery(string key, string kind, string claimant, DateTimeOffset at, TimeSpan lease)
+    public CredentialChange RecordOutboxSent(string key, string providerMessageId, DateTimeOffset at)
     {
-        var existing = DeliveryFor(key);
-        if (existing is { Result: DeliveryResult.Sent }) return null;
-        if (existing is { Result: DeliveryResult.Sending } && existing.ClaimedBy != claimant && at - existing.AttemptedAt < lease) return null;
-        return WithDelivery(new Delivery(key, kind, claimant, (existing?.Attempts ?? 0) + 1, at, DeliveryResult.Sending, null, null));
+        var sent = Outbox.RecordSent(key, providerMessageId);
+        return (this with { Outbox = sent }).Record(at, SystemActor, AuditAction.ReminderSent, null, new Dictionary<string, string>
+        {
+            ["deliveryKey"] = key,
+            ["kind"] = sent.Find(key)!.Type,
+            ["providerMessageId"] = providerMessageId,
+        });
     }
 
-    public CredentialChange RecordDeliverySent(string key, string providerMessageId, DateTimeOffset at)
-    {
-        var claimed = DeliveryFor(key) ?? throw new InvalidTransitionException($"Delivery {key} of {CertificateId} was never claimed.");
-        return WithDelivery(claimed with { Result = DeliveryResult.Sent, ProviderMessageId = providerMessageId, Failure = null })
-            .Record(at, SystemActor, AuditAction.ReminderSent, null, new Dictionary<string, string>
-            {
-                ["deliveryKey"] = key,
-                ["kind"] = claimed.Kind,
-                ["providerMessageId"] = providerMessageId,
-            });
-    }
-
-    public Credential RecordDeliveryFailed(string key, string failure)
-    {
-        var claimed = DeliveryFor(key) ?? throw new InvalidTransitionException($"Delivery {key} of {CertificateId} was never claimed.");
-        return WithDelivery(claimed with { Result = DeliveryResult.Failed, Failure = failure.Length > 500 ? failure[..500] : failure });
-    }
-
-    private Credential WithDelivery(Delivery delivery)
-        => this with { Deliveries = [.. Deliveries.Where(d => d.Key != delivery.Key), delivery] };
+    public Credential RecordOutboxFailed(string key, string failure, bool permanently)
+        => this with { Outbox = Outbox.RecordFailed(key, failure, permanently) };
 
     public AuditVerification VerifyAuditTrail() => Audit.AuditTrail.Verify(AuditTrail, CertificateId, RecordDigest.Of(this));
 

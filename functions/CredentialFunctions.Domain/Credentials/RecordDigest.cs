@@ -7,7 +7,7 @@ namespace CredentialFunctions.Domain.Credentials;
 /// <summary>
 /// The digest of every field of a credential an auditor relies on. Each audit entry carries the
 /// digest of the record after its change, so an edit made behind the chain's back is detected too.
-/// Not covered, by design: the audit trail itself (the chain covers it) and the delivery claims,
+/// Not covered, by design: the audit trail itself (the chain covers it) and the outbox,
 /// which senders update without an audit entry. A test fails any other field left out.
 /// </summary>
 public static class RecordDigest

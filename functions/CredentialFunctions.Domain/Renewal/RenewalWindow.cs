@@ -12,12 +12,15 @@ namespace CredentialFunctions.Domain.Renewal;
 /// </summary>
 public enum RenewalStepKind { OpeningNotice, RenewByCredits, Reminder, EnterGrace, GraceNotice, Lapse, LapseNotice, LapseFollowUp }
 
+/// <summary>What opened a cycle, by its audit entry: the issue, a renewal or a reinstatement.</summary>
+public sealed record CycleOpening(AuditAction Action, int Sequence);
+
 /// <summary>
 /// The next thing the renewal window does for a credential, and the instant it is due. A step that
 /// sends a message names it by <see cref="DeliveryKey"/>, unique per credential, cycle and occasion.
 /// </summary>
-/// <param name="Occasion">For an opening notice: the audit entry that opened the cycle, e.g. "issued:1" or "reinstated:7".</param>
-public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset At, IsoDuration? Offset = null, string? Occasion = null)
+/// <param name="Opening">For an opening notice: what opened the cycle, so the notice says so and is keyed by it.</param>
+public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset At, IsoDuration? Offset = null, CycleOpening? Opening = null)
 {
     // Derived, so never serialized: a step travels between orchestrator and activities as its four fields.
     [JsonIgnore]
@@ -26,7 +29,7 @@ public sealed record RenewalStep(RenewalStepKind Kind, int Cycle, DateTimeOffset
     [JsonIgnore]
     public string DeliveryKey => Kind switch
     {
-        RenewalStepKind.OpeningNotice => $"c{Cycle}:{Occasion}",
+        RenewalStepKind.OpeningNotice when Opening is { } o => $"c{Cycle}:{o.Action.ToString().ToLowerInvariant()}:{o.Sequence.ToString(CultureInfo.InvariantCulture)}",
         RenewalStepKind.Reminder => $"c{Cycle}:reminder:{Offset}",
         RenewalStepKind.GraceNotice => $"c{Cycle}:grace",
         RenewalStepKind.LapseNotice => $"c{Cycle}:lapse",
@@ -56,27 +59,28 @@ public static class RenewalWindow
             || credential.Schedule is not { } s)
             return null;
         var cycle = credential.Cycle;
-        bool Sent(RenewalStep step) => credential.DeliveryFor(step.DeliveryKey) is { Result: DeliveryResult.Sent };
+        // A message given up on (refused for good, or its attempts spent) is done with too: the window moves on.
+        bool Done(RenewalStep step) => credential.Outbox.Find(step.DeliveryKey) is { IsFinished: true };
 
         switch (credential.State)
         {
             case CredentialState.Active:
-                if (now < s.ExpiresAt && OpeningNotice(credential) is { } opening && now < opening.At + OpeningNoticeFreshFor && !Sent(opening)) return opening;
+                if (now < s.ExpiresAt && OpeningNotice(credential) is { } opening && now < opening.At + OpeningNoticeFreshFor && !Done(opening)) return opening;
                 // A window that was down past an instant catches up to the latest state, not through every stale one.
                 if (now >= s.GraceEndsAt) return new RenewalStep(RenewalStepKind.Lapse, cycle, s.GraceEndsAt);
                 if (now >= s.ExpiresAt) return new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
                 // Credits that met the requirement before renewal opened renew the moment it opens, ahead of any reminder.
                 if (credential.RenewableByCreditsFrom is { } renewable) return new RenewalStep(RenewalStepKind.RenewByCredits, cycle, renewable);
-                return NextReminder(s, cycle, now, Sent) ?? new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
+                return NextReminder(s, cycle, now, Done) ?? new RenewalStep(RenewalStepKind.EnterGrace, cycle, s.ExpiresAt);
             case CredentialState.InGrace:
                 var graceNotice = new RenewalStep(RenewalStepKind.GraceNotice, cycle, s.ExpiresAt);
-                if (now < s.GraceEndsAt && !Sent(graceNotice)) return graceNotice;
+                if (now < s.GraceEndsAt && !Done(graceNotice)) return graceNotice;
                 return new RenewalStep(RenewalStepKind.Lapse, cycle, s.GraceEndsAt);
             case CredentialState.Lapsed:
                 var lapseNotice = new RenewalStep(RenewalStepKind.LapseNotice, cycle, s.GraceEndsAt);
-                if (now < s.FollowUpAt && !Sent(lapseNotice)) return lapseNotice;
+                if (now < s.FollowUpAt && !Done(lapseNotice)) return lapseNotice;
                 var followUp = new RenewalStep(RenewalStepKind.LapseFollowUp, cycle, s.FollowUpAt);
-                return Sent(followUp) ? null : followUp;
+                return Done(followUp) ? null : followUp;
             default:
                 return null;
         }
@@ -97,18 +101,17 @@ public static class RenewalWindow
     /// </summary>
     private static RenewalStep? OpeningNotice(Credential credential)
         => credential.AuditTrail.LastOrDefault(e => e.Action is AuditAction.Issued or AuditAction.Renewed or AuditAction.Reinstated) is { } opened
-            ? new RenewalStep(RenewalStepKind.OpeningNotice, credential.Cycle, opened.At,
-                Occasion: $"{opened.Action.ToString().ToLowerInvariant()}:{opened.Sequence.ToString(CultureInfo.InvariantCulture)}")
+            ? new RenewalStep(RenewalStepKind.OpeningNotice, credential.Cycle, opened.At, Opening: new CycleOpening(opened.Action, opened.Sequence))
             : null;
 
     /// <summary>
     /// The reminder after the last one sent: the latest one already due (sent late, once, when the
     /// window was down at its instant; the earlier missed ones are superseded by it), else the next one.
     /// </summary>
-    private static RenewalStep? NextReminder(RenewalSchedule s, int cycle, DateTimeOffset now, Func<RenewalStep, bool> sent)
+    private static RenewalStep? NextReminder(RenewalSchedule s, int cycle, DateTimeOffset now, Func<RenewalStep, bool> done)
     {
         var reminders = s.Reminders.Select(r => new RenewalStep(RenewalStepKind.Reminder, cycle, r.At, r.Offset)).ToList();
-        var pending = reminders.Skip(reminders.FindLastIndex(r => sent(r)) + 1).ToList();
+        var pending = reminders.Skip(reminders.FindLastIndex(r => done(r)) + 1).ToList();
         return pending.LastOrDefault(r => r.At <= now) ?? pending.FirstOrDefault();
     }
 }

@@ -17,7 +17,7 @@ public sealed class RecordDigestCoverageTests
     private static readonly Dictionary<string, string> Excluded = new()
     {
         ["auditTrail"] = "the chain covers itself: each entry's hash covers its fields and the hash before it, and AuditTrail.Verify recomputes them",
-        ["deliveries"] = "delivery claims and attempts are written without an audit entry (CredentialUpdater.UpdateUnauditedAsync); each message sent is audited instead",
+        ["outbox"] = "claims and attempts of the messages a credential owes are written without an audit entry (CredentialUpdater.UpdateUnauditedAsync); each message sent is audited instead",
     };
 
     private static readonly DateTimeOffset Jan1 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
@@ -37,8 +37,8 @@ public sealed class RecordDigestCoverageTests
         c = c.ApproveCredit(1, Jan1.AddDays(32), "user:pm").Credential;
         c = c.Renew(RenewalPathway.RetakeExam, Jan1.AddDays(300), "user:pm").Credential;
         c = c.ExtendGrace(c.Schedule!.GraceEndsAt.AddDays(10), Jan1.AddDays(301), "user:pm", "Medical leave").Credential;
-        c = c.ClaimDelivery("c2:reminder:P90D", "reminder", "worker-1", Jan1.AddDays(302), TimeSpan.FromMinutes(5))!;
-        c = c.RecordDeliverySent("c2:reminder:P90D", "msg-1", Jan1.AddDays(302)).Credential;
+        c = c.ClaimOutboxEntry(OutboxEntry.Pending("c2:reminder:P90D", OutboxChannel.Email, "RenewalReminder", "{}"), "worker-1", Jan1.AddDays(302), TimeSpan.FromMinutes(5))!;
+        c = c.RecordOutboxSent("c2:reminder:P90D", "msg-1", Jan1.AddDays(302)).Credential;
         c = c.EndTracking(Jan1.AddDays(303), "user:pm", "Left the employer").Credential;
         return c.Supersede("7QXM-2K9D-RH4T-WZ5C", Jan1.AddDays(304), "user:pm", "Re-issued under the new name").Credential;
     }

@@ -13,6 +13,22 @@ public class EmailNotificationSenderTests
             Sent.Add(message);
             return Task.FromResult($"provider-{Sent.Count}");
         }
+
+        public Task<string?> FindSentAsync(string idempotencyKey, CancellationToken cancellationToken)
+            => Task.FromResult(Sent.FindIndex(m => m.IdempotencyKey == idempotencyKey) is var i and >= 0 ? $"provider-{i + 1}" : null);
+    }
+
+    [Fact]
+    public async Task Asks_the_provider_about_a_notification_by_the_idempotency_key_it_was_sent_with()
+    {
+        var email = new RecordingEmailSender();
+        var sender = new EmailNotificationSender(A.Templates(), email);
+        var notification = A.Notification(NotificationKind.RenewalReminder) with { DeliveryKey = "c1:reminder:P60D" };
+
+        Assert.Null(await sender.FindSentAsync(notification, CancellationToken.None));
+        var id = await sender.SendAsync(notification, CancellationToken.None);
+        Assert.Equal(id, await sender.FindSentAsync(notification, CancellationToken.None));
+        Assert.Null(await sender.FindSentAsync(notification with { DeliveryKey = "c1:reminder:P30D" }, CancellationToken.None));
     }
 
     [Fact]

@@ -1,7 +1,11 @@
 using System.Net;
+using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Outbox;
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Testing.Api;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialFunctions.Integration.Tests.Api;
 
@@ -30,6 +34,22 @@ public sealed class CredentialRecordApiTests(ApiFixture fixture)
         Assert.Equal(70m, record.GetProperty("passThreshold").GetDecimal());
         var issued = Assert.Single(record.GetProperty("auditTrail").EnumerateArray());
         Assert.Equal("integration:lms", issued.GetProperty("actor").GetString());
+    }
+
+    [Fact]
+    public async Task A_message_refused_for_good_shows_on_the_full_record_with_the_providers_answer()
+    {
+        var certificateId = await IssuedAsync();
+        var updater = _api.Services.GetRequiredService<CredentialUpdater>();
+        await updater.UpdateUnauditedAsync(certificateId, c => c
+            .ClaimOutboxEntry(OutboxEntry.Pending("c1:issued:1", OutboxChannel.Email, "Issued", "{}"), "send-1", DateTimeOffset.UtcNow, OutboxDispatcher.Lease)!
+            .RecordOutboxFailed("c1:issued:1", "EmailDeliveryException: 550 5.1.1 no such mailbox", permanently: true), CancellationToken.None);
+
+        var record = await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));
+
+        var entry = record.GetProperty("outbox").GetProperty("entries").EnumerateArray().Single(e => e.GetProperty("key").GetString() == "c1:issued:1");
+        Assert.Equal(("email", "failedPermanently", 1), (entry.GetProperty("channel").GetString(), entry.GetProperty("state").GetString(), entry.GetProperty("attempts").GetInt32()));
+        Assert.Contains("550 5.1.1 no such mailbox", entry.GetProperty("failure").GetString());
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class RenewalCycleEndToEndTests(MailDevFixture maildev) : IClassFi
 
         var record = await ApiHost.ReadJsonAsync(await api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));
         Assert.Equal("lapsed", record.GetProperty("state").GetString());
-        Assert.Equal(5, record.GetProperty("deliveries").EnumerateArray().Count(d => d.GetProperty("result").GetString() == "sent"));
+        Assert.Equal(5, record.GetProperty("outbox").GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("state").GetString() == "sent"));
         var verified = await ApiHost.ReadJsonAsync(await api.SendAsync(HttpMethod.Get, $"/api/verify/{certificateId}"));
         Assert.Equal((true, "lapsed"), (verified.GetProperty("authentic").GetBoolean(), verified.GetProperty("status").GetString()));
 

@@ -85,5 +85,25 @@ public sealed class SmtpEmailSenderTests(MailDevFixture maildev) : IClassFixture
         Assert.Empty(await maildev.InboxAsync("ada at example dot org"));
     }
 
+    [Theory]
+    [InlineData("550 5.1.1 No such mailbox", false)]
+    [InlineData("552 5.2.2 Mailbox full", false)]
+    [InlineData("450 4.2.1 Mailbox busy, try again later", true)]
+    [InlineData("451 4.3.0 Temporary local problem", true)]
+    public async Task A_refused_recipient_is_permanent_on_a_5xx_reply_and_transient_on_a_4xx(string reply, bool transient)
+    {
+        await using var server = new RefusingSmtpServer(reply);
+
+        var failure = await Assert.ThrowsAsync<EmailDeliveryException>(() =>
+            new SmtpEmailSender(Options(server.Port)).SendAsync(Message(Recipient()), CancellationToken.None));
+
+        Assert.Equal(transient, failure.IsTransient);
+        Assert.Contains(reply[..3], failure.Message);
+    }
+
+    [Fact]
+    public async Task SMTP_cannot_say_whether_a_message_went_so_a_retry_sends_it_again()
+        => Assert.Null(await new SmtpEmailSender(Options()).FindSentAsync("7QXM-2K9D-RH4T-WZ5C/c1:reminder:P60D", CancellationToken.None));
+
     private static EmailMessage Message(string to) => new(to, "Ada Lovelace", "Subject", "Text", "<p>Html</p>", $"key-{Guid.NewGuid():N}");
 }

@@ -1,5 +1,5 @@
-using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
 
@@ -19,6 +19,40 @@ public class RenewalWindowOrchestratorTests
         Assert.Equal(["c1:issued:1", "c1:reminder:P90D", "c1:reminder:P60D", "c1:reminder:P30D", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], window.Sent);
         Assert.Equal(new RenewalWindowEnded(window.Credential.CertificateId, 1), ended);
         Assert.Null(window.ContinuedAsNew);
+    }
+
+    [Fact]
+    public async Task A_reminder_refused_for_good_is_recorded_and_the_window_goes_on_to_the_next_and_ends()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1).Refusing("c1:reminder:P60D");
+        var ended = await window.RunAsync();
+
+        Assert.Equal([Expiry.AddDays(-90), Expiry.AddDays(-60), Expiry.AddDays(-30), Expiry, Expiry.AddDays(30), Expiry.AddDays(60)], window.Timers);
+        Assert.Single(window.Sent, key => key == "c1:reminder:P60D");
+        Assert.Equal(OutboxState.FailedPermanently, window.Credential.Outbox.Find("c1:reminder:P60D")!.State);
+        Assert.Equal(new RenewalWindowEnded(window.Credential.CertificateId, 1), ended);
+    }
+
+    [Fact]
+    public async Task A_follow_up_refused_for_good_still_ends_the_window()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1).Refusing("c1:lapse-follow-up");
+
+        Assert.Equal(new RenewalWindowEnded(window.Credential.CertificateId, 1), await window.RunAsync());
+        Assert.Equal(OutboxState.FailedPermanently, window.Credential.Outbox.Find("c1:lapse-follow-up")!.State);
+        Assert.Equal(RenewalStepKind.LapseFollowUp, window.Steps[^1].Kind);
+    }
+
+    [Fact]
+    public async Task A_step_whose_retries_are_spent_waits_out_the_outage_then_continues_as_new_in_the_same_cycle()
+    {
+        var window = new SimulatedWindow(A.Credential(A.Terms()), A.Jan1).OutageAt(RenewalStepKind.Reminder);
+
+        Assert.Null(await window.RunAsync());
+
+        var failedAt = Expiry.AddDays(-90);
+        Assert.Equal([failedAt, failedAt + RenewalWindowOrchestrator.RetryAfterOutage], window.Timers);
+        Assert.Equal(new RenewalWindowInput(window.Credential.CertificateId, 1), window.ContinuedAsNew);
     }
 
     [Fact]

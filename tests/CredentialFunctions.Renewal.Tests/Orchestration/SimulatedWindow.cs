@@ -24,6 +24,8 @@ internal sealed class SimulatedWindow
     private readonly List<HistoryEntry> _history = [];
     private readonly DateTimeOffset _startedAt;
     private readonly Mock<TaskOrchestrationContext> _context = new(MockBehavior.Strict);
+    private readonly HashSet<string> _refused = [];
+    private readonly HashSet<RenewalStepKind> _outages = [];
     private bool _eventPending;
     private RenewalWindowEventKind _pendingKind;
 
@@ -54,6 +56,20 @@ internal sealed class SimulatedWindow
     public SimulatedWindow When(DateTimeOffset sleepingToward, DateTimeOffset at, RenewalWindowEventKind kind, Func<Credential, DateTimeOffset, Credential> change)
     {
         _interruptions[sleepingToward] = (at, kind, change);
+        return this;
+    }
+
+    /// <summary>The provider refuses the message for good: its send records it as failed permanently.</summary>
+    public SimulatedWindow Refusing(string deliveryKey)
+    {
+        _refused.Add(deliveryKey);
+        return this;
+    }
+
+    /// <summary>The first attempt at a step of this kind fails with its retries spent, as in an outage.</summary>
+    public SimulatedWindow OutageAt(RenewalStepKind kind)
+    {
+        _outages.Add(kind);
         return this;
     }
 
@@ -113,16 +129,25 @@ internal sealed class SimulatedWindow
 
     private bool Take(RenewalStep step)
     {
+        if (_outages.Remove(step.Kind))
+            throw new TaskFailedException(nameof(TakeRenewalStep), Steps.Count, new TaskFailureDetails("CosmosException", "Service unavailable", null, null, null));
         Steps.Add(step);
         Credential = step.Kind switch
         {
             RenewalStepKind.EnterGrace => Credential.EnterGrace(Now).Credential,
             RenewalStepKind.Lapse => Credential.Lapse(Now).Credential,
             RenewalStepKind.RenewByCredits => Credential.Renew(RenewalPathway.ContinuingEducationCredits, Now, "system").Credential,
-            _ => Credential.ClaimDelivery(step.DeliveryKey, step.Kind.ToString(), "simulation", Now, TimeSpan.FromMinutes(5))!
-                .RecordDeliverySent(step.DeliveryKey, "msg", Now).Credential,
+            _ => Send(step),
         };
         return true;
+    }
+
+    private Credential Send(RenewalStep step)
+    {
+        var claimed = Credential.ClaimOutboxEntry(OutboxEntry.Pending(step.DeliveryKey, OutboxChannel.Email, step.Kind.ToString(), "{}"), "simulation", Now, TimeSpan.FromMinutes(5))!;
+        return _refused.Contains(step.DeliveryKey)
+            ? claimed.RecordOutboxFailed(step.DeliveryKey, "400 InvalidRecipient", permanently: true)
+            : claimed.RecordOutboxSent(step.DeliveryKey, "msg", Now).Credential;
     }
 
     private Task Sleep(DateTimeOffset fireAt)

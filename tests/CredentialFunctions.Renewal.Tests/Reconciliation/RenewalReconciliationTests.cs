@@ -27,7 +27,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
     private static Credential Sent(Credential credential, DateTimeOffset at, params string[] keys)
     {
         foreach (var key in keys)
-            credential = credential.ClaimDelivery(key, "Lapsed", "s", at, TimeSpan.FromMinutes(5))!.RecordDeliverySent(key, "m", at).Credential;
+            credential = credential.ClaimOutboxEntry(OutboxEntry.Pending(key, OutboxChannel.Email, "Lapsed", "{}"), "s", at, TimeSpan.FromMinutes(5))!.RecordOutboxSent(key, "m", at).Credential;
         return credential;
     }
 

@@ -46,7 +46,7 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
     private async Task UntilSentAsync(Credential credential, string deliveryKey)
     {
         using var timeout = new CancellationTokenSource(Patience(credential));
-        while ((await _store.ReadAsync(credential.CertificateId)).DeliveryFor(deliveryKey) is not { Result: DeliveryResult.Sent })
+        while ((await _store.ReadAsync(credential.CertificateId)).Outbox.Find(deliveryKey) is not { State: OutboxState.Sent })
             await Task.Delay(100, timeout.Token);
     }
 
@@ -75,7 +75,7 @@ public sealed class RenewalWindowReplayTests(CosmosServerFixture cosmos) : IClas
         Assert.Equal(["c1:issued:1", "c1:reminder:PT6S", "c1:reminder:PT3S", "c1:grace", "c1:lapse", "c1:lapse-follow-up"], _sender.KeysFor(credential.CertificateId));
         var stored = await _store.ReadAsync(credential.CertificateId);
         Assert.Equal(CredentialState.Lapsed, stored.State);
-        Assert.All(stored.Deliveries, d => Assert.Equal(DeliveryResult.Sent, d.Result));
+        Assert.All(stored.Outbox.Entries, e => Assert.Equal(OutboxState.Sent, e.State));
         Assert.True(stored.VerifyAuditTrail().IsIntact);
     }
 

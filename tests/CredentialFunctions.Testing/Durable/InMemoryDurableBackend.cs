@@ -3,6 +3,7 @@ using System.Reflection;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Notifications;
+using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.LocalHost;
@@ -78,6 +79,8 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
         builder.Services.AddSingleton<CredentialUpdater>();
         builder.Services.AddSingleton<IIdSource, RandomIdSource>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IOutboxTransport, EmailOutbox>();
+        builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddSingleton<RenewalWindowSteps>();
         builder.Services.AddDurableTaskWorker(worker => worker
             .UseGrpc(Address)
