@@ -68,7 +68,7 @@ public static class CompositionRoot
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<CredentialLifecycle>();
         services.AddSingleton<SupervisionService>();
-        // The renewal window's I/O; its INotificationSender is the email adapter's. The window
+        // The renewal window's I/O; its messages leave through the outbox above. The window
         // process itself (IRenewalWindows) is made per call from the function's [DurableClient].
         services.TryAddSingleton<RenewalWindowsFactory>(sp => client => new DurableRenewalWindows(client, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RenewalWindowSteps>();

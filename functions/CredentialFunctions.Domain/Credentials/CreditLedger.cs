@@ -138,9 +138,12 @@ public sealed class CreditLedger : IReadOnlyList<LoggedCredit>
     /// <summary>Every field of every entry, for the record digest; review fields only once reviewed, so digests of older records still match.</summary>
     public void AddTo(CanonicalText text)
     {
-        foreach (var l in _entries)
+        for (var i = 0; i < _entries.Count; i++)
         {
+            var l = _entries[i];
             text.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(l.Reference).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
+            // Numbers are positions from 1, as records written before numbering read; only a number moved from its place (which names another credit to a review) adds to the digest.
+            if (l.Number != i + 1) text.Add("number").Add(l.Number.ToString(CultureInfo.InvariantCulture));
             if (l.Review is { } r) text.Add("review").Add(r.State.ToString()).Add(r.DecidedAt is { } d ? Ticks(d) : null).Add(r.DecidedBy).Add(r.Reason);
         }
 

@@ -18,6 +18,7 @@ public sealed class RecordDigestCoverageTests
     {
         ["auditTrail"] = "the chain covers itself: each entry's hash covers its fields and the hash before it, and AuditTrail.Verify recomputes them",
         ["outbox"] = "claims and attempts of the messages a credential owes are written without an audit entry (CredentialUpdater.UpdateUnauditedAsync); each message sent is audited instead",
+        ["renewableByCreditsFrom"] = "derived on read from the schedule and the credit ledger, both covered; a stored value is never read back",
     };
 
     private static readonly DateTimeOffset Jan1 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
@@ -34,7 +35,8 @@ public sealed class RecordDigestCoverageTests
             new LearnerIdentity("lms:42", "Ada Lovelace", "ada@example.org", "42", "hr-7"), program, new Completion(Jan1, 88.5m),
             new Placement("Blue", "2026-A", "Site 3"), Jan1, "integration:lms").Credential;
         c = c.LogCredit(Jan1.AddDays(30), 4, "CPD", "Safety seminar", "seminar-1", CreditSource.Holder, Jan1.AddDays(31), "user:ada")!.Credential;
-        c = c.ApproveCredit(1, Jan1.AddDays(32), "user:pm").Credential;
+        // Rejected rather than approved: a rejection fills every field of the review, the reason too.
+        c = c.RejectCredit(1, Jan1.AddDays(32), "user:pm", "No certificate of attendance").Credential;
         c = c.Renew(RenewalPathway.RetakeExam, Jan1.AddDays(300), "user:pm").Credential;
         c = c.ExtendGrace(c.Schedule!.GraceEndsAt.AddDays(10), Jan1.AddDays(301), "user:pm", "Medical leave").Credential;
         c = c.ClaimOutboxEntry(OutboxEntry.Pending("c2:reminder:P90D", OutboxChannel.Email, "RenewalReminder", "{}"), "worker-1", Jan1.AddDays(302), TimeSpan.FromMinutes(5))!;
