@@ -41,6 +41,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public Task<IActionResult> ExamResult(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/exam-result")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -53,6 +54,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public Task<IActionResult> RefresherModule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/refresher-module")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -65,6 +67,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public Task<IActionResult> SupervisorSignOff(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/supervisor-sign-off")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -77,6 +80,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public Task<IActionResult> Credits(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/credits")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -89,6 +93,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public async Task<IActionResult> LogCredit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/credits")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -132,6 +137,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public async Task<IActionResult> ExtendGrace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/grace-extension")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -147,6 +153,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public Task<IActionResult> Revoke(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -159,6 +166,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public Task<IActionResult> EndTracking(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/tracking-end")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
@@ -171,6 +179,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
     public Task<IActionResult> Reinstate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/reinstatement")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)

@@ -95,7 +95,7 @@ public static partial class OpenApiDescription
                 .ToList(),
             Responses = [],
         };
-        (operation.Security, var refusals) = Admission(access, document);
+        (operation.Security, var refusals) = Admission(access, function.Methods, document);
         operation.Description = access switch
         {
             RequireRoleAttribute roles => $"Roles: {string.Join(", ", roles.Roles)}.",
@@ -120,7 +120,7 @@ public static partial class OpenApiDescription
     }
 
     /// <summary>Who may call, and what the pipeline answers those it does not admit.</summary>
-    private static (List<OpenApiSecurityRequirement> Security, int[] Refusals) Admission(AccessAttribute access, OpenApiDocument document)
+    private static (List<OpenApiSecurityRequirement> Security, int[] Refusals) Admission(AccessAttribute access, IReadOnlyList<string> methods, OpenApiDocument document)
     {
         var schemes = document.Components!.SecuritySchemes!;
         switch (access)
@@ -136,7 +136,10 @@ public static partial class OpenApiDescription
                         + "Each operation lists the roles it admits.",
                 });
                 return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = roles.Roles.Select(r => r.ToString()).ToList() }],
-                    [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden]);
+                    // A signed-in caller's writes are rate limited per caller (429), reads are not.
+                    methods.Any(m => m is "POST" or "PUT" or "PATCH" or "DELETE")
+                        ? [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests]
+                        : [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden]);
 
             case SignedWebhookAttribute webhook:
                 var name = SignatureSchemeFor(webhook.Integration);

@@ -34,10 +34,10 @@ internal sealed class SchemaComponents(JsonSerializerOptions json)
         if (!_names.TryGetValue(type, out var name))
         {
             name = type.Name;
-            if (_schemas.ContainsKey(name))
+            if (_names.ContainsValue(name))
                 throw new InvalidOperationException($"Two API types are named {name} ({type.FullName} and {_names.First(n => n.Value == name).Key.FullName}); component schemas are named by type.");
+            // Named before it is exported, so a type that contains itself refers to its own component.
             _names[type] = name;
-            _schemas[name] = new JsonObject();
             _schemas[name] = Export(type);
         }
         return new JsonObject { ["$ref"] = ReferencePrefix + name };

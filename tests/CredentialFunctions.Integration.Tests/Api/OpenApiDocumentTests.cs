@@ -20,7 +20,7 @@ namespace CredentialFunctions.Integration.Tests.Api;
 public sealed class OpenApiDocumentTests(ApiFixture fixture)
 {
     private readonly ApiHost _api = fixture.Host;
-    private static readonly OpenApiContract Contract = new(OpenApiDescription.Json);
+    private static readonly OpenApiContract Contract = ApiHost.Contract;
 
     public static TheoryData<string> Functions => new(HttpFunctionCatalog.All.Select(f => f.Name));
 
@@ -139,6 +139,20 @@ public sealed class OpenApiDocumentTests(ApiFixture fixture)
 
         Assert.Contains("does not describe 410", await Contract.ViolationAsync(HttpMethod.Get, "/api/health", undescribed));
         Assert.Contains("does not match", await Contract.ViolationAsync(HttpMethod.Get, "/api/health", misshapen));
+    }
+
+    [Fact]
+    public async Task The_client_of_every_api_test_refuses_an_answer_the_document_does_not_describe()
+    {
+        using var client = new HttpClient(new DescribedAnswersOnly(Contract) { InnerHandler = new Answering(HttpStatusCode.Gone) }) { BaseAddress = new Uri("http://localhost") };
+
+        await Assert.ThrowsAsync<UndescribedAnswerException>(() => client.GetAsync("/api/health"));
+    }
+
+    private sealed class Answering(HttpStatusCode status) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            => Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/problem+json") });
     }
 
     [Fact]

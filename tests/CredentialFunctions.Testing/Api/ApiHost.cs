@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.App.OpenApi;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Integrations;
@@ -20,12 +21,17 @@ namespace CredentialFunctions.Testing.Api;
 /// <summary>
 /// The local host, composed exactly as `run` composes it, against a real local Cosmos server and a
 /// fresh database. In memory (TestServer) by default; on a real Kestrel port for end-to-end tests.
+/// Its client refuses any answer the API's OpenAPI document does not describe, so every API test
+/// also checks the document.
 /// </summary>
 public sealed class ApiHost : IAsyncDisposable
 {
     public const string LmsSecret = "test-lms-secret";
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
+
+    /// <summary>The document the app serves; every answer a test receives through <see cref="Client"/> is checked against it.</summary>
+    public static readonly OpenApiContract Contract = new(OpenApiDescription.Json);
 
     private readonly WebApplication _app;
     private readonly LocalCosmosServer? _ownedCosmos;
@@ -83,7 +89,11 @@ public sealed class ApiHost : IAsyncDisposable
         var app = LocalHostBuilder.Build(builder);
         await LocalHostBuilder.EnsureStoreAsync(app);
         await app.StartAsync();
-        var client = kestrel ? new HttpClient { BaseAddress = baseAddress } : app.GetTestClient();
+        var server = kestrel ? null : app.GetTestServer();
+        var client = new HttpClient(new DescribedAnswersOnly(Contract) { InnerHandler = server?.CreateHandler() ?? new SocketsHttpHandler() })
+        {
+            BaseAddress = baseAddress ?? server!.BaseAddress,
+        };
         return new ApiHost(app, client, baseAddress, cosmosEndpoint, owned);
     }
 
