@@ -62,17 +62,20 @@ public static class CompositionRoot
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();
-        services.AddSingleton<IssuanceService>();
-        services.AddSingleton<IssuanceReconciliation>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
-        services.AddSingleton<CredentialLifecycle>();
         services.AddSingleton<SupervisionService>();
-        // The renewal window's I/O; its messages leave through the outbox above. The window
-        // process itself (IRenewalWindows) is made per call from the function's [DurableClient].
-        services.TryAddSingleton<RenewalWindowsFactory>(sp => client => new DurableRenewalWindows(client, sp.GetRequiredService<TimeProvider>()));
+        // The window process (IRenewalWindows) lives per invocation, around the Durable client its host
+        // sets on the accessor; the use cases that tell it are scoped with it. TryAdd: tests of the
+        // functions alone record what the windows are told instead.
+        services.AddScoped<DurableClientAccessor>();
+        services.TryAddScoped<IRenewalWindows>(sp => new DurableRenewalWindows(sp.GetRequiredService<DurableClientAccessor>().Client, sp.GetRequiredService<TimeProvider>()));
+        services.AddScoped<IssuanceService>();
+        services.AddScoped<IssuanceReconciliation>();
+        services.AddScoped<CredentialLifecycle>();
+        services.AddScoped<RenewalReconciliation>();
+        // The renewal window's I/O; its messages leave through the outbox above.
         services.AddSingleton<RenewalWindowSteps>();
-        services.AddSingleton<RenewalReconciliation>();
 
         services.AddSingleton<BearerTokenAuthenticator>();
         services.AddSingleton<RateLimits>();

@@ -12,6 +12,8 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<HttpPipelineMiddleware>();
+// Inside the HTTP pipeline: a request it refuses never binds a Durable client.
+builder.UseMiddleware<DurableClientMiddleware>();
 builder.ConfigureDurableWorker().AddTasks(tasks => tasks.AddRenewalWindowTasks());
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
 // Application Insights has local auth disabled: the worker's telemetry authenticates with the managed identity.

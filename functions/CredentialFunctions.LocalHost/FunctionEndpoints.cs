@@ -1,4 +1,5 @@
 using System.Reflection;
+using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.App.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -11,7 +12,9 @@ namespace CredentialFunctions.LocalHost;
 /// [HttpTrigger], resolved from the same DI composition and run through the same pipeline as in
 /// the Functions worker. Function methods take HttpRequest, route values by name, a
 /// CancellationToken, and a [DurableClient] DurableTaskClient, which here is the in-memory
-/// backend's client from the container — so this binding is complete.
+/// backend's client from the container — so this binding is complete. As the worker's
+/// DurableClientMiddleware does, a function with a [DurableClient] has that client set on the
+/// request's <see cref="DurableClientAccessor"/> before its class is made.
 /// </summary>
 public static class FunctionEndpoints
 {
@@ -29,6 +32,8 @@ public static class FunctionEndpoints
         var pipeline = context.RequestServices.GetRequiredService<HttpFunctionPipeline>();
         var result = await pipeline.InvokeAsync(context, function.Method, async () =>
         {
+            if (function.Method.GetParameters().Any(p => p.ParameterType == typeof(DurableTaskClient)))
+                context.RequestServices.GetRequiredService<DurableClientAccessor>().Client = context.RequestServices.GetRequiredService<DurableTaskClient>();
             var instance = context.RequestServices.GetRequiredService(function.Method.DeclaringType!);
             var arguments = function.Method.GetParameters().Select(p => Bind(p, context)).ToArray();
             return function.Method.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, arguments, null) switch

@@ -6,8 +6,8 @@ namespace CredentialFunctions.LocalHost;
 /// <summary>
 /// Renewal windows for local runs: the same orchestrator and activity classes the Functions app
 /// registers, on Durable Task's in-memory backend (state lives as long as the process). Its
-/// DurableTaskClient is registered in the container, and <see cref="FunctionEndpoints"/> binds it to
-/// a function's [DurableClient] parameter as the Functions host would.
+/// DurableTaskClient is registered in the container, and <see cref="FunctionEndpoints"/> hands it to
+/// a function with a [DurableClient] parameter as the Functions host would.
 /// </summary>
 public static class LocalRenewalWindows
 {

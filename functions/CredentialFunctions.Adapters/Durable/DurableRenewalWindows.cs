@@ -6,9 +6,9 @@ namespace CredentialFunctions.Adapters.Durable;
 
 /// <summary>
 /// The renewal windows as Durable orchestrations, one instance per credential ("renewal-{id}").
-/// Made per call around the caller's <see cref="DurableTaskClient"/>: in Azure that client exists
-/// only as a function's [DurableClient] binding (the host hands the worker its address per
-/// invocation), and the local host binds the same parameter to the in-memory backend's client.
+/// Made per invocation around its <see cref="DurableTaskClient"/> (<see cref="DurableClientAccessor"/>):
+/// in Azure that client exists only as a function's [DurableClient] binding (the host hands the
+/// worker its address per invocation), and the local host sets the in-memory backend's client.
 /// </summary>
 public sealed class DurableRenewalWindows(DurableTaskClient client, TimeProvider clock) : IRenewalWindows
 {

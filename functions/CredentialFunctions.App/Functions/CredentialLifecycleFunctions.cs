@@ -30,9 +30,11 @@ public sealed record CreditAnswer(bool Renewed, LoggedCredit Credit, decimal Cre
 
 /// <summary>
 /// Changes to a credential after issue: a renewal by each pathway, credits, grace extension,
-/// revocation, the learner leaving, reinstatement. Each answers the updated record.
+/// revocation, the learner leaving, reinstatement. Each answers the updated record. The
+/// [DurableClient] parameters are the binding through which the host hands each invocation the
+/// client its renewal windows use (<see cref="DurableClientMiddleware"/>).
 /// </summary>
-public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, RenewalWindowsFactory windows)
+public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle)
 {
     [Function("RenewByExamResult")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
@@ -45,7 +47,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     public Task<IActionResult> ExamResult(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/exam-result")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
-        => RenewAsync<ExamResult>(request, certificateId, durable, cancellationToken);
+        => RenewAsync<ExamResult>(request, certificateId, cancellationToken);
 
     [Function("RenewByRefresherModule")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
@@ -58,7 +60,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     public Task<IActionResult> RefresherModule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/refresher-module")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
-        => RenewAsync<RefresherModuleCompletion>(request, certificateId, durable, cancellationToken);
+        => RenewAsync<RefresherModuleCompletion>(request, certificateId, cancellationToken);
 
     [Function("RenewBySupervisorSignOff")]
     [RequireRole(Role.Supervisor)]
@@ -71,7 +73,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     public Task<IActionResult> SupervisorSignOff(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/supervisor-sign-off")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
-        => RenewAsync<SupervisorSignOff>(request, certificateId, durable, cancellationToken);
+        => RenewAsync<SupervisorSignOff>(request, certificateId, cancellationToken);
 
     [Function("RenewByCredits")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
@@ -84,7 +86,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     public Task<IActionResult> Credits(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/renewals/credits")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
-        => RenewAsync<CreditsClaim>(request, certificateId, durable, cancellationToken);
+        => RenewAsync<CreditsClaim>(request, certificateId, cancellationToken);
 
     [Function("LogCredit")]
     [RequireRole(Role.Administrator, Role.ProgramManager, Role.Learner)]
@@ -99,7 +101,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var credit = await RequestBody.ReadJsonAsync<CreditSubmission>(request, cancellationToken);
-        return new JsonResponse(CreditAnswer.From(await lifecycle.LogCreditAsync(certificateId, credit, request.Caller(), windows(durable), cancellationToken)));
+        return new JsonResponse(CreditAnswer.From(await lifecycle.LogCreditAsync(certificateId, credit, request.Caller(), cancellationToken)));
     }
 
     [Function("ApproveCredit")]
@@ -112,7 +114,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     public async Task<IActionResult> ApproveCredit(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/credits/{creditId}/approval")] HttpRequest request, string certificateId, string creditId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
-        => new JsonResponse(CreditAnswer.From(await lifecycle.ApproveCreditAsync(certificateId, CreditNumber(creditId), request.Caller(), windows(durable), cancellationToken)));
+        => new JsonResponse(CreditAnswer.From(await lifecycle.ApproveCreditAsync(certificateId, CreditNumber(creditId), request.Caller(), cancellationToken)));
 
     [Function("RejectCredit")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
@@ -127,7 +129,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     {
         var number = CreditNumber(creditId);
         var body = await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken);
-        return new JsonResponse(CreditAnswer.From(await lifecycle.RejectCreditAsync(certificateId, number, body.Reason, request.Caller(), windows(durable), cancellationToken)));
+        return new JsonResponse(CreditAnswer.From(await lifecycle.RejectCreditAsync(certificateId, number, body.Reason, request.Caller(), cancellationToken)));
     }
 
     [Function("ExtendGrace")]
@@ -143,7 +145,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadJsonAsync<GraceExtensionRequest>(request, cancellationToken);
-        return new JsonResponse(await lifecycle.ExtendGraceAsync(certificateId, body.GraceEndsAt, body.Reason, request.Caller(), windows(durable), cancellationToken));
+        return new JsonResponse(await lifecycle.ExtendGraceAsync(certificateId, body.GraceEndsAt, body.Reason, request.Caller(), cancellationToken));
     }
 
     [Function("RevokeCredential")]
@@ -157,7 +159,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     public Task<IActionResult> Revoke(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
-        => WithReasonAsync(request, reason => lifecycle.RevokeAsync(certificateId, reason, request.Caller(), windows(durable), cancellationToken), cancellationToken);
+        => WithReasonAsync(request, reason => lifecycle.RevokeAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
 
     [Function("EndTracking")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
@@ -170,7 +172,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     public Task<IActionResult> EndTracking(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/tracking-end")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
-        => WithReasonAsync(request, reason => lifecycle.EndTrackingAsync(certificateId, reason, request.Caller(), windows(durable), cancellationToken), cancellationToken);
+        => WithReasonAsync(request, reason => lifecycle.EndTrackingAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
 
     [Function("ReinstateCredential")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
@@ -183,7 +185,7 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     public Task<IActionResult> Reinstate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/reinstatement")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
-        => WithReasonAsync(request, reason => lifecycle.ReinstateAsync(certificateId, reason, request.Caller(), windows(durable), cancellationToken), cancellationToken);
+        => WithReasonAsync(request, reason => lifecycle.ReinstateAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
 
     /// <summary>A credit's id is its number in the record's credit log, from 1.</summary>
     private static int CreditNumber(string creditId)
@@ -194,10 +196,10 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle, 
     private static async Task<IActionResult> WithReasonAsync(HttpRequest request, Func<string, Task<Credential>> change, CancellationToken cancellationToken)
         => new JsonResponse(await change((await RequestBody.ReadJsonAsync<ReasonRequest>(request, cancellationToken)).Reason));
 
-    private async Task<IActionResult> RenewAsync<TEvidence>(HttpRequest request, string certificateId, DurableTaskClient durable, CancellationToken cancellationToken)
+    private async Task<IActionResult> RenewAsync<TEvidence>(HttpRequest request, string certificateId, CancellationToken cancellationToken)
         where TEvidence : PathwayEvidence
     {
         var evidence = await RequestBody.ReadJsonAsync<TEvidence>(request, cancellationToken);
-        return new JsonResponse(await lifecycle.RenewAsync(certificateId, evidence, request.Caller(), windows(durable), cancellationToken));
+        return new JsonResponse(await lifecycle.RenewAsync(certificateId, evidence, request.Caller(), cancellationToken));
     }
 }

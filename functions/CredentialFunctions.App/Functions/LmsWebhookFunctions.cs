@@ -7,8 +7,11 @@ using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.App.Functions;
 
-/// <summary>An LMS reports a completion; a pass issues a credential, once per LMS event id.</summary>
-public sealed class LmsWebhookFunctions(IssuanceService issuance, RenewalWindowsFactory windows)
+/// <summary>
+/// An LMS reports a completion; a pass issues a credential, once per LMS event id. The [DurableClient]
+/// parameter binds the client the credential's renewal window is started with (<see cref="DurableClientMiddleware"/>).
+/// </summary>
+public sealed class LmsWebhookFunctions(IssuanceService issuance)
 {
     [Function("LmsCompletion")]
     [SignedWebhook(IssuanceIntegrations.Lms)]
@@ -21,7 +24,7 @@ public sealed class LmsWebhookFunctions(IssuanceService issuance, RenewalWindows
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var completion = await RequestBody.ReadJsonAsync<LmsCompletion>(request, cancellationToken);
-        var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, windows(durable), cancellationToken);
+        var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, cancellationToken);
         var response = new JsonResponse(result, result.Action == CompletionAction.Issued ? StatusCodes.Status201Created : StatusCodes.Status200OK);
         if (result.CertificateId is { } id) response.WithHeader("Location", $"/api/credentials/{id}");
         return firstDelivery ? response : response.WithHeader("Idempotent-Replayed", "true");

@@ -10,15 +10,17 @@ namespace CredentialFunctions.App.Functions;
 /// function classes: Program.cs registers them by class (AddRenewalWindowTasks), and the Durable
 /// extension exposes each registered task as a function of the same name.
 /// </summary>
-public sealed class RenewalWindowFunctions(RenewalReconciliation reconciliation, IssuanceReconciliation issuances, RenewalWindowsFactory windows)
+public sealed class RenewalWindowFunctions(RenewalReconciliation reconciliation, IssuanceReconciliation issuances)
 {
-    /// <summary>Pending issuances first: a credential they finish gets its window now, not at the next run.</summary>
+    /// <summary>
+    /// Pending issuances first: a credential they finish gets its window now, not at the next run. The
+    /// [DurableClient] parameter binds the client both use (<see cref="DurableClientMiddleware"/>).
+    /// </summary>
     [Function("ReconcileRenewalWindows")]
     public async Task<ReconciliationReport> Reconcile(
         [TimerTrigger("%Renewal:ReconcileSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
-        var renewalWindows = windows(client);
-        await issuances.RunAsync(renewalWindows, cancellationToken);
-        return await reconciliation.RunAsync(renewalWindows, cancellationToken);
+        await issuances.RunAsync(cancellationToken);
+        return await reconciliation.RunAsync(cancellationToken);
     }
 }

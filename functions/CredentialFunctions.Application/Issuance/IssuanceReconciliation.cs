@@ -1,5 +1,4 @@
 using CredentialFunctions.Application.Ports;
-using CredentialFunctions.Application.Renewal;
 using Microsoft.Extensions.Logging;
 
 namespace CredentialFunctions.Application.Issuance;
@@ -20,7 +19,7 @@ public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceServi
     /// <summary>A request writes its pass within seconds; one pending this long belongs to a request that ended.</summary>
     public static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(15);
 
-    public async Task<IssuanceReconciliationReport> RunAsync(IRenewalWindows windows, CancellationToken cancellationToken)
+    public async Task<IssuanceReconciliationReport> RunAsync(CancellationToken cancellationToken)
     {
         // Finishing a pass takes it out of the query's results, so every page is read before anything changes.
         var before = clock.GetUtcNow() - Abandoned;
@@ -38,7 +37,7 @@ public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceServi
         {
             try
             {
-                await issuance.FinishPendingAsync(pass, windows, cancellationToken);
+                await issuance.FinishPendingAsync(pass, cancellationToken);
                 finished++;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -14,24 +14,23 @@ namespace CredentialFunctions.Application.Issuance;
 /// and its renewal window are written, and clearing the pending pass comes last. Each write is
 /// create-if-absent or ETag-guarded and built from the pending receipt, so a crash between any two
 /// of them is finished by the LMS's retry of the event or, failing that, by
-/// <see cref="IssuanceReconciliation"/>. The window process is passed per call because in Azure its
-/// client comes from the calling function's [DurableClient] binding, not from the container.
+/// <see cref="IssuanceReconciliation"/>.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IIdSource ids, CredentialUpdater updater, TimeProvider clock,
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, TimeProvider clock,
     ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
 
     private const int MaxDecisionAttempts = 10;
 
-    public async Task<(CompletionResult Result, bool FirstDelivery)> RecordLmsCompletionAsync(LmsCompletion completion, IRenewalWindows windows, CancellationToken cancellationToken)
+    public async Task<(CompletionResult Result, bool FirstDelivery)> RecordLmsCompletionAsync(LmsCompletion completion, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         completion = completion.Validated(now);
 
         if (await receipts.GetAsync<CompletionReceipt>(ReceiptKey(completion.EventId), cancellationToken) is { } earlier)
-            return (await CompleteAsync(earlier, windows, cancellationToken), false);
+            return (await CompleteAsync(earlier, cancellationToken), false);
 
         var program = await programs.GetCurrentAsync(completion.ProgramId, cancellationToken)
             ?? throw new UnknownReferenceException("programId", $"There is no program '{completion.ProgramId}'. Create it first, or check the id the LMS sends.");
@@ -39,24 +38,24 @@ public sealed class IssuanceService(
         var decided = outcome == AssessmentOutcome.Passed
             ? await DecidePassAsync(completion, program.Version, now, cancellationToken)
             : new CompletionReceipt(completion, program.Version, outcome, null, now);
-        return await RecordAsync(decided, windows, cancellationToken);
+        return await RecordAsync(decided, cancellationToken);
     }
 
     /// <summary>Finishes a pending pass left on a holding, exactly as the LMS's retry of its event would.</summary>
-    public async Task<CompletionResult> FinishPendingAsync(CompletionReceipt pending, IRenewalWindows windows, CancellationToken cancellationToken)
-        => (await RecordAsync(pending, windows, cancellationToken)).Result;
+    public async Task<CompletionResult> FinishPendingAsync(CompletionReceipt pending, CancellationToken cancellationToken)
+        => (await RecordAsync(pending, cancellationToken)).Result;
 
     public static string ReceiptKey(string eventId) => $"{LmsIntegration}:{eventId}";
 
-    private async Task<(CompletionResult Result, bool FirstDelivery)> RecordAsync(CompletionReceipt decided, IRenewalWindows windows, CancellationToken cancellationToken)
+    private async Task<(CompletionResult Result, bool FirstDelivery)> RecordAsync(CompletionReceipt decided, CancellationToken cancellationToken)
     {
         var key = ReceiptKey(decided.Completion.EventId);
         if (await receipts.TryCreateAsync(key, decided, cancellationToken))
-            return (await CompleteAsync(decided, windows, cancellationToken), true);
+            return (await CompleteAsync(decided, cancellationToken), true);
         // A concurrent delivery of the same event won the race: answer what it decided.
         var winner = await receipts.GetAsync<CompletionReceipt>(key, cancellationToken)
             ?? throw new InvalidOperationException($"Receipt {key} conflicted but cannot be read.");
-        return (await CompleteAsync(winner, windows, cancellationToken), false);
+        return (await CompleteAsync(winner, cancellationToken), false);
     }
 
     /// <summary>
@@ -65,7 +64,7 @@ public sealed class IssuanceService(
     /// fails and the LMS's retry comes back here; should it never retry, the pass stays pending on
     /// the holding and the daily reconciliation finishes it.
     /// </summary>
-    private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, IRenewalWindows windows, CancellationToken cancellationToken)
+    private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, CancellationToken cancellationToken)
     {
         switch (receipt)
         {

@@ -89,9 +89,9 @@ public sealed record CreditOutcome(Credential Credential, LoggedCredit Credit, b
 /// write stands and the daily reconciliation brings the window in line.
 /// </summary>
 public sealed class CredentialLifecycle(
-    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, TimeProvider clock, ILogger<CredentialLifecycle> logger)
+    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, IRenewalWindows windows, TimeProvider clock, ILogger<CredentialLifecycle> logger)
 {
-    public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+    public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         if (evidence is SupervisorSignOff) await RequireSupervisorAsync(id, caller, cancellationToken);
@@ -105,7 +105,7 @@ public sealed class CredentialLifecycle(
                     : $"{id} is in cycle {c.Cycle}, not {evidence.Cycle}.");
             return c.Renew(evidence.Pathway, now, caller.AuditName, evidence.Describe(c, now));
         }, cancellationToken);
-        await TellWindowAsync(windows, id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
+        await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         return renewed;
     }
 
@@ -113,7 +113,7 @@ public sealed class CredentialLifecycle(
     /// Logs credits: the holder's own wait for review where the program requires it, staff's count at
     /// once. Counted credits that complete this cycle's requirement inside the renewal window renew at once.
     /// </summary>
-    public async Task<CreditOutcome> LogCreditAsync(string certificateId, CreditSubmission credit, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+    public async Task<CreditOutcome> LogCreditAsync(string certificateId, CreditSubmission credit, Caller caller, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
@@ -127,20 +127,20 @@ public sealed class CredentialLifecycle(
             renewed = renewal is not null;
             return renewal ?? logged;
         }, cancellationToken);
-        if (renewed) await TellWindowAsync(windows, id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
+        if (renewed) await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         // A repeated reference changed nothing: the answer names the credit logged the first time.
         var entry = credit.Reference is { } reference ? updated.CreditLog.WithReference(reference)! : updated.CreditLog[^1];
         return new CreditOutcome(updated, entry, renewed);
     }
 
     /// <summary>A program manager approves a pending credit; when it completes this cycle's requirement in the window, it renews at once.</summary>
-    public Task<CreditOutcome> ApproveCreditAsync(string certificateId, int creditNumber, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
-        => ReviewCreditAsync(certificateId, creditNumber, windows, (c, now) => c.ApproveCredit(creditNumber, now, caller.AuditName), caller, cancellationToken);
+    public Task<CreditOutcome> ApproveCreditAsync(string certificateId, int creditNumber, Caller caller, CancellationToken cancellationToken)
+        => ReviewCreditAsync(certificateId, creditNumber, (c, now) => c.ApproveCredit(creditNumber, now, caller.AuditName), caller, cancellationToken);
 
-    public Task<CreditOutcome> RejectCreditAsync(string certificateId, int creditNumber, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
-        => ReviewCreditAsync(certificateId, creditNumber, windows, (c, now) => c.RejectCredit(creditNumber, now, caller.AuditName, reason), caller, cancellationToken);
+    public Task<CreditOutcome> RejectCreditAsync(string certificateId, int creditNumber, string reason, Caller caller, CancellationToken cancellationToken)
+        => ReviewCreditAsync(certificateId, creditNumber, (c, now) => c.RejectCredit(creditNumber, now, caller.AuditName, reason), caller, cancellationToken);
 
-    private async Task<CreditOutcome> ReviewCreditAsync(string certificateId, int creditNumber, IRenewalWindows windows,
+    private async Task<CreditOutcome> ReviewCreditAsync(string certificateId, int creditNumber,
         Func<Credential, DateTimeOffset, CredentialChange> review, Caller caller, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
@@ -153,29 +153,29 @@ public sealed class CredentialLifecycle(
             renewed = renewal is not null;
             return renewal ?? reviewed;
         }, cancellationToken);
-        if (renewed) await TellWindowAsync(windows, id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
+        if (renewed) await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         return new CreditOutcome(updated, updated.CreditLog.Find(creditNumber)!, renewed);
     }
 
     private static CredentialChange? RenewIfCreditsEarned(Credential credential, DateTimeOffset now, Caller caller)
         => credential.IsRenewableByCreditsAt(now) ? credential.Renew(RenewalPathway.ContinuingEducationCredits, now, caller.AuditName) : null;
 
-    public Task<Credential> ExtendGraceAsync(string certificateId, DateTimeOffset graceEndsAt, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
-        => ChangeAsync(windows, certificateId, RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(graceEndsAt, now, caller.AuditName, reason), cancellationToken);
+    public Task<Credential> ExtendGraceAsync(string certificateId, DateTimeOffset graceEndsAt, string reason, Caller caller, CancellationToken cancellationToken)
+        => ChangeAsync(certificateId, RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(graceEndsAt, now, caller.AuditName, reason), cancellationToken);
 
-    public Task<Credential> RevokeAsync(string certificateId, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
-        => ChangeAsync(windows, certificateId, RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, caller.AuditName, reason), cancellationToken);
+    public Task<Credential> RevokeAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+        => ChangeAsync(certificateId, RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, caller.AuditName, reason), cancellationToken);
 
-    public Task<Credential> EndTrackingAsync(string certificateId, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
-        => ChangeAsync(windows, certificateId, RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, caller.AuditName, reason), cancellationToken);
+    public Task<Credential> EndTrackingAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+        => ChangeAsync(certificateId, RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, caller.AuditName, reason), cancellationToken);
 
     /// <summary>Restores a lapsed or revoked credential and starts its renewal window again.</summary>
-    public async Task<Credential> ReinstateAsync(string certificateId, string reason, Caller caller, IRenewalWindows windows, CancellationToken cancellationToken)
+    public async Task<Credential> ReinstateAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
         var reinstated = await updater.UpdateAsync(id, c => c.Reinstate(now, caller.AuditName, reason), cancellationToken);
-        await StartWindowAsync(windows, id, cancellationToken);
+        await StartWindowAsync(id, cancellationToken);
         return reinstated;
     }
 
@@ -204,12 +204,12 @@ public sealed class CredentialLifecycle(
             throw new AccessDeniedException($"You do not supervise learner {credential.Holder.LearnerId}: a program manager assigns supervisors (POST /api/learners/{{learnerId}}/supervisors).");
     }
 
-    private async Task<Credential> ChangeAsync(IRenewalWindows windows, string certificateId, RenewalWindowEventKind kind, Func<Credential, DateTimeOffset, CredentialChange> change, CancellationToken cancellationToken)
+    private async Task<Credential> ChangeAsync(string certificateId, RenewalWindowEventKind kind, Func<Credential, DateTimeOffset, CredentialChange> change, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
         var updated = await updater.UpdateAsync(id, c => change(c, now), cancellationToken);
-        await TellWindowAsync(windows, id, kind, now, startIfEnded: false, cancellationToken);
+        await TellWindowAsync(id, kind, now, startIfEnded: false, cancellationToken);
         return updated;
     }
 
@@ -217,7 +217,7 @@ public sealed class CredentialLifecycle(
     /// After a lapse the window may have ended; a renewal then needs a new one. Starting is harmless
     /// when the window runs, and an event to an ended window is dropped, so both are sent.
     /// </param>
-    private async Task TellWindowAsync(IRenewalWindows windows, string id, RenewalWindowEventKind kind, DateTimeOffset at, bool startIfEnded, CancellationToken cancellationToken)
+    private async Task TellWindowAsync(string id, RenewalWindowEventKind kind, DateTimeOffset at, bool startIfEnded, CancellationToken cancellationToken)
     {
         try
         {
@@ -230,7 +230,7 @@ public sealed class CredentialLifecycle(
         }
     }
 
-    private async Task StartWindowAsync(IRenewalWindows windows, string id, CancellationToken cancellationToken)
+    private async Task StartWindowAsync(string id, CancellationToken cancellationToken)
     {
         try
         {

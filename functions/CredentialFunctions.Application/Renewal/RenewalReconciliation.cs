@@ -16,7 +16,7 @@ public sealed record ReconciliationReport(int Examined, int Started, int Woken, 
 /// One record that cannot be reconciled (unreadable, a schedule that throws, a Durable client error)
 /// is logged and counted, and the sweep goes on to the next.
 /// </summary>
-public sealed class RenewalReconciliation(IRenewalWindowRecords records, TimeProvider clock, ILogger<RenewalReconciliation> logger)
+public sealed class RenewalReconciliation(IRenewalWindowRecords records, IRenewalWindows windows, TimeProvider clock, ILogger<RenewalReconciliation> logger)
 {
     public const int PageSize = 100;
 
@@ -32,7 +32,7 @@ public sealed class RenewalReconciliation(IRenewalWindowRecords records, TimePro
 
     private enum Repair { None, Started, Woken }
 
-    public async Task<ReconciliationReport> RunAsync(IRenewalWindows windows, CancellationToken cancellationToken)
+    public async Task<ReconciliationReport> RunAsync(CancellationToken cancellationToken)
     {
         var (examined, started, woken, failed) = (0, 0, 0, 0);
         // One horizon for the whole sweep: a continuation token belongs to the query and its parameters.
@@ -51,7 +51,7 @@ public sealed class RenewalReconciliation(IRenewalWindowRecords records, TimePro
                 examined++;
                 try
                 {
-                    switch (await ReconcileAsync(credential, windows, cancellationToken))
+                    switch (await ReconcileAsync(credential, cancellationToken))
                     {
                         case Repair.Started: started++; break;
                         case Repair.Woken: woken++; break;
@@ -70,7 +70,7 @@ public sealed class RenewalReconciliation(IRenewalWindowRecords records, TimePro
         return new ReconciliationReport(examined, started, woken, failed);
     }
 
-    private async Task<Repair> ReconcileAsync(Credential credential, IRenewalWindows windows, CancellationToken cancellationToken)
+    private async Task<Repair> ReconcileAsync(Credential credential, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (RenewalWindow.NextStep(credential, now) is not { } next) return Repair.None;

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using CredentialFunctions.Adapters.Cosmos;
-using CredentialFunctions.App;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Testing.Api;
 using CredentialFunctions.Testing.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,14 +53,15 @@ public sealed class IssuanceCrashRecoveryTests(CosmosServerFixture cosmos) : ICl
         var completion = run.Pass();
         run.Crash.Arm(point);
         Assert.Equal(HttpStatusCode.InternalServerError, (await run.DeliverAsync(completion)).Status);
-        var sweep = run.Host.Services.GetRequiredService<IssuanceReconciliation>();
+        using var invocation = run.Host.Services.CreateScope();
+        var sweep = invocation.ServiceProvider.GetRequiredService<IssuanceReconciliation>();
 
         // A pass decided moments ago may still be on its way: the sweep leaves it to its request.
-        Assert.Equal(new IssuanceReconciliationReport(0, 0, 0), await sweep.RunAsync(run.Windows, CancellationToken.None));
+        Assert.Equal(new IssuanceReconciliationReport(0, 0, 0), await sweep.RunAsync(CancellationToken.None));
         run.Clock.Advance(IssuanceReconciliation.Abandoned + TimeSpan.FromMinutes(1));
         // Only the pending pass is read, not the settled holdings of the other learners.
-        Assert.Equal(new IssuanceReconciliationReport(1, 1, 0), await sweep.RunAsync(run.Windows, CancellationToken.None));
-        Assert.Equal(new IssuanceReconciliationReport(0, 0, 0), await sweep.RunAsync(run.Windows, CancellationToken.None));
+        Assert.Equal(new IssuanceReconciliationReport(1, 1, 0), await sweep.RunAsync(CancellationToken.None));
+        Assert.Equal(new IssuanceReconciliationReport(0, 0, 0), await sweep.RunAsync(CancellationToken.None));
 
         // The LMS's retry, however late, hears what the sweep finished.
         await run.AssertFinishedAsync(await run.DeliverAsync(completion));
@@ -81,25 +82,22 @@ public sealed class IssuanceCrashRecoveryTests(CosmosServerFixture cosmos) : ICl
             Clock = clock;
             Crash = crash;
             Recorded = recorded;
-            Windows = new CrashingRenewalWindows(recorded, crash);
         }
 
         public ApiHost Host { get; }
         public FakeTimeProvider Clock { get; }
         public Crash Crash { get; }
         public RecordingRenewalWindows Recorded { get; }
-        public CrashingRenewalWindows Windows { get; }
 
         public static async Task<Run> StartAsync(CosmosServerFixture cosmos, string path)
         {
             var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
             var crash = new Crash();
             var recorded = new RecordingRenewalWindows();
-            var windows = new CrashingRenewalWindows(recorded, crash);
             var host = await ApiHost.StartAsync(cosmos.Endpoint, overrides: services =>
             {
                 services.AddSingleton<TimeProvider>(clock);
-                services.AddSingleton<RenewalWindowsFactory>(_ => windows);
+                services.AddSingleton<IRenewalWindows>(new CrashingRenewalWindows(recorded, crash));
                 services.AddSingleton<IHoldingStore>(sp => new CrashingHoldingStore(new CosmosHoldingStore(sp.GetRequiredService<CredentialDatabase>()), crash));
                 services.AddSingleton<IReceiptStore>(sp => new CrashingReceiptStore(new CosmosReceiptStore(sp.GetRequiredService<CredentialDatabase>()), crash));
                 services.AddSingleton<ICredentialStore>(sp => new CrashingCredentialStore(new CosmosCredentialStore(sp.GetRequiredService<CredentialDatabase>()), crash));

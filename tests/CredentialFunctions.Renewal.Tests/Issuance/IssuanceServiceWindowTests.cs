@@ -20,15 +20,16 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         var programs = new CosmosProgramStore(scope.Database);
         var program = A.Program(A.Terms());
         await programs.AddVersionAsync(program, CancellationToken.None);
-        var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new CosmosHoldingStore(scope.Database), new RandomIdSource(), new CredentialUpdater(scope.Store), TimeProvider.System, NullLogger<IssuanceService>.Instance);
         var windows = new Mock<IRenewalWindows>();
         windows.SetupSequence(w => w.StartAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new HttpRequestException("durable host unreachable"))
             .Returns(Task.CompletedTask);
+        var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new CosmosHoldingStore(scope.Database), windows.Object,
+            new RandomIdSource(), new CredentialUpdater(scope.Store), TimeProvider.System, NullLogger<IssuanceService>.Instance);
         var completion = new LmsCompletion("evt-7", new LmsLearner("42", "Ada Lovelace", "ada@example.org"), program.ProgramId, 90, DateTimeOffset.UtcNow.AddMinutes(-1));
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => issuance.RecordLmsCompletionAsync(completion, windows.Object, CancellationToken.None));
-        var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, windows.Object, CancellationToken.None);
+        await Assert.ThrowsAsync<HttpRequestException>(() => issuance.RecordLmsCompletionAsync(completion, CancellationToken.None));
+        var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, CancellationToken.None);
 
         Assert.False(firstDelivery);
         Assert.NotNull(await scope.Store.GetAsync(result.CertificateId!, CancellationToken.None));

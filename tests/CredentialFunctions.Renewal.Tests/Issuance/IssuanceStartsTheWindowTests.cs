@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CredentialFunctions.Renewal.Tests.Issuance;
 
 /// <summary>
-/// Through the local host as a person runs it: the LMS webhook's [DurableClient] is bound to the
-/// in-memory Durable backend, and issuing a credential that expires starts its renewal window.
+/// Through the local host as a person runs it: the LMS webhook's [DurableClient] is the in-memory
+/// Durable backend's client, which reaches IssuanceService through the request's
+/// DurableClientAccessor, and issuing a credential that expires starts its renewal window.
 /// </summary>
 public sealed class IssuanceStartsTheWindowTests(CosmosServerFixture cosmos) : IClassFixture<CosmosServerFixture>
 {

@@ -21,7 +21,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
     private async Task<(CredentialStoreScope Store, RenewalReconciliation Reconciliation)> ArrangeAsync(DateTimeOffset now)
     {
         var store = await CredentialStoreScope.CreateAsync(cosmos);
-        return (store, new RenewalReconciliation(new CosmosRenewalWindowRecords(store.Database), new FakeTimeProvider(now), _log.Object));
+        return (store, new RenewalReconciliation(new CosmosRenewalWindowRecords(store.Database), _windows.Object, new FakeTimeProvider(now), _log.Object));
     }
 
     private static Credential Sent(Credential credential, DateTimeOffset at, params string[] keys)
@@ -56,7 +56,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
         await store.AddAsync(A.Credential(A.Terms(), seed: 4).EndTracking(A.Jan1, "hr", "left").Credential);
         await store.AddAsync(A.Credential(A.Terms() with { Validity = null }, seed: 5));
 
-        var report = await reconciliation.RunAsync(_windows.Object, CancellationToken.None);
+        var report = await reconciliation.RunAsync(CancellationToken.None);
 
         Assert.Equal(new ReconciliationReport(2, 2, 0, 0), report);
         _windows.Verify(w => w.StartAsync(active.CertificateId, It.IsAny<CancellationToken>()), Times.Once);
@@ -71,7 +71,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
         var count = RenewalReconciliation.PageSize + 5;
         for (var i = 0; i < count; i++) await store.AddAsync(A.Credential(A.Terms(), seed: (byte)(10 + i)));
 
-        var report = await reconciliation.RunAsync(_windows.Object, CancellationToken.None);
+        var report = await reconciliation.RunAsync(CancellationToken.None);
 
         Assert.Equal(count, report.Started);
     }
@@ -84,7 +84,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
         var overdue = await store.AddAsync(A.Credential(A.Terms(), seed: 2));
         _windows.Setup(w => w.IsRunningAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
 
-        var report = await reconciliation.RunAsync(_windows.Object, CancellationToken.None);
+        var report = await reconciliation.RunAsync(CancellationToken.None);
 
         Assert.Equal(new ReconciliationReport(2, 0, 1, 0), report);
         _windows.Verify(w => w.RaiseAsync(overdue.CertificateId, It.Is<RenewalWindowEvent>(e => e.Kind == RenewalWindowEventKind.RecordChanged), It.IsAny<CancellationToken>()), Times.Once);
@@ -111,7 +111,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
         await store.AddAsync(A.Credential(A.Terms() with { Validity = null }, seed: 9));
 
         var page = await new CosmosRenewalWindowRecords(store.Database).WithOpenWindowsAsync(now - RenewalReconciliation.RepairsFor, null, 100, CancellationToken.None);
-        var report = await reconciliation.RunAsync(_windows.Object, CancellationToken.None);
+        var report = await reconciliation.RunAsync(CancellationToken.None);
 
         Assert.Equal(new[] { followUpPending.CertificateId, inGrace.CertificateId }.Order(), page.Items.Select(c => c.CertificateId).Order());
         Assert.Equal(new ReconciliationReport(2, 2, 0, 0), report);
@@ -126,7 +126,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
         var after = await store.AddAsync(A.Credential(A.Terms(), seed: 3));
         await DamageAsync(store, corrupt.CertificateId, document => document["state"] = "dormant");
 
-        var report = await reconciliation.RunAsync(_windows.Object, CancellationToken.None);
+        var report = await reconciliation.RunAsync(CancellationToken.None);
 
         Assert.Equal(new ReconciliationReport(3, 2, 0, 1), report);
         _windows.Verify(w => w.StartAsync(before.CertificateId, It.IsAny<CancellationToken>()), Times.Once);
@@ -144,7 +144,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
         // Reads, but the grace end after an expiry days before the calendar's end cannot be computed.
         await DamageAsync(store, broken.CertificateId, document => document["expiresAt"] = "9999-12-25T00:00:00+00:00");
 
-        var report = await reconciliation.RunAsync(_windows.Object, CancellationToken.None);
+        var report = await reconciliation.RunAsync(CancellationToken.None);
 
         Assert.Equal(new ReconciliationReport(3, 2, 0, 1), report);
         _windows.Verify(w => w.StartAsync(first.CertificateId, It.IsAny<CancellationToken>()), Times.Once);
@@ -160,7 +160,7 @@ public sealed class RenewalReconciliationTests(CosmosServerFixture cosmos) : ICl
         var unlucky = credentials[1].CertificateId;
         _windows.Setup(w => w.StartAsync(unlucky, It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("task hub unavailable"));
 
-        var report = await reconciliation.RunAsync(_windows.Object, CancellationToken.None);
+        var report = await reconciliation.RunAsync(CancellationToken.None);
 
         Assert.Equal(new ReconciliationReport(3, 2, 0, 1), report);
         foreach (var other in credentials.Where(c => c.CertificateId != unlucky))

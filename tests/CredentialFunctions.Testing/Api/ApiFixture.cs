@@ -1,4 +1,4 @@
-using CredentialFunctions.App;
+using CredentialFunctions.Application.Renewal;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -14,7 +14,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public RecordingRenewalWindows Windows { get; } = new();
 
-    public async Task InitializeAsync() => Host = await ApiHost.StartAsync(overrides: services => services.AddSingleton<RenewalWindowsFactory>(_ => Windows));
+    public async Task InitializeAsync() => Host = await ApiHost.StartAsync(overrides: services => services.AddSingleton<IRenewalWindows>(Windows));
 
     public async Task DisposeAsync() => await Host.DisposeAsync();
 }

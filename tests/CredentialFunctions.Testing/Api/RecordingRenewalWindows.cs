@@ -4,8 +4,9 @@ using CredentialFunctions.Application.Renewal;
 namespace CredentialFunctions.Testing.Api;
 
 /// <summary>
-/// Records what the HTTP functions tell the renewal windows, for tests of the functions alone; the
-/// windows themselves are tested on the Durable test host.
+/// Records what the HTTP functions tell the renewal windows, for tests of the functions alone: it
+/// replaces the composition's scoped <see cref="IRenewalWindows"/>. The windows themselves are tested
+/// on the Durable test host.
 /// </summary>
 public sealed class RecordingRenewalWindows : IRenewalWindows
 {
