@@ -64,6 +64,7 @@ public static class CompositionRoot
         services.AddSingleton<ProgramService>();
         services.AddSingleton<IssuanceService>();
         services.AddSingleton<IssuanceReconciliation>();
+        services.AddSingleton<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<CredentialLifecycle>();

@@ -114,6 +114,8 @@ public sealed class IssuanceService(
                 continue;
             }
             var holding = current.Value;
+            // A reinstatement took the holding: it is finished, never undone, so its credential holds the program.
+            if (holding.Reinstating is not null) return Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
             if (holding.Pending is { } pending)
             {
                 // The same event's earlier delivery decided and did not finish: carry on with its decision.
