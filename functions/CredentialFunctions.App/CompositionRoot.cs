@@ -62,6 +62,7 @@ public static class CompositionRoot
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();
+        services.AddScoped<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<SupervisionService>();

@@ -9,10 +9,11 @@ using Microsoft.Azure.Cosmos;
 namespace CredentialFunctions.Adapters.Cosmos;
 
 /// <summary>
-/// Holdings as {id, learnerId, programId, certificateId, pending, pendingSince}. The id is a hash
-/// because a learner id and a program id together may be longer than Cosmos's 255 characters and
-/// may hold characters ('/', '#', '?') an id cannot. pendingSince (Unix milliseconds, null when
-/// settled) is the one indexed field the reconciliation filters on.
+/// Holdings as {id, learnerId, programId, certificateId, pending, reinstating, pendingSince}. The id
+/// is a hash because a learner id and a program id together may be longer than Cosmos's 255
+/// characters and may hold characters ('/', '#', '?') an id cannot. pendingSince (Unix milliseconds
+/// of the pending pass or reinstatement, null when settled) is the one indexed field the
+/// reconciliation filters on.
 /// </summary>
 public sealed class CosmosHoldingStore(CredentialDatabase database) : IHoldingStore
 {
@@ -52,18 +53,17 @@ public sealed class CosmosHoldingStore(CredentialDatabase database) : IHoldingSt
         }
     }
 
-    public async Task<Page<CompletionReceipt>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public async Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         var query = new QueryDefinition(PendingBefore).WithParameter("@before", before.ToUnixTimeMilliseconds());
         using var iterator = _container.GetItemQueryStreamIterator(query, continuationToken, new QueryRequestOptions { MaxItemCount = pageSize });
-        if (!iterator.HasMoreResults) return new Page<CompletionReceipt>([], null);
-        var (items, next) = await CosmosDocuments.ReadPageAsync<Holding>(iterator, cancellationToken);
-        return new Page<CompletionReceipt>([.. items.Select(h => h.Pending).OfType<CompletionReceipt>()], next);
+        if (!iterator.HasMoreResults) return new Page<Holding>([], null);
+        return await CosmosDocuments.ReadPageAsync<Holding>(iterator, cancellationToken);
     }
 
     private static (JsonObject Document, string Id) ToDocument(Holding holding)
     {
         var id = DocumentId(holding.LearnerId, holding.ProgramId);
-        return (CosmosDocuments.ToDocument(holding, id, ("pendingSince", holding.Pending?.ReceivedAt.ToUnixTimeMilliseconds())), id);
+        return (CosmosDocuments.ToDocument(holding, id, ("pendingSince", (holding.Pending?.ReceivedAt ?? holding.Reinstating?.At)?.ToUnixTimeMilliseconds())), id);
     }
 }

@@ -1,18 +1,20 @@
 using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Renewal;
 using Microsoft.Extensions.Logging;
 
 namespace CredentialFunctions.Application.Issuance;
 
-/// <summary>What an issuance reconciliation found pending and finished.</summary>
+/// <summary>What an issuance reconciliation found pending (passes and reinstatements) and finished.</summary>
 public sealed record IssuanceReconciliationReport(int Pending, int Finished, int Failed);
 
 /// <summary>
 /// The daily safety net under issuance: a pass decided on a holding whose writes were cut short
 /// (the process died, the store failed) and whose event the LMS never delivers again is finished
-/// here, exactly as that retry would finish it. It reads only holdings still pending, so its cost
-/// follows the failures, not the number of credentials.
+/// here, exactly as that retry would finish it; so is a reinstatement that took the holding and
+/// never reached the credential. It reads only holdings still pending, so its cost follows the
+/// failures, not the number of credentials.
 /// </summary>
-public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceService issuance, TimeProvider clock, ILogger<IssuanceReconciliation> logger)
+public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceService issuance, HoldingReinstatement reinstatement, IRenewalWindows windows, TimeProvider clock, ILogger<IssuanceReconciliation> logger)
 {
     public const int PageSize = 100;
 
@@ -23,7 +25,7 @@ public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceServi
     {
         // Finishing a pass takes it out of the query's results, so every page is read before anything changes.
         var before = clock.GetUtcNow() - Abandoned;
-        var pending = new List<CompletionReceipt>();
+        var pending = new List<Holding>();
         string? continuation = null;
         do
         {
@@ -33,21 +35,26 @@ public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceServi
         } while (continuation is not null);
 
         var (finished, failed) = (0, 0);
-        foreach (var pass in pending)
+        foreach (var holding in pending)
         {
             try
             {
-                await issuance.FinishPendingAsync(pass, cancellationToken);
+                if (holding.Pending is { } pass) await issuance.FinishPendingAsync(pass, cancellationToken);
+                else
+                {
+                    await reinstatement.FinishPendingAsync(holding, cancellationToken);
+                    await windows.StartAsync(holding.CertificateId, cancellationToken);
+                }
                 finished++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // One pass that cannot be finished today (its program version gone, the window host down) must not keep the others waiting.
+                // One change that cannot be finished today (its program version gone, the window host down) must not keep the others waiting.
                 failed++;
-                logger.LogError(e, "Pending pass of LMS event {EventId} for program {ProgramId} could not be finished", pass.Completion.EventId, pass.Completion.ProgramId);
+                logger.LogError(e, "Pending change to credential {CertificateId} of program {ProgramId} could not be finished", holding.CertificateId, holding.ProgramId);
             }
         }
-        logger.LogInformation("Issuance reconciliation found {Pending} pending passes, finished {Finished}, failed {Failed}", pending.Count, finished, failed);
+        logger.LogInformation("Issuance reconciliation found {Pending} pending passes and reinstatements, finished {Finished}, failed {Failed}", pending.Count, finished, failed);
         return new IssuanceReconciliationReport(pending.Count, finished, failed);
     }
 }

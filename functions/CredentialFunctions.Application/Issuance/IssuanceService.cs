@@ -49,13 +49,18 @@ public sealed class IssuanceService(
 
     private async Task<(CompletionResult Result, bool FirstDelivery)> RecordAsync(CompletionReceipt decided, CancellationToken cancellationToken)
     {
+        var (receipt, first) = await FixReceiptAsync(decided, cancellationToken);
+        return (await CompleteAsync(receipt, cancellationToken), first);
+    }
+
+    /// <summary>Writes the receipt of a decided pass unless one of its event is already written: the first receipt is what every delivery of the event answers.</summary>
+    private async Task<(CompletionReceipt Receipt, bool First)> FixReceiptAsync(CompletionReceipt decided, CancellationToken cancellationToken)
+    {
         var key = ReceiptKey(decided.Completion.EventId);
-        if (await receipts.TryCreateAsync(key, decided, cancellationToken))
-            return (await CompleteAsync(decided, cancellationToken), true);
+        if (await receipts.TryCreateAsync(key, decided, cancellationToken)) return (decided, true);
         // A concurrent delivery of the same event won the race: answer what it decided.
-        var winner = await receipts.GetAsync<CompletionReceipt>(key, cancellationToken)
-            ?? throw new InvalidOperationException($"Receipt {key} conflicted but cannot be read.");
-        return (await CompleteAsync(winner, cancellationToken), false);
+        return (await receipts.GetAsync<CompletionReceipt>(key, cancellationToken)
+            ?? throw new InvalidOperationException($"Receipt {key} conflicted but cannot be read."), false);
     }
 
     /// <summary>
@@ -108,10 +113,22 @@ public sealed class IssuanceService(
                 continue;
             }
             var holding = current.Value;
-            // The same event's earlier delivery decided and did not finish: carry on with its decision.
-            // Another event's pending pass holds the program until it is finished.
+            // A reinstatement took the holding: it is finished, never undone, so its credential holds the program.
+            if (holding.Reinstating is not null) return Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
             if (holding.Pending is { } pending)
-                return pending.Completion.EventId == completion.EventId ? pending : Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
+            {
+                // The same event's earlier delivery decided and did not finish: carry on with its decision.
+                if (pending.Completion.EventId == completion.EventId) return pending;
+                // Another event's pending pass holds the program only once its receipt says so; until then a delivery of
+                // that event decided before it (alreadyHeld, say) may still write its receipt first and void the pass, and
+                // an answer naming the pending credential would name one never issued. So the receipt is fixed here: if it
+                // is the pending pass, the pass is bound to finish; if not, the pass never happens and is cleared.
+                var (receipt, _) = await FixReceiptAsync(pending, cancellationToken);
+                if ((receipt.Action, receipt.CertificateId, receipt.RenewsCycle) == (pending.Action, pending.CertificateId, pending.RenewsCycle))
+                    return Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
+                await SettleAsync(pending.Completion, cancellationToken);
+                continue;
+            }
 
             var held = (await credentials.GetAsync(holding.CertificateId, cancellationToken))?.Value;
             CompletionReceipt? decided = held switch

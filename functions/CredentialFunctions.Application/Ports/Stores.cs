@@ -100,8 +100,8 @@ public interface IHoldingStore
     /// <summary>Returns false when the ETag is stale: someone else changed the holding first.</summary>
     Task<bool> TryReplaceAsync(Holding holding, string etag, CancellationToken cancellationToken);
 
-    /// <summary>The pending passes of holdings decided before an instant, page by page (an indexed query of pending holdings only).</summary>
-    Task<Page<CompletionReceipt>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+    /// <summary>Holdings with a pass or a reinstatement pending since before an instant, page by page (an indexed query of pending holdings only).</summary>
+    Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }
 
 /// <summary>Random ids from one injectable source, so tests are deterministic.</summary>

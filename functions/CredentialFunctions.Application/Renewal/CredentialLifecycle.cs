@@ -1,5 +1,6 @@
 using System.Globalization;
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
@@ -84,12 +85,13 @@ public sealed record CreditOutcome(Credential Credential, LoggedCredit Credit, b
 /// <summary>
 /// Everything that changes a credential after issue, other than the renewal window's own steps:
 /// renewal by each pathway, credits, grace extension, revocation, the learner leaving, and
-/// reinstatement. Each is one ETag-guarded write of the record and its audit entry; then the
+/// reinstatement. Each is one ETag-guarded write of the record and its audit entry (a reinstatement
+/// first takes the learner's holding of the program: <see cref="HoldingReinstatement"/>); then the
 /// credential's renewal window is told. The record is the truth: if telling the window fails, the
 /// write stands and the daily reconciliation brings the window in line.
 /// </summary>
 public sealed class CredentialLifecycle(
-    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, IRenewalWindows windows, TimeProvider clock, ILogger<CredentialLifecycle> logger)
+    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, HoldingReinstatement reinstatement, IRenewalWindows windows, TimeProvider clock, ILogger<CredentialLifecycle> logger)
 {
     public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, CancellationToken cancellationToken)
     {
@@ -169,12 +171,14 @@ public sealed class CredentialLifecycle(
     public Task<Credential> EndTrackingAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
         => ChangeAsync(certificateId, RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, caller.AuditName, reason), cancellationToken);
 
-    /// <summary>Restores a lapsed or revoked credential and starts its renewal window again.</summary>
+    /// <summary>
+    /// Restores a lapsed or revoked credential, unless another credential of the learner now holds the
+    /// program, and starts its renewal window again.
+    /// </summary>
     public async Task<Credential> ReinstateAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
-        var now = clock.GetUtcNow();
-        var reinstated = await updater.UpdateAsync(id, c => c.Reinstate(now, caller.AuditName, reason), cancellationToken);
+        var reinstated = await reinstatement.ReinstateAsync(id, new PendingReinstatement(clock.GetUtcNow(), caller.AuditName, reason), cancellationToken);
         await StartWindowAsync(id, cancellationToken);
         return reinstated;
     }

@@ -55,7 +55,7 @@ internal sealed class CrashingHoldingStore(IHoldingStore inner, Crash crash) : I
         return replaced;
     }
 
-    public Task<Page<CompletionReceipt>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+    public Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
         => inner.PendingDecidedBeforeAsync(before, continuationToken, pageSize, cancellationToken);
 }
 
