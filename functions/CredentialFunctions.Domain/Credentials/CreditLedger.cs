@@ -135,12 +135,16 @@ public sealed class CreditLedger : IReadOnlyList<LoggedCredit>
         return (new CreditLedger([.. _entries.Select(c => c.Number == number ? decided : c)]), decided);
     }
 
-    /// <summary>Every field of every entry, for the record digest; review fields only once reviewed, so digests of older records still match.</summary>
+    /// <summary>
+    /// Every field of every entry, for the record digest; review fields only once reviewed, and the
+    /// number only where it is not the entry's place (as every ledger writes it), so digests of older records still match.
+    /// </summary>
     public void AddTo(CanonicalText text)
     {
-        foreach (var l in _entries)
+        foreach (var (l, place) in _entries.Select((l, i) => (l, i + 1)))
         {
             text.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(l.Reference).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
+            if (l.Number != place) text.Add("number").Add(l.Number.ToString(CultureInfo.InvariantCulture));
             if (l.Review is { } r) text.Add("review").Add(r.State.ToString()).Add(r.DecidedAt is { } d ? Ticks(d) : null).Add(r.DecidedBy).Add(r.Reason);
         }
 
