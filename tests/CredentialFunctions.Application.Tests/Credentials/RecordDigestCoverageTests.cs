@@ -20,28 +20,22 @@ public sealed class RecordDigestCoverageTests
         ["outbox"] = "claims and attempts of the messages a credential owes are written without an audit entry (CredentialUpdater.UpdateUnauditedAsync); each message sent is audited instead",
     };
 
-    private static readonly DateTimeOffset Jan1 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
-
     /// <summary>A credential that went through every kind of change, so every stored field holds a value.</summary>
     private static Credential FullyPopulated()
     {
-        var terms = new RenewalTerms(IsoDuration.Parse("P1Y"), [IsoDuration.FromDays(90), IsoDuration.FromDays(30)], IsoDuration.FromDays(90),
-            IsoDuration.FromDays(30), IsoDuration.FromDays(30), [RenewalPathway.RetakeExam, RenewalPathway.ContinuingEducationCredits], 10)
-        { MaxGraceExtension = IsoDuration.FromDays(60) };
-        var program = CertificationProgram.Create("widgetmaker", new ProgramDefinition(
-            "Certified Widgetmaker", CredentialKind.InitialCertification, "Widget Board", "WB", 70, terms, [new CeuCredit(2.5m, "CPD")], "2026.1", "OSHA-1910"), Jan1, "admin");
-        var c = Credential.Issue(CertificateId.FromRandomBytes(Enumerable.Range(1, CertificateId.RandomBytes).Select(b => (byte)b).ToArray()),
-            new LearnerIdentity("lms:42", "Ada Lovelace", "ada@example.org", "42", "hr-7"), program, new Completion(Jan1, 88.5m),
-            new Placement("Blue", "2026-A", "Site 3"), Jan1, "integration:lms").Credential;
-        c = c.LogCredit(Jan1.AddDays(30), 4, "CPD", "Safety seminar", "seminar-1", CreditSource.Holder, Jan1.AddDays(31), "user:ada")!.Credential;
+        var terms = A.Terms(pathways: [RenewalPathway.RetakeExam, RenewalPathway.ContinuingEducationCredits])
+            with { RequiredCeCredits = 10, MaxGraceExtension = IsoDuration.FromDays(60) };
+        var program = A.Program(A.Definition(terms) with { RegulatoryModule = "OSHA-1910" });
+        var c = A.Credential(program, holder: A.Learner with { HrId = "hr-7" });
+        c = c.LogCredit(A.Jan1.AddDays(30), 4, "CPD", "Safety seminar", "seminar-1", CreditSource.Holder, A.Jan1.AddDays(31), "user:ada")!.Credential;
         // Rejected, not approved: only a rejection carries a reason, and every stored field needs a value.
-        c = c.RejectCredit(1, Jan1.AddDays(32), "user:pm", "No certificate attached").Credential;
-        c = c.Renew(RenewalPathway.RetakeExam, Jan1.AddDays(300), "user:pm").Credential;
-        c = c.ExtendGrace(c.Schedule!.GraceEndsAt.AddDays(10), Jan1.AddDays(301), "user:pm", "Medical leave").Credential;
-        c = c.ClaimOutboxEntry(OutboxEntry.Pending("c2:reminder:P90D", OutboxChannel.Email, "RenewalReminder", "{}"), "worker-1", Jan1.AddDays(302), TimeSpan.FromMinutes(5))!;
-        c = c.RecordOutboxSent("c2:reminder:P90D", "msg-1", Jan1.AddDays(302)).Credential;
-        c = c.EndTracking(Jan1.AddDays(303), "user:pm", "Left the employer").Credential;
-        return c.Supersede("7QXM-2K9D-RH4T-WZ5C", Jan1.AddDays(304), "user:pm", "Re-issued under the new name").Credential;
+        c = c.RejectCredit(1, A.Jan1.AddDays(32), "user:pm", "No certificate attached").Credential;
+        c = c.Renew(RenewalPathway.RetakeExam, A.Jan1.AddDays(300), "user:pm").Credential;
+        c = c.ExtendGrace(c.Schedule!.GraceEndsAt.AddDays(10), A.Jan1.AddDays(301), "user:pm", "Medical leave").Credential;
+        c = c.ClaimOutboxEntry(OutboxEntry.Pending("c2:reminder:P90D", OutboxChannel.Email, "RenewalReminder", "{}"), "worker-1", A.Jan1.AddDays(302), TimeSpan.FromMinutes(5))!;
+        c = c.RecordOutboxSent("c2:reminder:P90D", "msg-1", A.Jan1.AddDays(302)).Credential;
+        c = c.EndTracking(A.Jan1.AddDays(303), "user:pm", "Left the employer").Credential;
+        return c.Supersede("7QXM-2K9D-RH4T-WZ5C", A.Jan1.AddDays(304), "user:pm", "Re-issued under the new name").Credential;
     }
 
     [Fact]
