@@ -101,7 +101,7 @@ public class AcceptedInputProperties
             return null;
         }
         // The bounds the LMS webhook puts on a completion date.
-        if (s.CompletedAt < Completion.Earliest || s.CompletedAt > s.IssuedAt.AddMinutes(5)) return null;
+        if (s.CompletedAt < Completion.Earliest || ClockSkew.IsInTheFuture(s.CompletedAt, s.IssuedAt)) return null;
         return A.Credential(program, s.IssuedAt, s.CompletedAt);
     }
 

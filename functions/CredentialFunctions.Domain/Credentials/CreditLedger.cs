@@ -101,7 +101,7 @@ public sealed class CreditLedger : IReadOnlyList<LoggedCredit>
         // What the reviewer checks, and what keeps a resubmission of the same activity from counting twice.
         if (source == CreditSource.Holder && reference is null)
             errors.Add("reference", "The provider's reference for the activity (a certificate or record number) is required when learners log their own credits.");
-        if (earnedAt > at.AddMinutes(5)) errors.Add("earnedAt", "Credits cannot be earned in the future.");
+        if (ClockSkew.IsInTheFuture(earnedAt, at)) errors.Add("earnedAt", "Credits cannot be earned in the future.");
         else if (earnedAt < cycleStartedAt) errors.Add("earnedAt", $"Credits earned before this cycle began ({cycleStartedAt:yyyy-MM-dd}) do not count toward its renewal.");
         errors.ThrowIfAny();
         if (reference is not null && WithReference(reference) is not null) return null;
