@@ -84,7 +84,7 @@ internal static class RenewalWindowBenchmark
             async (credential, cancellationToken) => await renewalWindows.StartAsync(credential.CertificateId, cancellationToken));
         var started = clock.Elapsed;
 
-        // Each window sends four messages (reminder, grace, lapse, follow-up) and then ends. A backend
+        // Each window sends five messages (the notice of issue, reminder, grace, lapse, follow-up) and then ends. A backend
         // so loaded that a step runs after the next one is due skips the superseded message (by design):
         // the count of messages shows whether it kept up.
         for (var progress = Stopwatch.StartNew(); await CompletedAsync(worker.Client) is var done && done < windows; await Task.Delay(250))
@@ -98,7 +98,7 @@ internal static class RenewalWindowBenchmark
         Console.WriteLine($"{windows} renewal windows of a 10 s validity with a reminder 5 s before expiry, 5 s grace and a follow-up 5 s after lapse (20 s of timers each):");
         Console.WriteLine($"  started in {started.TotalSeconds:F1} s ({windows / started.TotalSeconds:F0} starts/s)");
         Console.WriteLine($"  all completed after {completed.TotalSeconds:F1} s ({windows / completed.TotalSeconds:F0} windows/s end to end)");
-        Console.WriteLine($"  messages sent {sender.Sent} of {4 * windows} (the rest superseded by a later step, the backend running behind), sent twice {sender.Duplicates}");
+        Console.WriteLine($"  messages sent {sender.Sent} of {5 * windows} (the rest superseded by a later step, the backend running behind), sent twice {sender.Duplicates}");
         Console.WriteLine($"  backend work items at once: {ConcurrentWorkItems}");
     }
 
