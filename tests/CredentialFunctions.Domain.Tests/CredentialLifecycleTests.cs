@@ -36,9 +36,9 @@ public class CredentialLifecycleTests
     [InlineData(CredentialKind.BenchmarkExam)]
     public void Practice_and_benchmark_results_never_issue(CredentialKind kind)
     {
-        var program = A.Program(kind);
+        var program = A.Program(kind: kind);
         Assert.Equal(AssessmentOutcome.Recorded, program.Assess(100));
-        Assert.Throws<InvalidTransitionException>(() => Credential.Issue(A.Id(), new LearnerIdentity("l", "n", "e@x.org", null, null), program, new Completion(A.Jan1, 100), Placement.None, A.Jan1, "x"));
+        Assert.Throws<InvalidTransitionException>(() => A.Credential(program, score: 100));
     }
 
     [Theory]

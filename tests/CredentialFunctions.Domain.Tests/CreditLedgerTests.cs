@@ -18,6 +18,16 @@ public class CreditLedgerTests
         => c.LogCredit(at ?? InWindow, amount, "CPD", "Safety seminar", reference, CreditSource.Holder, at ?? InWindow, "user:ada")!.Credential;
 
     [Fact]
+    public void A_credit_earned_up_to_the_clock_skew_ahead_is_logged_and_one_earned_later_is_refused_naming_earnedAt()
+    {
+        var latest = InWindow + ClockSkew.Tolerance;
+        CredentialChange? Log(DateTimeOffset earnedAt) => Requiring(10).LogCredit(earnedAt, 1, "CPD", "Safety seminar", "cert-1", CreditSource.Holder, InWindow, "user:ada");
+
+        Assert.Equal(latest, Log(latest)!.Credential.CreditLog[0].EarnedAt);
+        Assert.Equal(["earnedAt"], Assert.Throws<ValidationFailedException>(() => Log(latest.AddSeconds(1))).Errors.Keys);
+    }
+
+    [Fact]
     public void A_learners_own_credits_wait_for_review_and_count_only_once_approved()
     {
         var c = LoggedByHolder(Requiring(10), 10, "cert-1");

@@ -20,7 +20,7 @@ public class ProgramDefinitionTests
         {
             Name = "",
             IssuingOrganization = " ",
-            Renewal = A.Terms("P30D", "P30D", RenewalPathway.ContinuingEducationCredits),
+            Renewal = A.Terms("P30D", grace: "P30D", pathways: [RenewalPathway.ContinuingEducationCredits]),
             CreditsAwarded = [new CeuCredit(0, "")],
         };
         var e = Assert.Throws<ValidationFailedException>(() => bad.Validated());
@@ -57,7 +57,7 @@ public class ProgramDefinitionTests
     [Fact]
     public void Durations_at_their_limits_are_accepted()
     {
-        var terms = A.Terms("P50Y", "P5Y") with
+        var terms = A.Terms("P50Y", grace: "P5Y") with
         {
             ReminderOffsets = [IsoDuration.Parse("P60M"), IsoDuration.Parse("P1D")],
             RenewalWindow = IsoDuration.Parse("P5Y"),

@@ -42,12 +42,7 @@ public class RenewalScheduleTests
     [Fact]
     public void Second_long_programs_schedule_in_seconds()
     {
-        var terms = A.Terms("PT20S", "PT5S") with
-        {
-            ReminderOffsets = [IsoDuration.Parse("PT9S"), IsoDuration.Parse("PT6S"), IsoDuration.Parse("PT3S")],
-            RenewalWindow = IsoDuration.Parse("PT9S"),
-            LapseFollowUp = IsoDuration.Parse("PT2S"),
-        };
+        var terms = A.Terms("PT20S", ["PT9S", "PT6S", "PT3S"], grace: "PT5S", followUp: "PT2S");
         var s = RenewalSchedule.For(Expiry, terms);
         Assert.Equal([-9, -6, -3], s.Reminders.Select(r => (r.At - Expiry).TotalSeconds));
         Assert.Equal(7, (s.FollowUpAt - Expiry).TotalSeconds);

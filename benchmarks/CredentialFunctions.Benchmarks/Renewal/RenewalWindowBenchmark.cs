@@ -6,7 +6,9 @@ using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Testing.Builders;
 using CredentialFunctions.Testing.Durable;
+using CredentialFunctions.Testing.Stores;
 using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.Benchmarks.Renewal;
@@ -19,8 +21,6 @@ namespace CredentialFunctions.Benchmarks.Renewal;
 /// </summary>
 internal static class RenewalWindowBenchmark
 {
-    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
-
     /// <summary>Work items the backend hands out at once: Azure Storage's default per worker is ten times the processor count.</summary>
     private const int ConcurrentWorkItems = 64;
 
@@ -40,9 +40,9 @@ internal static class RenewalWindowBenchmark
         var renewalWindows = new DurableRenewalWindows(worker.Client, TimeProvider.System);
         var updater = new CredentialUpdater(store);
 
-        async Task<string> RunAsync(int pastRenewals, byte seed)
+        async Task<string> RunAsync(int pastRenewals, int seed)
         {
-            var credential = Issue(Terms("PT4S", "PT2S"), seed);
+            var credential = A.Credential(A.Terms("PT4S", ["PT2S"], grace: "PT1S", followUp: "PT1S"), DateTimeOffset.UtcNow, seed);
             await store.TryCreateAsync(credential, CancellationToken.None);
             await renewalWindows.StartAsync(credential.CertificateId, CancellationToken.None);
             for (var cycle = 1; cycle <= pastRenewals; cycle++)
@@ -61,7 +61,7 @@ internal static class RenewalWindowBenchmark
             return DurableRenewalWindows.InstanceId(credential.CertificateId);
         }
 
-        var runs = await Task.WhenAll(new[] { 0, 1, 5 }.Select((renewals, i) => RunAsync(renewals, (byte)(i + 1))));
+        var runs = await Task.WhenAll(new[] { 0, 1, 5 }.Select((renewals, i) => RunAsync(renewals, i + 1)));
         Console.WriteLine("History events per execution (one execution per cycle), by past renewals:");
         foreach (var (renewals, instance) in new[] { 0, 1, 5 }.Zip(runs))
         {
@@ -79,8 +79,8 @@ internal static class RenewalWindowBenchmark
         var sender = new CountingSender();
         await using var worker = await backend.StartWorkerAsync(store, sender);
         var renewalWindows = new DurableRenewalWindows(worker.Client, TimeProvider.System);
-        var terms = Terms("PT10S", "PT5S", "PT5S");
-        var credentials = Enumerable.Range(0, windows).Select(i => Issue(terms, (byte)i, i)).ToList();
+        var terms = A.Terms("PT10S", ["PT5S"], grace: "PT5S", followUp: "PT5S");
+        var credentials = Enumerable.Range(0, windows).Select(i => A.Credential(terms, DateTimeOffset.UtcNow, seed: i)).ToList();
         foreach (var credential in credentials) await store.TryCreateAsync(credential, CancellationToken.None);
 
         var clock = Stopwatch.StartNew();
@@ -88,7 +88,7 @@ internal static class RenewalWindowBenchmark
             async (credential, cancellationToken) => await renewalWindows.StartAsync(credential.CertificateId, cancellationToken));
         var started = clock.Elapsed;
 
-        // Each window sends five messages (issued, reminder, grace, lapse, follow-up) and then ends. A backend
+        // Each window sends five messages (the notice of issue, reminder, grace, lapse, follow-up) and then ends. A backend
         // so loaded that a step runs after the next one is due skips the superseded message (by design):
         // the count of messages shows whether it kept up.
         for (var progress = Stopwatch.StartNew(); await CompletedAsync(worker.Client) is var done && done < windows; await Task.Delay(250))
@@ -112,19 +112,6 @@ internal static class RenewalWindowBenchmark
         await foreach (var _ in client.GetAllInstancesAsync(new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Completed], PageSize = 1000 }))
             count++;
         return count;
-    }
-
-    private static RenewalTerms Terms(string validity, string reminder, string graceAndFollowUp = "PT1S") => new(
-        IsoDuration.Parse(validity), [IsoDuration.Parse(reminder)], IsoDuration.Parse(reminder), IsoDuration.Parse(graceAndFollowUp), IsoDuration.Parse(graceAndFollowUp),
-        [RenewalPathway.RetakeExam], null);
-
-    private static Credential Issue(RenewalTerms terms, byte seed, int salt = 0)
-    {
-        var program = CertificationProgram.Create("benchmark", new ProgramDefinition("Benchmark", CredentialKind.Certificate, "Board", null, 50, terms, [], null, null), Now, "benchmark");
-        var bytes = new byte[CertificateId.RandomBytes];
-        new Random(seed * 100_003 + salt).NextBytes(bytes);
-        return Credential.Issue(CertificateId.FromRandomBytes(bytes), new LearnerIdentity($"l{salt}", "Learner", "l@example.org", null, null),
-            program, new Completion(DateTimeOffset.UtcNow, 90), Placement.None, DateTimeOffset.UtcNow, "benchmark").Credential;
     }
 
     private sealed class CountingSender : INotificationSender

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Testing.Stores;
 
 namespace CredentialFunctions.Benchmarks.Verification;
 

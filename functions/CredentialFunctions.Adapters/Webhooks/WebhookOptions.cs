@@ -10,7 +10,11 @@ public sealed class WebhookOptions
 
     public IntegrationSecret Lms { get; set; } = new();
 
-    /// <summary>How old a signed request may be before it is refused as a replay.</summary>
+    /// <summary>
+    /// How old a signed request may be before it is refused as a replay. A setting of its own, not
+    /// <see cref="Domain.ClockSkew"/>: it bounds how long a captured request stays usable, and must also
+    /// cover the LMS's delivery and retry delays, so a deployment may tighten or widen it alone.
+    /// </summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromMinutes(5);
 }
 

@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Domain;
@@ -21,6 +22,9 @@ public sealed class IssuanceService(
     ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
+
+    /// <summary>Who the audit trail says issued or renewed: the LMS, named as its signed webhook calls are.</summary>
+    private static readonly Caller Lms = Caller.Integration(LmsIntegration);
 
     private const int MaxDecisionAttempts = 10;
 
@@ -82,7 +86,7 @@ public sealed class IssuanceService(
                 // Recorded as a renewal by exam result records it; not re-checked: the threshold at receipt already decided the pass.
                 var retake = new ExamResult(c.Score, c.CompletedAt, $"LMS completion event {c.EventId}") { Cycle = cycle };
                 await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null
-                    : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, $"integration:{LmsIntegration}", retake.Recorded), cancellationToken);
+                    : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, Lms.AuditName, retake.Recorded), cancellationToken);
                 await windows.RaiseAsync(renewedId, new RenewalWindowEvent(RenewalWindowEventKind.Renewed, receipt.ReceivedAt), cancellationToken);
                 await windows.StartAsync(renewedId, cancellationToken);
                 break;
@@ -169,7 +173,7 @@ public sealed class IssuanceService(
             id,
             new LearnerIdentity(LearnerIdFor(c.Learner.ExternalId), c.Learner.FullLegalName, c.Learner.Email, c.Learner.ExternalId, c.Learner.HrId),
             program, new Completion(c.CompletedAt, c.Score), new Placement(c.Team, c.Cohort, c.JobSite),
-            receipt.ReceivedAt, $"integration:{LmsIntegration}", $"LMS completion event {c.EventId}").Credential;
+            receipt.ReceivedAt, Lms.AuditName, $"LMS completion event {c.EventId}").Credential;
         if (await credentials.TryCreateAsync(issued, cancellationToken))
             logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
         return issued;

@@ -19,9 +19,6 @@ public sealed record LmsCompletion(
     string? Cohort = null,
     string? JobSite = null)
 {
-    /// <summary>How far ahead of our clock an LMS clock may run before a completion is refused as "in the future".</summary>
-    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
-
     /// <summary>Every broken rule at once; the completion with its text normalised.</summary>
     public LmsCompletion Validated(DateTimeOffset now)
     {
@@ -36,7 +33,7 @@ public sealed record LmsCompletion(
         if (!MailAddress.TryCreate(learner.Email, out var address) || address.Address != learner.Email)
             errors.Add("learner.email", "A valid email address is required, e.g. ada@example.org.");
         if (Score is < 0 or > 100) errors.Add("score", "The score must be from 0 to 100.");
-        if (CompletedAt > now + ClockSkew) errors.Add("completedAt", "The completion date cannot be in the future.");
+        if (ClockSkew.IsInTheFuture(CompletedAt, now)) errors.Add("completedAt", "The completion date cannot be in the future.");
         if (CompletedAt < Completion.Earliest) errors.Add("completedAt", $"The completion date is implausibly old (before {Completion.Earliest:yyyy-MM-dd}).");
         var completion = this with
         {

@@ -185,7 +185,7 @@ public sealed class CredentialLifecycle(
 
     internal static void RequireWithinCycle(Credential credential, DateTimeOffset completedAt, DateTimeOffset now, string field)
     {
-        if (completedAt > now.AddMinutes(5)) throw ValidationFailedException.For(field, "The completion date cannot be in the future.");
+        if (ClockSkew.IsInTheFuture(completedAt, now)) throw ValidationFailedException.For(field, "The completion date cannot be in the future.");
         if (completedAt < credential.CycleStartedAt)
             throw ValidationFailedException.For(field, $"Completed before this cycle began ({credential.CycleStartedAt:yyyy-MM-dd}): it cannot renew this cycle.");
     }

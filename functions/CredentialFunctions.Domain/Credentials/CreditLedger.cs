@@ -101,7 +101,7 @@ public sealed class CreditLedger : IReadOnlyList<LoggedCredit>
         // What the reviewer checks, and what keeps a resubmission of the same activity from counting twice.
         if (source == CreditSource.Holder && reference is null)
             errors.Add("reference", "The provider's reference for the activity (a certificate or record number) is required when learners log their own credits.");
-        if (earnedAt > at.AddMinutes(5)) errors.Add("earnedAt", "Credits cannot be earned in the future.");
+        if (ClockSkew.IsInTheFuture(earnedAt, at)) errors.Add("earnedAt", "Credits cannot be earned in the future.");
         else if (earnedAt < cycleStartedAt) errors.Add("earnedAt", $"Credits earned before this cycle began ({cycleStartedAt:yyyy-MM-dd}) do not count toward its renewal.");
         errors.ThrowIfAny();
         if (reference is not null && WithReference(reference) is not null) return null;
@@ -135,15 +135,16 @@ public sealed class CreditLedger : IReadOnlyList<LoggedCredit>
         return (new CreditLedger([.. _entries.Select(c => c.Number == number ? decided : c)]), decided);
     }
 
-    /// <summary>Every field of every entry, for the record digest; review fields only once reviewed, so digests of older records still match.</summary>
+    /// <summary>
+    /// Every field of every entry, for the record digest; review fields only once reviewed, and the
+    /// number only where it is not the entry's place (as every ledger writes it), so digests of older records still match.
+    /// </summary>
     public void AddTo(CanonicalText text)
     {
-        for (var i = 0; i < _entries.Count; i++)
+        foreach (var (l, place) in _entries.Select((l, i) => (l, i + 1)))
         {
-            var l = _entries[i];
             text.Add(Ticks(l.EarnedAt)).Add(l.Amount.ToString(CultureInfo.InvariantCulture)).Add(l.Category).Add(l.Activity).Add(l.Reference).Add(Ticks(l.LoggedAt)).Add(l.LoggedBy);
-            // Numbers are positions from 1, as records written before numbering read; only a number moved from its place (which names another credit to a review) adds to the digest.
-            if (l.Number != i + 1) text.Add("number").Add(l.Number.ToString(CultureInfo.InvariantCulture));
+            if (l.Number != place) text.Add("number").Add(l.Number.ToString(CultureInfo.InvariantCulture));
             if (l.Review is { } r) text.Add("review").Add(r.State.ToString()).Add(r.DecidedAt is { } d ? Ticks(d) : null).Add(r.DecidedBy).Add(r.Reason);
         }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Domain;
 using CredentialFunctions.Testing.Api;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -84,6 +85,8 @@ public sealed class CredentialLifecycleApiTests(ApiFixture fixture)
         { "renewals/exam-result", new { cycle = 1, score = 60, completedAt = DateTimeOffset.UtcNow }, "score" },
         { "renewals/exam-result", new { cycle = 1, score = 101, completedAt = DateTimeOffset.UtcNow }, "score" },
         { "renewals/exam-result", new { cycle = 1, score = 90, completedAt = DateTimeOffset.UtcNow.AddDays(2) }, "completedAt" },
+        { "renewals/exam-result", new { cycle = 1, score = 90, completedAt = DateTimeOffset.UtcNow + 2 * ClockSkew.Tolerance }, "completedAt" },
+        { "renewals/refresher-module", new { cycle = 1, moduleId = "refresher-2026", completedAt = DateTimeOffset.UtcNow + 2 * ClockSkew.Tolerance }, "completedAt" },
         { "renewals/exam-result", new { cycle = 1, score = 90, completedAt = DateTimeOffset.UtcNow.AddYears(-2) }, "completedAt" },
         { "renewals/exam-result", new { score = 90, completedAt = DateTimeOffset.UtcNow }, "cycle" },
         { "renewals/exam-result", new { cycle = "one", score = 90, completedAt = DateTimeOffset.UtcNow }, "cycle" },

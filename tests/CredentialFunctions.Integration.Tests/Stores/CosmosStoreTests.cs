@@ -13,7 +13,6 @@ namespace CredentialFunctions.Integration.Tests.Stores;
 public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture<CosmosServerFixture>, IAsyncLifetime
 {
     private CredentialDatabase _database = null!;
-    private static readonly DateTimeOffset Jan1 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
     public async Task InitializeAsync()
     {
@@ -23,25 +22,12 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private static CertificationProgram Program(string id = "widgetmaker") => CertificationProgram.Create(id, new ProgramDefinition(
-        "Certified Widgetmaker", CredentialKind.InitialCertification, "Widget Board", null, 70,
-        new RenewalTerms(IsoDuration.Parse("P1Y"), RenewalTerms.DefaultReminderOffsets, RenewalTerms.DefaultRenewalWindow,
-            RenewalTerms.DefaultGracePeriod, RenewalTerms.DefaultLapseFollowUp, [RenewalPathway.RetakeExam], null),
-        [new CeuCredit(1.5m, "CEU")], "v7", "FINRA-S1"), Jan1, "admin");
-
-    private static Credential NewCredential(byte seed = 1)
-    {
-        var bytes = new byte[CertificateId.RandomBytes];
-        new Random(seed).NextBytes(bytes);
-        return Credential.Issue(CertificateId.FromRandomBytes(bytes), new LearnerIdentity("lms:1", "Grace Hopper", "grace@example.org", "1", "hr-9"),
-            Program(), new Completion(Jan1, 91.5m), new Placement("Navy", "1944", "Harvard"), Jan1, "integration:lms").Credential;
-    }
-
     [Fact]
     public async Task A_credential_round_trips_with_its_audit_chain_intact()
     {
         var store = new CosmosCredentialStore(_database);
-        var credential = NewCredential();
+        var credential = A.Credential(A.Program(A.Definition() with { RegulatoryModule = "FINRA-S1" }), seed: 1,
+            holder: A.Learner with { LegalName = "Grace Hopper" }, placement: new Placement("Navy", "1944", "Harvard"), score: 91.5m);
         Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
         var read = await store.GetAsync(credential.CertificateId, CancellationToken.None);
         Assert.NotNull(read);
@@ -55,11 +41,11 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     public async Task A_credential_that_would_near_the_item_limit_is_refused_before_it_is_sent_and_the_stored_one_stays()
     {
         var store = new CosmosCredentialStore(_database);
-        var credential = NewCredential(seed: 42);
+        var credential = A.Credential(seed: 42);
         Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
         var stored = await store.GetAsync(credential.CertificateId, CancellationToken.None);
         var swollen = credential with { Holder = credential.Holder with { LegalName = new string('x', 1_900_000) } };
-        var fresh = NewCredential(seed: 43);
+        var fresh = A.Credential(seed: 43);
         var swollenFresh = fresh with { Holder = fresh.Holder with { LegalName = new string('x', 1_900_000) } };
 
         var replace = await Assert.ThrowsAsync<RecordTooLargeException>(() => store.ReplaceAsync(swollen, stored!.ETag, CancellationToken.None));
@@ -67,7 +53,7 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
 
         Assert.Equal((credential.CertificateId, fresh.CertificateId), (replace.Id, create.Id));
         var after = await store.GetAsync(credential.CertificateId, CancellationToken.None);
-        Assert.Equal((stored!.ETag, "Grace Hopper"), (after!.ETag, after.Value.Holder.LegalName));
+        Assert.Equal((stored!.ETag, credential.Holder.LegalName), (after!.ETag, after.Value.Holder.LegalName));
         Assert.Null(await store.GetAsync(fresh.CertificateId, CancellationToken.None));
     }
 
@@ -79,7 +65,7 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     public async Task Creating_the_same_certificate_id_twice_is_refused()
     {
         var store = new CosmosCredentialStore(_database);
-        var credential = NewCredential(2);
+        var credential = A.Credential(seed: 2);
         Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
         Assert.False(await store.TryCreateAsync(credential, CancellationToken.None));
     }
@@ -88,25 +74,25 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     public async Task A_write_with_a_stale_etag_is_a_concurrency_conflict()
     {
         var store = new CosmosCredentialStore(_database);
-        var credential = NewCredential(3);
+        var credential = A.Credential(seed: 3);
         await store.TryCreateAsync(credential, CancellationToken.None);
         var first = (await store.GetAsync(credential.CertificateId, CancellationToken.None))!;
-        await store.ReplaceAsync(first.Value.Revoke(Jan1.AddDays(1), "pm", "first writer").Credential, first.ETag, CancellationToken.None);
+        await store.ReplaceAsync(first.Value.Revoke(A.Jan1.AddDays(1), "pm", "first writer").Credential, first.ETag, CancellationToken.None);
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
-            store.ReplaceAsync(first.Value.Revoke(Jan1.AddDays(1), "pm", "second writer").Credential, first.ETag, CancellationToken.None));
+            store.ReplaceAsync(first.Value.Revoke(A.Jan1.AddDays(1), "pm", "second writer").Credential, first.ETag, CancellationToken.None));
     }
 
     [Fact]
     public async Task Concurrent_updates_through_the_updater_lose_nothing()
     {
         var store = new CosmosCredentialStore(_database);
-        var credential = NewCredential(4);
+        var credential = A.Credential(seed: 4);
         await store.TryCreateAsync(credential, CancellationToken.None);
         var updater = new CredentialUpdater(store);
         var expiry = credential.ExpiresAt!.Value;
         // Ten writers each extend grace by their own number of days; ETag retries must keep all ten entries.
         await Task.WhenAll(Enumerable.Range(1, 10).Select(i => Task.Run(() => updater.UpdateAsync(credential.CertificateId,
-            c => c.ExtendGrace(c.Schedule!.GraceEndsAt.AddDays(1), Jan1.AddDays(i), $"pm:{i}", $"extension {i}"), CancellationToken.None))));
+            c => c.ExtendGrace(c.Schedule!.GraceEndsAt.AddDays(1), A.Jan1.AddDays(i), $"pm:{i}", $"extension {i}"), CancellationToken.None))));
         var final = (await store.GetAsync(credential.CertificateId, CancellationToken.None))!.Value;
         Assert.Equal(10, final.GraceExtensions.Count);
         Assert.Equal(expiry.AddDays(40), final.Schedule!.GraceEndsAt);
@@ -117,12 +103,12 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     public async Task Program_versions_are_kept_and_the_current_one_is_the_highest()
     {
         var store = new CosmosProgramStore(_database);
-        var v1 = Program("safety-101");
-        var v2 = v1.Revise(v1.Definition with { PassThreshold = 80 }, Jan1.AddDays(1), "pm");
+        var v1 = A.Program();
+        var v2 = v1.Revise(v1.Definition with { PassThreshold = 80 }, A.Jan1.AddDays(1), "pm");
         await store.AddVersionAsync(v1, CancellationToken.None);
         await store.AddVersionAsync(v2, CancellationToken.None);
-        Assert.Equal(2, (await store.GetCurrentAsync("safety-101", CancellationToken.None))!.Version);
-        Assert.Equal(70, (await store.GetVersionAsync("safety-101", 1, CancellationToken.None))!.Definition.PassThreshold);
+        Assert.Equal(2, (await store.GetCurrentAsync(v1.ProgramId, CancellationToken.None))!.Version);
+        Assert.Equal(70, (await store.GetVersionAsync(v1.ProgramId, 1, CancellationToken.None))!.Definition.PassThreshold);
         Assert.Null(await store.GetCurrentAsync("unknown", CancellationToken.None));
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => store.AddVersionAsync(v2, CancellationToken.None));
     }
@@ -131,7 +117,7 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     public async Task A_receipt_is_written_once_and_read_back()
     {
         var store = new CosmosReceiptStore(_database);
-        var receipt = new CompletionReceipt(new LmsCompletion("e1", new LmsLearner("1", "Grace Hopper", "grace@example.org"), "p", 90, Jan1), 1, AssessmentOutcome.Passed, "ABCD", Jan1);
+        var receipt = new CompletionReceipt(new LmsCompletion("e1", new LmsLearner("1", "Grace Hopper", "grace@example.org"), "p", 90, A.Jan1), 1, AssessmentOutcome.Passed, "ABCD", A.Jan1);
         Assert.True(await store.TryCreateAsync("lms:e1", receipt, CancellationToken.None));
         Assert.False(await store.TryCreateAsync("lms:e1", receipt with { CertificateId = "OTHER" }, CancellationToken.None));
         Assert.Equal("ABCD", (await store.GetAsync<CompletionReceipt>("lms:e1", CancellationToken.None))!.CertificateId);

@@ -15,18 +15,8 @@ public sealed class CreditLedgerDocumentTests(CosmosServerFixture cosmos) : ICla
     /// <summary>Cosmos DB's limit on one item; past it every write of the record fails, a revocation included.</summary>
     private const int ItemLimitBytes = 2 * 1024 * 1024;
 
-    private static readonly DateTimeOffset Jan1 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
-
-    private static Credential NewCredential()
-    {
-        var program = CertificationProgram.Create("widgetmaker", new ProgramDefinition(
-            "Certified Widgetmaker", CredentialKind.InitialCertification, "Widget Board", null, 70,
-            new RenewalTerms(IsoDuration.Parse("P1Y"), RenewalTerms.DefaultReminderOffsets, RenewalTerms.DefaultRenewalWindow,
-                RenewalTerms.DefaultGracePeriod, RenewalTerms.DefaultLapseFollowUp, [RenewalPathway.RetakeExam, RenewalPathway.ContinuingEducationCredits], 1000),
-            [new CeuCredit(1.5m, "CEU")], "v7", null), Jan1, "admin");
-        return Credential.Issue(CertificateId.FromRandomBytes(new byte[CertificateId.RandomBytes]), new LearnerIdentity("lms:1", "Grace Hopper", "grace@example.org", "1", null),
-            program, new Completion(Jan1, 91.5m), Placement.None, Jan1, "integration:lms").Credential;
-    }
+    private static Credential RenewableByCredits()
+        => A.Credential(A.Terms(pathways: [RenewalPathway.RetakeExam, RenewalPathway.ContinuingEducationCredits]) with { RequiredCeCredits = 1000 });
 
     /// <summary>
     /// Every credit cap reached: the most entries in total, each cycle full, every text at its
@@ -38,7 +28,7 @@ public sealed class CreditLedgerDocumentTests(CosmosServerFixture cosmos) : ICla
     {
         static string Text(int length) => new('é', length);
         var actor = "user:" + new string('a', 64);
-        var c = NewCredential();
+        var c = RenewableByCredits();
         while (c.CreditLog.Count < CreditLedger.MaxEntries)
         {
             var at = c.CycleStartedAt.AddDays(1);
@@ -77,9 +67,9 @@ public sealed class CreditLedgerDocumentTests(CosmosServerFixture cosmos) : ICla
     [Fact]
     public void A_record_written_before_credits_were_numbered_or_reviewed_reads_with_its_audit_chain_intact()
     {
-        var credential = NewCredential();
-        credential = credential.LogCredit(Jan1.AddDays(10), 4, "CPD", "Conference", null, CreditSource.ProgramStaff, Jan1.AddDays(10), "user:pm")!.Credential;
-        credential = credential.LogCredit(Jan1.AddDays(20), 3, "Ethics", "Module", "m-1", CreditSource.ProgramStaff, Jan1.AddDays(20), "user:pm")!.Credential;
+        var credential = RenewableByCredits();
+        credential = credential.LogCredit(A.Jan1.AddDays(10), 4, "CPD", "Conference", null, CreditSource.ProgramStaff, A.Jan1.AddDays(10), "user:pm")!.Credential;
+        credential = credential.LogCredit(A.Jan1.AddDays(20), 3, "Ethics", "Module", "m-1", CreditSource.ProgramStaff, A.Jan1.AddDays(20), "user:pm")!.Credential;
         var document = JsonSerializer.SerializeToNode(credential, CredentialJson.Options)!.AsObject();
         foreach (var entry in document["creditLog"]!.AsArray().Select(e => e!.AsObject()))
         {

@@ -3,14 +3,14 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 
-namespace CredentialFunctions.Benchmarks;
+namespace CredentialFunctions.Testing.Stores;
 
 /// <summary>
-/// Benchmark only: the credential store in memory, with the same ETag contract, so what is measured
-/// is the Durable backend and the orchestration, or the verification handler, not the local Cosmos
-/// server. Every test uses the real store.
+/// For the benchmarks: the credential store in memory, with the same ETag contract, so what is
+/// measured is the Durable backend and the orchestration, or the verification handler, not the local
+/// Cosmos server. Tests use the real store on the local Cosmos server, so they check what Cosmos does.
 /// </summary>
-internal sealed class InMemoryCredentialStore : ICredentialStore
+public sealed class InMemoryCredentialStore : ICredentialStore
 {
     private readonly ConcurrentDictionary<string, Versioned<Credential>> _records = new();
     private long _version;
