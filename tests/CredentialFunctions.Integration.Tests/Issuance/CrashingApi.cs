@@ -50,10 +50,10 @@ internal sealed class CrashingApi : IAsyncDisposable
         return api;
     }
 
-    /// <summary>A passing completion of the program by the learner, as the LMS signs it.</summary>
-    public string Pass(string? eventId = null)
-        => JsonSerializer.Serialize(Bodies.Completion(ProgramId, eventId: eventId, completedAt: Clock.GetUtcNow().AddMinutes(-5))
-            .With("learner", new Dictionary<string, object?> { ["externalId"] = Learner, ["fullLegalName"] = "Grace Brewster Hopper", ["email"] = "grace@example.org" }), CredentialJson.Options);
+    /// <summary>A passing completion of the program by the learner (or another), as the LMS signs it.</summary>
+    public string Pass(string? eventId = null, string learner = Learner, DateTimeOffset? completedAt = null)
+        => JsonSerializer.Serialize(Bodies.Completion(ProgramId, eventId: eventId, completedAt: completedAt ?? Clock.GetUtcNow().AddMinutes(-5))
+            .With("learner", new Dictionary<string, object?> { ["externalId"] = learner, ["fullLegalName"] = "Grace Brewster Hopper", ["email"] = "grace@example.org" }), CredentialJson.Options);
 
     public async Task<(HttpStatusCode Status, string? Action, string? CertificateId)> DeliverAsync(string body)
     {

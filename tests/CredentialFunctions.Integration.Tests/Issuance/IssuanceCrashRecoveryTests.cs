@@ -1,11 +1,6 @@
 using System.Net;
-using System.Text.Json;
-using CredentialFunctions.Adapters.Cosmos;
-using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Issuance;
-using CredentialFunctions.Application.Ports;
-using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Testing.Api;
 using CredentialFunctions.Testing.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,67 +62,38 @@ public sealed class IssuanceCrashRecoveryTests(CosmosServerFixture cosmos) : ICl
         await run.AssertFinishedAsync(await run.DeliverAsync(completion));
     }
 
-    /// <summary>A host whose stores and windows crash on cue, with a program, two other learners' credentials, and (for a renewal) the learner's own in its renewal window.</summary>
+    /// <summary>The crashing host (<see cref="CrashingApi"/>) with two other learners' credentials and, for a renewal, the learner's own in its renewal window.</summary>
     private sealed class Run : IAsyncDisposable
     {
-        private const string Learner = "learner-7";
-
-        private string _programId = "";
+        private readonly CrashingApi _api;
         private string? _heldId;
         private int _credentialsBefore;
 
-        private Run(ApiHost host, FakeTimeProvider clock, Crash crash, RecordingRenewalWindows recorded)
-        {
-            Host = host;
-            Clock = clock;
-            Crash = crash;
-            Recorded = recorded;
-        }
+        private Run(CrashingApi api) => _api = api;
 
-        public ApiHost Host { get; }
-        public FakeTimeProvider Clock { get; }
-        public Crash Crash { get; }
-        public RecordingRenewalWindows Recorded { get; }
+        public ApiHost Host => _api.Host;
+        public FakeTimeProvider Clock => _api.Clock;
+        public Crash Crash => _api.Crash;
+        public RecordingRenewalWindows Recorded => _api.Recorded;
 
         public static async Task<Run> StartAsync(CosmosServerFixture cosmos, string path)
         {
-            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-            var crash = new Crash();
-            var recorded = new RecordingRenewalWindows();
-            var host = await ApiHost.StartAsync(cosmos.Endpoint, overrides: services =>
-            {
-                services.AddSingleton<TimeProvider>(clock);
-                services.AddSingleton<IRenewalWindows>(new CrashingRenewalWindows(recorded, crash));
-                services.AddSingleton<IHoldingStore>(sp => new CrashingHoldingStore(new CosmosHoldingStore(sp.GetRequiredService<CredentialDatabase>()), crash));
-                services.AddSingleton<IReceiptStore>(sp => new CrashingReceiptStore(new CosmosReceiptStore(sp.GetRequiredService<CredentialDatabase>()), crash));
-                services.AddSingleton<ICredentialStore>(sp => new CrashingCredentialStore(new CosmosCredentialStore(sp.GetRequiredService<CredentialDatabase>()), crash));
-            });
-            var run = new Run(host, clock, crash, recorded);
-            run._programId = await host.CreateProgramAsync();
+            var run = new Run(await CrashingApi.StartAsync(cosmos));
             foreach (var other in new[] { "learner-1", "learner-2" })
-                Assert.Equal(HttpStatusCode.Created, (await run.DeliverAsync(run.Pass(other))).Status);
+                Assert.Equal(HttpStatusCode.Created, (await run.DeliverAsync(run._api.Pass(learner: other))).Status);
             if (path == Renewal)
             {
-                var held = await run.DeliverAsync(run.Pass(completedAt: clock.GetUtcNow().AddDays(-340)));
+                var held = await run.DeliverAsync(run._api.Pass(completedAt: run.Clock.GetUtcNow().AddDays(-340)));
                 Assert.Equal(HttpStatusCode.Created, held.Status);
                 run._heldId = held.CertificateId;
             }
-            run._credentialsBefore = await host.CountAsync(CosmosLayout.Credentials);
+            run._credentialsBefore = await run._api.CredentialCountAsync();
             return run;
         }
 
-        public string Pass(string learner = Learner, DateTimeOffset? completedAt = null)
-            => JsonSerializer.Serialize(Bodies.Completion(_programId, completedAt: completedAt ?? Clock.GetUtcNow().AddMinutes(-5))
-                .With("learner", new Dictionary<string, object?> { ["externalId"] = learner, ["fullLegalName"] = "Grace Brewster Hopper", ["email"] = "grace@example.org" }), CredentialJson.Options);
+        public string Pass() => _api.Pass();
 
-        public async Task<(HttpStatusCode Status, string? Action, string? CertificateId)> DeliverAsync(string body)
-        {
-            using var response = await Host.Client.SendAsync(Host.SignedLms(body, Clock.GetUtcNow()));
-            var json = await ApiHost.ReadJsonAsync(response);
-            return response.IsSuccessStatusCode
-                ? (response.StatusCode, json.GetProperty("action").GetString(), json.GetProperty("certificateId").GetString())
-                : (response.StatusCode, null, null);
-        }
+        public Task<(HttpStatusCode Status, string? Action, string? CertificateId)> DeliverAsync(string body) => _api.DeliverAsync(body);
 
         /// <summary>The pass did all it promised, once: one credential issued or one renewal, a window told, the holding settled, and a later pass told it is held.</summary>
         public async Task AssertFinishedAsync((HttpStatusCode Status, string? Action, string? CertificateId) answer)
@@ -136,23 +102,23 @@ public sealed class IssuanceCrashRecoveryTests(CosmosServerFixture cosmos) : ICl
             if (_heldId is null)
             {
                 Assert.Equal((HttpStatusCode.Created, "issued"), (answer.Status, answer.Action));
-                Assert.Equal(_credentialsBefore + 1, await Host.CountAsync(CosmosLayout.Credentials));
+                Assert.Equal(_credentialsBefore + 1, await _api.CredentialCountAsync());
                 Assert.Contains("start", Recorded.CallsFor(certificateId));
             }
             else
             {
                 Assert.Equal((HttpStatusCode.OK, "renewed", _heldId), (answer.Status, answer.Action, certificateId));
-                Assert.Equal(_credentialsBefore, await Host.CountAsync(CosmosLayout.Credentials));
+                Assert.Equal(_credentialsBefore, await _api.CredentialCountAsync());
                 var record = await ApiHost.ReadJsonAsync(await Host.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));
                 Assert.Equal(2, record.GetProperty("cycle").GetInt32());
                 Assert.Single(record.GetProperty("renewalHistory").EnumerateArray());
                 Assert.Contains("Renewed", Recorded.CallsFor(certificateId));
             }
-            var holding = await Host.Services.GetRequiredService<IHoldingStore>().GetAsync(IssuanceService.LearnerIdFor(Learner), _programId, CancellationToken.None);
-            Assert.Equal((certificateId, null), (holding?.Value.CertificateId, holding?.Value.Pending));
+            var holding = await _api.HoldingAsync();
+            Assert.Equal((certificateId, null), (holding?.CertificateId, holding?.Pending));
             Assert.Equal((HttpStatusCode.OK, "alreadyHeld", certificateId), await DeliverAsync(Pass()));
         }
 
-        public ValueTask DisposeAsync() => Host.DisposeAsync();
+        public ValueTask DisposeAsync() => _api.DisposeAsync();
     }
 }
