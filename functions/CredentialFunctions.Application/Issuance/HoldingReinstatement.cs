@@ -77,5 +77,5 @@ public sealed class HoldingReinstatement(IHoldingStore holdings, ICredentialStor
 
     /// <summary>Open as a pass sees it: a credential that was lost to its receipt's race, or is revoked or superseded, holds nothing.</summary>
     private async Task<bool> IsOpenAsync(string certificateId, CancellationToken cancellationToken)
-        => (await credentials.GetAsync(certificateId, cancellationToken))?.Value is { State: not (CredentialState.Revoked or CredentialState.Superseded) };
+        => (await credentials.GetAsync(certificateId, cancellationToken))?.Value is { HasEnded: false };
 }

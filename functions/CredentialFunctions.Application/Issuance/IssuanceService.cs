@@ -138,7 +138,7 @@ public sealed class IssuanceService(
             CompletionReceipt? decided = held switch
             {
                 // Missing without a pending issue: the pass that named it lost its receipt's race and released the holding.
-                null or { State: CredentialState.Revoked or CredentialState.Superseded } => Pass(ids.NewCertificateId().Value, CompletionAction.Issued),
+                null or { HasEnded: true } => Pass(ids.NewCertificateId().Value, CompletionAction.Issued),
                 _ when held.IsRenewableBy(RenewalPathway.RetakeExam, now) => Pass(held.CertificateId, CompletionAction.Renewed, held.Cycle),
                 _ => null,
             };

@@ -169,7 +169,7 @@ public sealed record Credential(
     /// <returns>Null when a credit with the same reference is already logged.</returns>
     public CredentialChange? LogCredit(DateTimeOffset earnedAt, decimal amount, string category, string activity, string? reference, CreditSource source, DateTimeOffset at, string actor)
     {
-        if (State is CredentialState.Revoked or CredentialState.Superseded)
+        if (HasEnded)
             throw new InvalidTransitionException($"Credential {CertificateId} is {State}: credits can no longer be logged against it.");
         if (CreditLog.Log(earnedAt, amount, category, activity, reference, source, Terms, CycleStartedAt, at, actor) is not var (ledger, credit)) return null;
         // The entry names the credit; its texts are in the ledger, under the same digest, not written twice.
@@ -199,9 +199,17 @@ public sealed record Credential(
 
     public bool IsRenewableByCreditsAt(DateTimeOffset at) => RenewableByCreditsFrom is { } from && at >= from;
 
+    /// <summary>
+    /// Revoked or superseded: the credential no longer stands for its program, so it takes no credits
+    /// or renewals, its window has nothing to do, and a new pass by its holder issues anew.
+    /// Derived from the state, so not stored.
+    /// </summary>
+    [JsonIgnore]
+    public bool HasEnded => State is CredentialState.Revoked or CredentialState.Superseded;
+
     /// <summary>Whether <see cref="Renew"/> by that pathway would be accepted at that instant (apart from the credit requirement).</summary>
     public bool IsRenewableBy(RenewalPathway pathway, DateTimeOffset at)
-        => State is not (CredentialState.Revoked or CredentialState.Superseded)
+        => !HasEnded
             && Schedule is { } schedule && at >= schedule.WindowOpensAt && Terms.Pathways.Contains(pathway);
 
     /// <summary>
@@ -212,7 +220,7 @@ public sealed record Credential(
     /// <param name="evidence">What proves the pathway (exam score, module, supervisor), kept in the audit entry.</param>
     public CredentialChange Renew(RenewalPathway pathway, DateTimeOffset at, string actor, IReadOnlyDictionary<string, string>? evidence = null)
     {
-        if (State is CredentialState.Revoked or CredentialState.Superseded)
+        if (HasEnded)
             throw new InvalidTransitionException($"Credential {CertificateId} is {State} and cannot be renewed.");
         if (Schedule is not { } schedule)
             throw new InvalidTransitionException($"Credential {CertificateId} does not expire, so there is nothing to renew.");
@@ -269,7 +277,7 @@ public sealed record Credential(
     public CredentialChange Revoke(DateTimeOffset at, string actor, string reason)
     {
         reason = RequireReason(reason);
-        if (State is CredentialState.Revoked or CredentialState.Superseded)
+        if (HasEnded)
             throw new InvalidTransitionException($"Credential {CertificateId} is already {State}.");
         return (this with { State = CredentialState.Revoked, StateChangedAt = at, StateReason = reason })
             .Record(at, actor, AuditAction.Revoked, reason, null);
@@ -278,7 +286,7 @@ public sealed record Credential(
     public CredentialChange Supersede(string supersededBy, DateTimeOffset at, string actor, string reason)
     {
         reason = RequireReason(reason);
-        if (State is CredentialState.Revoked or CredentialState.Superseded)
+        if (HasEnded)
             throw new InvalidTransitionException($"Credential {CertificateId} is already {State}.");
         return (this with { State = CredentialState.Superseded, StateChangedAt = at, StateReason = reason, SupersededBy = supersededBy })
             .Record(at, actor, AuditAction.Superseded, reason, new Dictionary<string, string> { ["supersededBy"] = supersededBy });

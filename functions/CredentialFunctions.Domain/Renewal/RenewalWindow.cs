@@ -55,7 +55,7 @@ public static class RenewalWindow
     /// <returns>Null when the window has nothing more to do: no expiry, revoked, superseded, no longer tracked, or lapsed with every notice sent.</returns>
     public static RenewalStep? NextStep(Credential credential, DateTimeOffset now)
     {
-        if (credential.State is CredentialState.Revoked or CredentialState.Superseded || credential.TrackingEndedAt is not null
+        if (credential.HasEnded || credential.TrackingEndedAt is not null
             || credential.Schedule is not { } s)
             return null;
         var cycle = credential.Cycle;
