@@ -2,8 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace CredentialFunctions.Domain.Credentials;
 
-/// <summary>How an outbox entry travels: email to the learner now; CloudEvents on Service Bus next.</summary>
-public enum OutboxChannel { Email }
+/// <summary>How an outbox entry travels: email to a person, or an integration event (a CloudEvent on Service Bus).</summary>
+public enum OutboxChannel { Email, Events }
 
 /// <summary>
 /// Where a message owed stands, as in eShop's integration event log: made (pending), claimed by one
