@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using CredentialFunctions.Domain.Audit;
+using CredentialFunctions.Domain.Events;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
 
@@ -38,7 +39,15 @@ public enum CredentialState { Active, InGrace, Lapsed, Revoked, Superseded }
 public enum CredentialStatus { Active, InRenewalWindow, InGrace, Lapsed, Revoked, Superseded }
 
 /// <summary>A state change: the credential as it is now, and the audit entry that says why.</summary>
-public sealed record CredentialChange(Credential Credential, AuditEntry Entry);
+public sealed record CredentialChange(Credential Credential, AuditEntry Entry)
+{
+    /// <summary>
+    /// The change with the event that tells other systems of it in the credential's outbox, so the
+    /// one ETag-guarded write of the change is the write of its event too.
+    /// </summary>
+    internal CredentialChange Announced(string eventType)
+        => this with { Credential = Credential with { Outbox = Credential.Outbox.Add(CredentialEvents.Of(eventType, Credential, Entry).ToOutboxEntry()) } };
+}
 
 /// <summary>
 /// A credential with the eight fields of the buyer's guide (legal name, completion date, score and
@@ -105,7 +114,7 @@ public sealed record Credential(
         {
             ["programVersion"] = program.Version.ToString(CultureInfo.InvariantCulture),
             ["score"] = completion.Score.ToString(CultureInfo.InvariantCulture),
-        });
+        }).Announced(EventTypes.CredentialIssued);
     }
 
     public RenewalSchedule? Schedule => ExpiresAt is { } expiry
@@ -144,7 +153,7 @@ public sealed record Credential(
         if (State is not (CredentialState.Active or CredentialState.InGrace) || Schedule is not { } s || at < s.GraceEndsAt)
             throw new InvalidTransitionException($"Credential {CertificateId} cannot lapse before its grace period ends.");
         return (this with { State = CredentialState.Lapsed, StateChangedAt = at, StateReason = "Grace period ended without renewal." })
-            .Record(at, SystemActor, AuditAction.Lapsed, "Grace period ended without renewal.", null);
+            .Record(at, SystemActor, AuditAction.Lapsed, "Grace period ended without renewal.", null).Announced(EventTypes.CredentialLapsed);
     }
 
     public CredentialChange ExtendGrace(DateTimeOffset graceEndsAt, DateTimeOffset at, string actor, string reason)
@@ -252,7 +261,7 @@ public sealed record Credential(
         };
         // The credits that earned it, as they stood: the new cycle counts from zero.
         if (pathway == RenewalPathway.ContinuingEducationCredits) details["creditsThisCycle"] = CreditsThisCycle.Counted.ToString(CultureInfo.InvariantCulture);
-        return renewed.Record(at, actor, AuditAction.Renewed, $"Renewed by {pathway}.", details);
+        return renewed.Record(at, actor, AuditAction.Renewed, $"Renewed by {pathway}.", details).Announced(EventTypes.CredentialRenewed);
     }
 
     /// <summary>A program manager restores a lapsed or revoked credential; an expiry already passed restarts from today.</summary>
@@ -271,7 +280,8 @@ public sealed record Credential(
             StateChangedAt = at,
             StateReason = reason,
         };
-        return reinstated.Record(at, actor, AuditAction.Reinstated, reason, new Dictionary<string, string> { ["expiresAt"] = reinstated.ExpiresAt?.ToString("O") ?? "none" });
+        return reinstated.Record(at, actor, AuditAction.Reinstated, reason, new Dictionary<string, string> { ["expiresAt"] = reinstated.ExpiresAt?.ToString("O") ?? "none" })
+            .Announced(EventTypes.CredentialReinstated);
     }
 
     public CredentialChange Revoke(DateTimeOffset at, string actor, string reason)
@@ -280,7 +290,7 @@ public sealed record Credential(
         if (HasEnded)
             throw new InvalidTransitionException($"Credential {CertificateId} is already {State}.");
         return (this with { State = CredentialState.Revoked, StateChangedAt = at, StateReason = reason })
-            .Record(at, actor, AuditAction.Revoked, reason, null);
+            .Record(at, actor, AuditAction.Revoked, reason, null).Announced(EventTypes.CredentialRevoked);
     }
 
     public CredentialChange Supersede(string supersededBy, DateTimeOffset at, string actor, string reason)
@@ -298,7 +308,7 @@ public sealed record Credential(
         reason = RequireReason(reason);
         if (TrackingEndedAt is not null)
             throw new InvalidTransitionException($"Credential {CertificateId} is already no longer tracked.");
-        return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null);
+        return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null).Announced(EventTypes.CredentialTrackingEnded);
     }
 
     /// <summary>Claims a message for one sender (see <see cref="Credentials.Outbox.Claim"/>); null when there is nothing to claim.</summary>
