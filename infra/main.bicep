@@ -44,6 +44,8 @@ var tags = { 'azd-env-name': environmentName }
 var databaseName = 'credentials'
 var paymentsTopicName = 'payments'
 var financeSubscriptionName = 'finance'
+var credentialsTopicName = 'credentials'
+var credentialsSubscriptionName = 'subscribers'
 var deploymentContainerName = 'app-package'
 var documentsContainerName = 'application-documents'
 var signingKeyName = 'open-badges-issuer'
@@ -146,12 +148,14 @@ module serviceBus 'modules/service-bus.bicep' = {
     tags: tags
     topicName: paymentsTopicName
     subscriptionName: financeSubscriptionName
+    credentialsTopicName: credentialsTopicName
+    credentialsSubscriptionName: credentialsSubscriptionName
     topicRoleAssignments: [
       {
         roleDefinitionId: roles.serviceBusDataSender
         principalId: identity.outputs.principalId
         principalType: 'ServicePrincipal'
-        description: 'Publish payment events from the outbox.'
+        description: 'Publish payment and credential events from the outbox.'
       }
     ]
   }
@@ -245,6 +249,11 @@ module functionApp 'modules/function-app.bicep' = {
       Cosmos__DatabaseName: cosmos.outputs.databaseName
       ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
       ServiceBus__PaymentsTopic: serviceBus.outputs.topicName
+      ServiceBus__CredentialsTopic: serviceBus.outputs.credentialsTopicName
+      // Every event's CloudEvents source: this deployment's address, as in Links__PublicBaseUrl.
+      Events__Source: 'https://${functionAppName}.azurewebsites.net'
+      // Publishes what a crash left in an outbox (NCRONTAB with seconds), read by its timer trigger.
+      Events__RepairSchedule: '0 */5 * * * *'
       Email__Acs__Endpoint: communication.outputs.endpoint
       Email__SenderAddress: communication.outputs.senderAddress
       // Links in emails start here. The app's own output cannot feed its settings (a cycle), so the
@@ -278,3 +287,4 @@ output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_SERVICE_BUS_PAYMENTS_TOPIC string = serviceBus.outputs.topicName
 output AZURE_SERVICE_BUS_FINANCE_SUBSCRIPTION string = serviceBus.outputs.subscriptionName
+output AZURE_SERVICE_BUS_CREDENTIALS_TOPIC string = serviceBus.outputs.credentialsTopicName

@@ -1,13 +1,17 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
+using CredentialFunctions.Adapters.Events;
+using CredentialFunctions.Adapters.ServiceBus;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
@@ -38,6 +42,8 @@ public static class CompositionRoot
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
         services.AddOptions<RateLimits.Options>().Bind(configuration.GetSection(RateLimits.Options.Section));
+        services.AddOptions<ServiceBusOptions>().Bind(configuration.GetSection(ServiceBusOptions.Section));
+        services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -60,6 +66,16 @@ public static class CompositionRoot
         // The outbox: one dispatcher over a transport per channel (email now).
         services.AddSingleton<IOutboxTransport, EmailOutbox>();
         services.AddSingleton(typeof(OutboxDispatcher<>));
+        // Events: one Service Bus client per process, as the app identity (TryAdd: tests give a Moq'd one);
+        // without a namespace, the local event log or a transport that says what to set.
+        services.TryAddSingleton(sp => new ServiceBusClient(sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.FullyQualifiedNamespace, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton(sp => EventTransport.Create(sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value, sp.GetRequiredService<IOptions<EventOptions>>().Value,
+            sp.GetRequiredService<ServiceBusClient>));
+        services.AddSingleton(typeof(EventPublisher<>));
+        // The event repair's sources, one registration per kind of document with an outbox.
+        services.TryAddSingleton<IUnsentCredentialEvents, CosmosUnsentCredentialEvents>();
+        services.AddSingleton<IUnsentEventSource, CredentialEventSource>();
+        services.AddSingleton<EventRepair>();
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());

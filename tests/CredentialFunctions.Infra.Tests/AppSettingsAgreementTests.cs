@@ -27,7 +27,7 @@ public sealed class AppSettingsAgreementTests(CompiledInfrastructure infra)
     private static readonly string[] LocalOnlySettings =
     [
         "Cosmos__AccountKey", "Cosmos__CreateIfMissing", "Access__DevelopmentSigningKey",
-        "Email__Smtp__Host", "Email__Smtp__UserName", "Email__Smtp__Password",
+        "Email__Smtp__Host", "Email__Smtp__UserName", "Email__Smtp__Password", "Events__LocalLogPath",
     ];
 
     /// <summary>Settings Flex Consumption rejects or that would bring keys back (content shares, connection strings).</summary>

@@ -1,4 +1,5 @@
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Domain;
@@ -18,7 +19,7 @@ namespace CredentialFunctions.Application.Issuance;
 /// <see cref="IssuanceReconciliation"/>.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, TimeProvider clock,
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, TimeProvider clock,
     ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
@@ -79,14 +80,16 @@ public sealed class IssuanceService(
         {
             case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:
                 var credential = (await credentials.GetAsync(issuedId, cancellationToken))?.Value ?? await IssueAsync(receipt, issuedId, cancellationToken);
+                await events.TryPublishAsync(issuedId, credential, cancellationToken);
                 if (credential.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
                 break;
             case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
                 var c = receipt.Completion;
                 // Recorded as a renewal by exam result records it; not re-checked: the threshold at receipt already decided the pass.
                 var retake = new ExamResult(c.Score, c.CompletedAt, $"LMS completion event {c.EventId}") { Cycle = cycle };
-                await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null
+                var renewed = await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null
                     : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, Lms.AuditName, retake.Recorded), cancellationToken);
+                await events.TryPublishAsync(renewedId, renewed, cancellationToken);
                 await windows.RaiseAsync(renewedId, new RenewalWindowEvent(RenewalWindowEventKind.Renewed, receipt.ReceivedAt), cancellationToken);
                 await windows.StartAsync(renewedId, cancellationToken);
                 break;

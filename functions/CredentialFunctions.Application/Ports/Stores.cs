@@ -116,3 +116,10 @@ public interface IIdSource
     /// <summary>A short random id with a prefix, e.g. "prg-7QXM2K9DRH".</summary>
     string NewId(string prefix);
 }
+
+/// <summary>Credentials whose outbox holds an integration event not yet sent, for the event repair.</summary>
+public interface IUnsentCredentialEvents
+{
+    /// <summary>Ids of credentials with an event made before <paramref name="before"/> and not yet sent, page by page: an indexed query of those alone.</summary>
+    Task<Page<string>> WithEventsUnsentBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}

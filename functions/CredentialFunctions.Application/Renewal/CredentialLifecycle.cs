@@ -1,5 +1,6 @@
 using System.Globalization;
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Ports;
@@ -85,13 +86,13 @@ public sealed record CreditOutcome(Credential Credential, LoggedCredit Credit, b
 /// <summary>
 /// Everything that changes a credential after issue, other than the renewal window's own steps:
 /// renewal by each pathway, credits, grace extension, revocation, the learner leaving, and
-/// reinstatement. Each is one ETag-guarded write of the record and its audit entry (a reinstatement
-/// first takes the learner's holding of the program: <see cref="HoldingReinstatement"/>); then the
-/// credential's renewal window is told. The record is the truth: if telling the window fails, the
+/// reinstatement. Each is one ETag-guarded write of the record, its audit entry and the event it owes
+/// (a reinstatement first takes the learner's holding of the program: <see cref="HoldingReinstatement"/>);
+/// then the event is published and the credential's renewal window is told. The record is the truth: if telling the window fails, the
 /// write stands and the daily reconciliation brings the window in line.
 /// </summary>
 public sealed class CredentialLifecycle(
-    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, HoldingReinstatement reinstatement, IRenewalWindows windows, TimeProvider clock, ILogger<CredentialLifecycle> logger)
+    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, HoldingReinstatement reinstatement, IRenewalWindows windows, EventPublisher<Credential> events, TimeProvider clock, ILogger<CredentialLifecycle> logger)
 {
     public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, CancellationToken cancellationToken)
     {
@@ -107,6 +108,7 @@ public sealed class CredentialLifecycle(
                     : $"{id} is in cycle {c.Cycle}, not {evidence.Cycle}.");
             return c.Renew(evidence.Pathway, now, caller.AuditName, evidence.Describe(c, now));
         }, cancellationToken);
+        await events.TryPublishAsync(id, renewed, cancellationToken);
         await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         return renewed;
     }
@@ -129,6 +131,7 @@ public sealed class CredentialLifecycle(
             renewed = renewal is not null;
             return renewal ?? logged;
         }, cancellationToken);
+        await events.TryPublishAsync(id, updated, cancellationToken);
         if (renewed) await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         // A repeated reference changed nothing: the answer names the credit logged the first time.
         var entry = credit.Reference is { } reference ? updated.CreditLog.WithReference(reference)! : updated.CreditLog[^1];
@@ -155,6 +158,7 @@ public sealed class CredentialLifecycle(
             renewed = renewal is not null;
             return renewal ?? reviewed;
         }, cancellationToken);
+        await events.TryPublishAsync(id, updated, cancellationToken);
         if (renewed) await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         return new CreditOutcome(updated, updated.CreditLog.Find(creditNumber)!, renewed);
     }
@@ -179,6 +183,7 @@ public sealed class CredentialLifecycle(
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var reinstated = await reinstatement.ReinstateAsync(id, new PendingReinstatement(clock.GetUtcNow(), caller.AuditName, reason), cancellationToken);
+        await events.TryPublishAsync(id, reinstated, cancellationToken);
         await StartWindowAsync(id, cancellationToken);
         return reinstated;
     }
@@ -213,6 +218,7 @@ public sealed class CredentialLifecycle(
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
         var updated = await updater.UpdateAsync(id, c => change(c, now), cancellationToken);
+        await events.TryPublishAsync(id, updated, cancellationToken);
         await TellWindowAsync(id, kind, now, startIfEnded: false, cancellationToken);
         return updated;
     }

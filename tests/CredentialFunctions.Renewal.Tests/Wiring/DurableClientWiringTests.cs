@@ -95,6 +95,8 @@ public sealed class DurableClientWiringTests
             ["Cosmos:AccountEndpoint"] = "http://127.0.0.1:1/",
             ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
             ["Cosmos:DatabaseName"] = "unused",
+            // The outbox's email transport renders links from it; the event repair's dispatcher holds that transport.
+            ["Links:PublicBaseUrl"] = "http://localhost:7071",
         }).Build();
         return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

@@ -43,6 +43,9 @@ public sealed class ApiHost : IAsyncDisposable
     /// <summary>The local Cosmos server this host uses, for another host to share.</summary>
     public Uri CosmosEndpoint { get; }
 
+    /// <summary>The JSON-lines file the host's events go to (unless a test configures Service Bus).</summary>
+    public string EventLogPath => Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CredentialFunctions.Adapters.Events.EventOptions>>().Value.LocalLogPath;
+
     private ApiHost(WebApplication app, HttpClient client, Uri? baseAddress, Uri cosmosEndpoint, LocalCosmosServer? ownedCosmos)
     {
         _app = app;
@@ -72,6 +75,9 @@ public sealed class ApiHost : IAsyncDisposable
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
             // Every test writes as the same caller, far faster than a person could; the limit itself is tested with its own host.
             ["RateLimit:WritesPerMinutePerCaller"] = "1000000",
+            ["Events:Source"] = "http://localhost:7071",
+            // As the local host does with no Service Bus namespace: events land in a file, this host's own.
+            ["Events:LocalLogPath"] = Path.Combine(Path.GetTempPath(), "credential-functions-tests", Guid.NewGuid().ToString("N") + ".events.jsonl"),
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         Uri? baseAddress = null;
