@@ -5,6 +5,7 @@ using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
+using CredentialFunctions.Adapters.Payments;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
@@ -13,6 +14,7 @@ using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Outbox;
+using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
@@ -38,6 +40,7 @@ public static class CompositionRoot
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
         services.AddOptions<RateLimits.Options>().Bind(configuration.GetSection(RateLimits.Options.Section));
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -60,6 +63,15 @@ public static class CompositionRoot
         // The outbox: one dispatcher over a transport per channel (email now).
         services.AddSingleton<IOutboxTransport, EmailOutbox>();
         services.AddSingleton(typeof(OutboxDispatcher<>));
+
+        // Payments: Stripe when its keys are set, otherwise a provider that refuses saying which
+        // settings are missing. Transient, so each gets an HttpClient from the factory's pool; a test
+        // points the named client at a handler that answers like Stripe's API.
+        services.AddHttpClient(StripePaymentProvider.HttpClientName);
+        services.TryAddTransient<IPaymentProvider>(sp => PaymentProviders.Create(
+            sp.GetRequiredService<IOptions<StripeOptions>>().Value,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(StripePaymentProvider.HttpClientName),
+            sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());
