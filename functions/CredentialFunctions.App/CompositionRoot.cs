@@ -3,13 +3,14 @@ using Azure.Identity;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Adapters.Documents;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Payments;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
-using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Notifications;
@@ -19,6 +20,7 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.Verification;
+using CredentialFunctions.Domain.Credentials;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +43,7 @@ public static class CompositionRoot
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
         services.AddOptions<RateLimits.Options>().Bind(configuration.GetSection(RateLimits.Options.Section));
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section));
+        services.AddOptions<DocumentOptions>().Bind(configuration.GetSection(DocumentOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -56,6 +59,10 @@ public static class CompositionRoot
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
         services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
+        services.AddSingleton(sp => new BlobApplicationDocuments(
+            BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
+            sp.GetRequiredService<IIdSource>()));
+        services.TryAddSingleton<IApplicationDocuments>(sp => sp.GetRequiredService<BlobApplicationDocuments>());
 
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
