@@ -15,6 +15,7 @@ using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Application.Verification;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,9 @@ public static class CompositionRoot
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
         services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
+        services.TryAddSingleton<IStatusListStore, CosmosStatusListStore>();
+        services.TryAddSingleton<IStatusListRecords, CosmosStatusListRecords>();
+        services.TryAddSingleton<IRandomSource, CryptoRandomSource>();
 
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
@@ -66,6 +70,8 @@ public static class CompositionRoot
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<SupervisionService>();
+        services.AddSingleton<StatusListPublisher>();
+        services.AddSingleton<StatusListReconciliation>();
         // The window process (IRenewalWindows) lives per invocation, around the Durable client its host
         // sets on the accessor; the use cases that tell it are scoped with it. TryAdd: tests of the
         // functions alone record what the windows are told instead.

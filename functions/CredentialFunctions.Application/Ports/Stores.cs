@@ -2,6 +2,7 @@ using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Learners;
 using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Domain.StatusLists;
 
 namespace CredentialFunctions.Application.Ports;
 
@@ -111,4 +112,29 @@ public interface IIdSource
 
     /// <summary>A short random id with a prefix, e.g. "prg-7QXM2K9DRH".</summary>
     string NewId(string prefix);
+}
+
+/// <summary>Bitstring status lists by purpose and number: point reads, the first creation of a number wins, ETag-guarded replaces.</summary>
+public interface IStatusListStore
+{
+    Task<Versioned<StatusList>?> GetAsync(StatusPurpose purpose, int number, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when that list already exists.</summary>
+    Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the ETag is stale: someone else changed the list first.</summary>
+    Task<bool> TryReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken);
+}
+
+/// <summary>Credentials whose status lists do not yet say what their record says (<see cref="Credential.StatusListsBehind"/>), page by page.</summary>
+public interface IStatusListRecords
+{
+    Task<Page<Credential>> BehindAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}
+
+/// <summary>Uniform random numbers from one injectable source, so tests are deterministic.</summary>
+public interface IRandomSource
+{
+    /// <returns>A number from 0 to <paramref name="maxExclusive"/> − 1, each as likely.</returns>
+    int Next(int maxExclusive);
 }
