@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CredentialFunctions.Application.Ports;
-using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.StatusLists;
 using Microsoft.Azure.Cosmos;
@@ -16,43 +15,24 @@ public sealed class CosmosStatusListStore(CredentialDatabase database) : IStatus
 {
     private readonly Container _container = database.Container(CosmosLayout.StatusLists);
 
-    public static string DocumentId(StatusPurpose purpose, int number) => $"{purpose.ToString().ToLowerInvariant()}-{number}";
-
-    public async Task<Versioned<StatusList>?> GetAsync(StatusPurpose purpose, int number, CancellationToken cancellationToken)
-    {
-        var id = DocumentId(purpose, number);
-        return await CosmosDocuments.ReadAsync<StatusListDocument>(_container, id, id, cancellationToken) is { } read
-            ? new Versioned<StatusList>(new StatusList(read.Value.Purpose, read.Value.Number, Bitstring.Decode(read.Value.EncodedList), Bitstring.Decode(read.Value.Allocated)), read.ETag)
+    public async Task<Versioned<StatusList>?> GetAsync(string id, CancellationToken cancellationToken)
+        => await CosmosDocuments.ReadAsync<StatusListDocument>(_container, id, id, cancellationToken) is { } read
+            ? new Versioned<StatusList>(read.Value.ToStatusList(), read.ETag)
             : null;
-    }
 
     public Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken)
-    {
-        var (document, id) = ToDocument(list);
-        return CosmosDocuments.TryCreateAsync(_container, document, id, cancellationToken);
-    }
+        => CosmosDocuments.TryCreateAsync(_container, ToDocument(list), list.Id, cancellationToken);
 
-    public async Task<bool> TryReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken)
-    {
-        var (document, id) = ToDocument(list);
-        try
-        {
-            await CosmosDocuments.ReplaceAsync(_container, document, id, id, etag, cancellationToken);
-            return true;
-        }
-        catch (ConcurrencyConflictException)
-        {
-            return false;
-        }
-    }
+    public Task<string> ReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken)
+        => CosmosDocuments.ReplaceAsync(_container, ToDocument(list), list.Id, list.Id, etag, cancellationToken);
 
-    private static (JsonObject Document, string Id) ToDocument(StatusList list)
-    {
-        var id = DocumentId(list.Purpose, list.Number);
-        return (CosmosDocuments.ToDocument(new StatusListDocument(list.Purpose, list.Number, list.Bits.Encode(), list.Allocated.Encode()), id), id);
-    }
+    private static JsonObject ToDocument(StatusList list)
+        => CosmosDocuments.ToDocument(new StatusListDocument(list.Purpose, list.Number, list.Bits.Encode(), list.Allocated.Encode()), list.Id);
 
-    private sealed record StatusListDocument(StatusPurpose Purpose, int Number, string EncodedList, string Allocated);
+    private sealed record StatusListDocument(StatusPurpose Purpose, int Number, string EncodedList, string Allocated)
+    {
+        public StatusList ToStatusList() => new(Purpose, Number, Bitstring.Decode(EncodedList), Bitstring.Decode(Allocated));
+    }
 }
 
 /// <summary>

@@ -118,16 +118,11 @@ public interface IIdSource
     string NewId(string prefix);
 }
 
-/// <summary>Bitstring status lists by purpose and number: point reads, the first creation of a number wins, ETag-guarded replaces.</summary>
-public interface IStatusListStore
+/// <summary>Bitstring status lists by id (<see cref="StatusList.Id"/>): point reads, the first creation of a list wins, ETag-guarded replaces.</summary>
+public interface IStatusListStore : IVersionedStore<StatusList>
 {
-    Task<Versioned<StatusList>?> GetAsync(StatusPurpose purpose, int number, CancellationToken cancellationToken);
-
     /// <summary>Returns false when that list already exists.</summary>
     Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken);
-
-    /// <summary>Returns false when the ETag is stale: someone else changed the list first.</summary>
-    Task<bool> TryReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken);
 }
 
 /// <summary>Credentials whose status lists do not yet say what their record says (<see cref="Credential.StatusListsBehind"/>), page by page.</summary>

@@ -15,7 +15,10 @@ namespace CredentialFunctions.Application.StatusLists;
 /// </summary>
 public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore credentials, CredentialUpdater updater, IRandomSource random)
 {
-    private const int MaxAttempts = 20;
+    /// <summary>Rounds of publication before giving up on a record whose status keeps changing under it.</summary>
+    private const int MaxRounds = 10;
+
+    private readonly VersionedUpdater<StatusList> _lists = new(lists, "Status list");
 
     /// <summary>Gives the credential its two entries if it has none yet, then brings both lists in line with it.</summary>
     public async Task<Credential> PublishAsync(string certificateId, CancellationToken cancellationToken)
@@ -23,7 +26,7 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
         var credential = await AssignAsync(certificateId, cancellationToken);
         for (var round = 1; credential.StatusListsBehind; round++)
         {
-            if (round > MaxAttempts) throw new ConcurrencyConflictException($"The status of {certificateId} kept changing while it was published; the sweep will publish it.");
+            if (round > MaxRounds) throw new ConcurrencyConflictException($"The status of {certificateId} kept changing while it was published; the sweep will publish it.");
             foreach (var entry in credential.StatusLists!.All)
             {
                 var bit = credential.StatusBit(entry.Purpose);
@@ -68,43 +71,22 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
     /// </summary>
     private async Task<StatusListEntry> AllocateAsync(StatusPurpose purpose, CancellationToken cancellationToken)
     {
-        var number = 1;
-        for (var conflicts = 0; conflicts < MaxAttempts;)
+        for (var number = 1; ; number++)
         {
-            if (await lists.GetAsync(purpose, number, cancellationToken) is not { } current)
+            var id = StatusList.IdOf(purpose, number);
+            // Whoever creates it, the write below reads it fresh.
+            if (await lists.GetAsync(id, cancellationToken) is null) await lists.TryCreateAsync(StatusList.Empty(purpose, number), cancellationToken);
+            int? index = null;
+            await _lists.WriteAsync(id, list =>
             {
-                // Whoever creates it, it is read again next.
-                await lists.TryCreateAsync(StatusList.Empty(purpose, number), cancellationToken);
-                continue;
-            }
-            if (current.Value.Allocate(random.Next) is not { } allocated)
-            {
-                number++;
-                continue;
-            }
-            if (await lists.TryReplaceAsync(allocated.List, current.ETag, cancellationToken))
-                return new StatusListEntry(purpose, number, allocated.Index, Published: false);
-            conflicts++;
-            await Jitter(conflicts, cancellationToken);
+                var allocated = list.Allocate(random.Next);
+                index = allocated?.Index;
+                return allocated?.List;
+            }, cancellationToken);
+            if (index is { } taken) return new StatusListEntry(purpose, number, taken, Published: false);
         }
-        throw new ConcurrencyConflictException($"The {purpose} status list kept changing while an index was taken; try again.");
     }
 
-    private async Task SetAsync(StatusListEntry entry, bool bit, CancellationToken cancellationToken)
-    {
-        for (var conflicts = 0; conflicts < MaxAttempts;)
-        {
-            var current = await lists.GetAsync(entry.Purpose, entry.List, cancellationToken)
-                ?? throw new InvalidOperationException($"{entry.Purpose} status list {entry.List} is missing, yet a credential holds an index in it.");
-            var changed = current.Value.WithStatus(entry.Index, bit);
-            if (ReferenceEquals(changed, current.Value) || await lists.TryReplaceAsync(changed, current.ETag, cancellationToken)) return;
-            conflicts++;
-            await Jitter(conflicts, cancellationToken);
-        }
-        throw new ConcurrencyConflictException($"{entry.Purpose} status list {entry.List} kept changing while a bit was written; the sweep will write it.");
-    }
-
-    /// <summary>Writers that collided on one list spread out, so they do not collide again in lockstep.</summary>
-    private Task Jitter(int conflicts, CancellationToken cancellationToken)
-        => Task.Delay(TimeSpan.FromMilliseconds(1 + random.Next(10 * conflicts)), cancellationToken);
+    private Task SetAsync(StatusListEntry entry, bool bit, CancellationToken cancellationToken)
+        => _lists.WriteAsync(StatusList.IdOf(entry.Purpose, entry.List), list => list.WithStatus(entry.Index, bit) is var changed && !ReferenceEquals(changed, list) ? changed : null, cancellationToken);
 }

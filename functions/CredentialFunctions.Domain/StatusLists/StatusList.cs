@@ -16,6 +16,11 @@ public sealed record StatusList(StatusPurpose Purpose, int Number, Bitstring Bit
         return new(purpose, number, Bitstring.Zeros(length), Bitstring.Zeros(length));
     }
 
+    /// <summary>The list's name among all lists, e.g. "revocation-1".</summary>
+    public string Id => IdOf(Purpose, Number);
+
+    public static string IdOf(StatusPurpose purpose, int number) => $"{purpose.ToString().ToLowerInvariant()}-{number}";
+
     public int Free => Allocated.Length - Allocated.CountSet();
 
     public bool IsFull => Free == 0;

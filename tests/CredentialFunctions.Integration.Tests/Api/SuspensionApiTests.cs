@@ -33,7 +33,7 @@ public sealed class SuspensionApiTests(ApiFixture fixture)
     private async Task<bool> BitAsync(JsonElement record, StatusPurpose purpose)
     {
         var entry = record.GetProperty("statusLists").GetProperty(purpose == StatusPurpose.Revocation ? "revocation" : "suspension");
-        var list = await _api.Services.GetRequiredService<IStatusListStore>().GetAsync(purpose, entry.GetProperty("list").GetInt32(), CancellationToken.None);
+        var list = await _api.Services.GetRequiredService<IStatusListStore>().GetAsync(StatusList.IdOf(purpose, entry.GetProperty("list").GetInt32()), CancellationToken.None);
         return list!.Value.Bits[entry.GetProperty("index").GetInt32()];
     }
 

@@ -45,7 +45,7 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
 
     private async Task<Credential> ReadAsync(string id) => (await _credentials.GetAsync(id, CancellationToken.None))!.Value;
 
-    private async Task<StatusList> ListAsync(StatusPurpose purpose, int number) => (await _lists.GetAsync(purpose, number, CancellationToken.None))!.Value;
+    private async Task<StatusList> ListAsync(StatusPurpose purpose, int number) => (await _lists.GetAsync(StatusList.IdOf(purpose, number), CancellationToken.None))!.Value;
 
     [Fact]
     public async Task Issuances_racing_for_indexes_never_take_the_same_one()
@@ -181,11 +181,11 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
     /// <summary>The store dies when the bit is to be written: after the record's write, before the list's.</summary>
     private sealed class DyingListStore(IStatusListStore inner) : IStatusListStore
     {
-        public Task<Versioned<StatusList>?> GetAsync(StatusPurpose purpose, int number, CancellationToken cancellationToken) => inner.GetAsync(purpose, number, cancellationToken);
+        public Task<Versioned<StatusList>?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
         public Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken) => inner.TryCreateAsync(list, cancellationToken);
 
-        public Task<bool> TryReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken)
+        public Task<string> ReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken)
             => throw new HttpRequestException("The store went away.");
     }
 }
