@@ -23,6 +23,7 @@ using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.Extensions.Configuration;
@@ -65,6 +66,9 @@ public static class CompositionRoot
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
         services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
+        services.TryAddSingleton<IStatusListStore, CosmosStatusListStore>();
+        services.TryAddSingleton<IStatusListRecords, CosmosStatusListRecords>();
+        services.TryAddSingleton<IRandomSource, CryptoRandomSource>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -103,6 +107,8 @@ public static class CompositionRoot
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<SupervisionService>();
+        services.AddSingleton<StatusListPublisher>();
+        services.AddSingleton<StatusListReconciliation>();
         // The window process (IRenewalWindows) lives per invocation, around the Durable client its host
         // sets on the accessor; the use cases that tell it are scoped with it. TryAdd: tests of the
         // functions alone record what the windows are told instead.

@@ -157,6 +157,24 @@ resource learners 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
+resource statusLists 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'statuslists'
+  properties: {
+    resource: {
+      id: 'statuslists'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [{ path: '/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {

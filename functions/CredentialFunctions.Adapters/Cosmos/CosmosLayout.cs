@@ -60,5 +60,13 @@ public static class CosmosLayout
     public static readonly ContainerLayout Learners = new(
         "learners", "/id", ["/history/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners];
+    /// <summary>
+    /// Bitstring status lists, one document per purpose and list number (id = pk = "revocation-1"):
+    /// allocating an index and setting a bit are point reads and ETag-guarded replaces of that one
+    /// document, and publishing it is a point read. Never queried, so nothing is indexed.
+    /// </summary>
+    public static readonly ContainerLayout StatusLists = new(
+        "statuslists", "/id", ["/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists];
 }

@@ -30,7 +30,7 @@ public sealed record CreditAnswer(bool Renewed, LoggedCredit Credit, decimal Cre
 
 /// <summary>
 /// Changes to a credential after issue: a renewal by each pathway, credits, grace extension,
-/// revocation, the learner leaving, reinstatement. Each answers the updated record. The
+/// revocation, suspension and its lifting, the learner leaving, reinstatement. Each answers the updated record. The
 /// [DurableClient] parameters are the binding through which the host hands each invocation the
 /// client its renewal windows use (<see cref="DurableClientMiddleware"/>).
 /// </summary>
@@ -160,6 +160,32 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
         => WithReasonAsync(request, reason => lifecycle.RevokeAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+
+    [Function("SuspendCredential")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ReasonRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
+    public Task<IActionResult> Suspend(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/suspension")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => WithReasonAsync(request, reason => lifecycle.SuspendAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+
+    [Function("LiftSuspension")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ReasonRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
+    public Task<IActionResult> LiftSuspension(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/suspension-lift")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => WithReasonAsync(request, reason => lifecycle.LiftSuspensionAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
 
     [Function("EndTracking")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]

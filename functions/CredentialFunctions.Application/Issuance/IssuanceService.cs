@@ -2,6 +2,7 @@ using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
@@ -19,7 +20,7 @@ namespace CredentialFunctions.Application.Issuance;
 /// <see cref="IssuanceReconciliation"/>.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, TimeProvider clock,
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, StatusListPublisher statusLists, TimeProvider clock,
     ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
@@ -82,6 +83,7 @@ public sealed class IssuanceService(
                 var credential = (await credentials.GetAsync(issuedId, cancellationToken))?.Value ?? await IssueAsync(receipt, issuedId, cancellationToken);
                 await events.TryPublishAsync(issuedId, credential, cancellationToken);
                 if (credential.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
+                if (credential.StatusLists is null) await AssignStatusListsAsync(issuedId, cancellationToken);
                 break;
             case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
                 var c = receipt.Completion;
@@ -180,6 +182,22 @@ public sealed class IssuanceService(
         if (await credentials.TryCreateAsync(issued, cancellationToken))
             logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
         return issued;
+    }
+
+    /// <summary>
+    /// Gives a new credential its status list entries. Not a reason to fail the pass: one that did not
+    /// get them is assigned them at first need (a revocation, a suspension, its badge).
+    /// </summary>
+    private async Task AssignStatusListsAsync(string certificateId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await statusLists.AssignAsync(certificateId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Credential {CertificateId} was issued without status list entries; they are assigned at first need", certificateId);
+        }
     }
 
     /// <summary>Learners are known by the LMS's id until an HR or identity integration links more.</summary>

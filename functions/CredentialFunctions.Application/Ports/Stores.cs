@@ -2,6 +2,7 @@ using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Learners;
 using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Domain.StatusLists;
 
 namespace CredentialFunctions.Application.Ports;
 
@@ -122,4 +123,24 @@ public interface IUnsentCredentialEvents
 {
     /// <summary>Ids of credentials with an event made before <paramref name="before"/> and not yet sent, page by page: an indexed query of those alone.</summary>
     Task<Page<string>> WithEventsUnsentBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}
+
+/// <summary>Bitstring status lists by id (<see cref="StatusList.Id"/>): point reads, the first creation of a list wins, ETag-guarded replaces.</summary>
+public interface IStatusListStore : IVersionedStore<StatusList>
+{
+    /// <summary>Returns false when that list already exists.</summary>
+    Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken);
+}
+
+/// <summary>Credentials whose status lists do not yet say what their record says (<see cref="Credential.StatusListsBehind"/>), page by page.</summary>
+public interface IStatusListRecords
+{
+    Task<Page<Credential>> BehindAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}
+
+/// <summary>Uniform random numbers from one injectable source, so tests are deterministic.</summary>
+public interface IRandomSource
+{
+    /// <returns>A number from 0 to <paramref name="maxExclusive"/> − 1, each as likely.</returns>
+    int Next(int maxExclusive);
 }

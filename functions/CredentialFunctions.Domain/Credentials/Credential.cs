@@ -4,6 +4,7 @@ using CredentialFunctions.Domain.Audit;
 using CredentialFunctions.Domain.Events;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
+using CredentialFunctions.Domain.StatusLists;
 
 namespace CredentialFunctions.Domain.Credentials;
 
@@ -36,7 +37,7 @@ public sealed record GraceExtension(DateTimeOffset At, DateTimeOffset GraceEndsA
 public enum CredentialState { Active, InGrace, Lapsed, Revoked, Superseded }
 
 /// <summary>What verification tells the world at an instant (spec C6).</summary>
-public enum CredentialStatus { Active, InRenewalWindow, InGrace, Lapsed, Revoked, Superseded }
+public enum CredentialStatus { Active, InRenewalWindow, InGrace, Lapsed, Revoked, Superseded, Suspended }
 
 /// <summary>A state change: the credential as it is now, and the audit entry that says why.</summary>
 public sealed record CredentialChange(Credential Credential, AuditEntry Entry)
@@ -96,6 +97,14 @@ public sealed record Credential(
     /// <summary>CE/CPD credits logged toward renewal. Not a constructor parameter, so records written before it existed still read.</summary>
     public CreditLedger CreditLog { get; init; } = CreditLedger.Empty;
 
+    /// <summary>On hold while set (spec C5, C6): not valid at verification, reversible. Not a constructor parameter, so records written before it existed still read.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Suspension? Suspension { get; init; }
+
+    /// <summary>Where revocation and suspension are published; null until assigned (at issue, or at first need for records issued before the lists).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StatusListEntries? StatusLists { get; init; }
+
     public static CredentialChange Issue(
         CertificateId id, LearnerIdentity holder, CertificationProgram program, Completion completion,
         Placement placement, DateTimeOffset at, string actor, string? reason = null)
@@ -131,8 +140,10 @@ public sealed record Credential(
         {
             case CredentialState.Revoked: return CredentialStatus.Revoked;
             case CredentialState.Superseded: return CredentialStatus.Superseded;
-            case CredentialState.Lapsed: return CredentialStatus.Lapsed;
         }
+        // A suspension overrides the clock, and lifting it gives back whatever the clock says then.
+        if (Suspension is not null) return CredentialStatus.Suspended;
+        if (State == CredentialState.Lapsed) return CredentialStatus.Lapsed;
         if (Schedule is not { } s) return CredentialStatus.Active;
         if (at < s.WindowOpensAt) return CredentialStatus.Active;
         if (at < s.ExpiresAt) return CredentialStatus.InRenewalWindow;
@@ -301,6 +312,46 @@ public sealed record Credential(
         return (this with { State = CredentialState.Superseded, StateChangedAt = at, StateReason = reason, SupersededBy = supersededBy })
             .Record(at, actor, AuditAction.Superseded, reason, new Dictionary<string, string> { ["supersededBy"] = supersededBy });
     }
+
+    /// <summary>
+    /// A program manager puts the credential on hold (an inquiry, a missing document): verification
+    /// says suspended until the suspension is lifted. The clock runs on meanwhile: the renewal window
+    /// keeps its reminders, grace and lapse, because the holder must still renew in time.
+    /// </summary>
+    public CredentialChange Suspend(DateTimeOffset at, string actor, string reason)
+    {
+        reason = RequireReason(reason);
+        if (HasEnded)
+            throw new InvalidTransitionException($"Credential {CertificateId} is {State}: there is nothing to suspend.");
+        if (Suspension is not null)
+            throw new InvalidTransitionException($"Credential {CertificateId} is already suspended (since {Suspension.At:O}).");
+        return (this with { Suspension = new Suspension(at, actor, reason) }).Record(at, actor, AuditAction.Suspended, reason, null);
+    }
+
+    /// <summary>Lifts a suspension: the status is again what the record and the clock give, as if it had never been suspended.</summary>
+    public CredentialChange LiftSuspension(DateTimeOffset at, string actor, string reason)
+    {
+        reason = RequireReason(reason);
+        if (Suspension is not { } suspension)
+            throw new InvalidTransitionException($"Credential {CertificateId} is not suspended.");
+        return (this with { Suspension = null }).Record(at, actor, AuditAction.SuspensionLifted, reason,
+            new Dictionary<string, string> { ["suspendedAt"] = suspension.At.ToString("O") });
+    }
+
+    /// <summary>The bit a status list of that purpose should hold for this credential: set when revoked, or while suspended.</summary>
+    public bool StatusBit(StatusPurpose purpose) => purpose == StatusPurpose.Revocation ? State == CredentialState.Revoked : Suspension is not null;
+
+    /// <summary>
+    /// Whether a status list does not yet say what the record says: the write to the list comes after
+    /// the record's, so a crash between them leaves this set until a sync or the sweep catches up.
+    /// </summary>
+    [JsonIgnore]
+    public bool StatusListsBehind => StatusLists is { } lists
+        ? lists.All.Any(e => e.Published != StatusBit(e.Purpose))
+        : StatusBit(StatusPurpose.Revocation) || StatusBit(StatusPurpose.Suspension);
+
+    /// <summary>Assigns or updates where the record's status is published: operational, so no audit entry.</summary>
+    public Credential WithStatusLists(StatusListEntries entries) => this with { StatusLists = entries };
 
     /// <summary>The learner left the employer: no more reminders for this credential, its history kept.</summary>
     public CredentialChange EndTracking(DateTimeOffset at, string actor, string reason)

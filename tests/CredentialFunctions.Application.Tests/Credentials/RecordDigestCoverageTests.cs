@@ -18,6 +18,7 @@ public sealed class RecordDigestCoverageTests
     {
         ["auditTrail"] = "the chain covers itself: each entry's hash covers its fields and the hash before it, and AuditTrail.Verify recomputes them",
         ["outbox"] = "claims and attempts of the messages a credential owes are written without an audit entry (CredentialUpdater.UpdateUnauditedAsync); each message sent is audited instead",
+        ["statusLists"] = "where the status is published and what the lists last said: assigned and updated without an audit entry, a projection of the audited state (revoked, suspended), which the digest covers",
     };
 
     /// <summary>A credential that went through every kind of change, so every stored field holds a value.</summary>
@@ -35,6 +36,7 @@ public sealed class RecordDigestCoverageTests
         c = c.ClaimOutboxEntry(OutboxEntry.Pending("c2:reminder:P90D", OutboxChannel.Email, "RenewalReminder", "{}"), "worker-1", A.Jan1.AddDays(302), TimeSpan.FromMinutes(5))!;
         c = c.RecordOutboxSent("c2:reminder:P90D", "msg-1", A.Jan1.AddDays(302)).Credential;
         c = c.EndTracking(A.Jan1.AddDays(303), "user:pm", "Left the employer").Credential;
+        c = c.Suspend(A.Jan1.AddDays(303), "user:pm", "Complaint under review").Credential;
         return c.Supersede("7QXM-2K9D-RH4T-WZ5C", A.Jan1.AddDays(304), "user:pm", "Re-issued under the new name").Credential;
     }
 

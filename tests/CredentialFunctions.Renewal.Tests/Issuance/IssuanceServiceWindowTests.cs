@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Adapters.Events;
@@ -32,7 +33,9 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         var events = new EventPublisher<Credential>(new OutboxDispatcher<Credential>(scope.Updater, [eventLog], new RandomIdSource(), TimeProvider.System, NullLogger<OutboxDispatcher<Credential>>.Instance),
             NullLogger<EventPublisher<Credential>>.Instance);
         var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new CosmosHoldingStore(scope.Database), windows.Object,
-            new RandomIdSource(), new CredentialUpdater(scope.Store), events, TimeProvider.System, NullLogger<IssuanceService>.Instance);
+            new RandomIdSource(), new CredentialUpdater(scope.Store), events,
+            new StatusListPublisher(new CosmosStatusListStore(scope.Database), scope.Store, new CredentialUpdater(scope.Store), new CryptoRandomSource()),
+            TimeProvider.System, NullLogger<IssuanceService>.Instance);
         var completion = new LmsCompletion("evt-7", new LmsLearner("42", "Ada Lovelace", "ada@example.org"), program.ProgramId, 90, DateTimeOffset.UtcNow.AddMinutes(-1));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => issuance.RecordLmsCompletionAsync(completion, CancellationToken.None));
