@@ -5,6 +5,7 @@ using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
+using CredentialFunctions.Adapters.Signing;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
@@ -15,6 +16,7 @@ using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.Signing;
 using CredentialFunctions.Application.Verification;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +39,8 @@ public static class CompositionRoot
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
         services.AddOptions<RateLimits.Options>().Bind(configuration.GetSection(RateLimits.Options.Section));
+        services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section));
+        services.AddOptions<IssuerOptions>().Bind(configuration.GetSection(IssuerOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -59,6 +63,11 @@ public static class CompositionRoot
         // The outbox: one dispatcher over a transport per channel (email now).
         services.AddSingleton<IOutboxTransport, EmailOutbox>();
         services.AddSingleton<OutboxDispatcher>();
+
+        // The issuer: its keys (Key Vault or a development key), the JWT signer over them, its profile.
+        services.AddSingleton(sp => IssuerKeys.Create(sp.GetRequiredService<IOptions<SigningOptions>>().Value));
+        services.AddSingleton<VcJwtSigner>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<IssuerOptions>>().Value.ProfileAt(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();

@@ -1,0 +1,14 @@
+using CredentialFunctions.Application.Signing;
+
+namespace CredentialFunctions.Adapters.Signing;
+
+/// <summary>Picks the issuer keys the settings describe (see <see cref="SigningOptions"/>).</summary>
+public static class IssuerKeys
+{
+    public static IIssuerKeys Create(SigningOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.DevelopmentKey)) return new DevelopmentIssuerKeys(options);
+        throw new InvalidOperationException(
+            $"No issuer signing key: set {SigningOptions.Section}__{nameof(SigningOptions.KeyVaultUri)} and __{nameof(SigningOptions.KeyName)} (Azure) or, locally, __{nameof(SigningOptions.DevelopmentKey)}.");
+    }
+}
