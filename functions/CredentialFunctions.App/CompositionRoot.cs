@@ -65,7 +65,7 @@ public static class CompositionRoot
         services.AddSingleton<OutboxDispatcher>();
 
         // The issuer: its keys (Key Vault or a development key), the JWT signer over them, its profile.
-        services.AddSingleton(sp => IssuerKeys.Create(sp.GetRequiredService<IOptions<SigningOptions>>().Value));
+        services.AddSingleton(sp => IssuerKeys.Create(sp.GetRequiredService<IOptions<SigningOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VcJwtSigner>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IssuerOptions>>().Value.ProfileAt(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
 

@@ -17,5 +17,5 @@ public sealed record IssuerProfile(
 
     /// <summary>The issuer lives at <c>{publicBase}/api/issuer</c>: a stable URL of ours, whatever the keys.</summary>
     public static IssuerProfile At(Uri publicBase, string name)
-        => new(Contexts, new Uri(publicBase, "api/issuer").ToString(), ["Profile"], name);
+        => new(Contexts, $"{publicBase.ToString().TrimEnd('/')}/api/issuer", ["Profile"], name);
 }
