@@ -9,6 +9,7 @@ using CredentialFunctions.Adapters.Signing;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Notifications;
@@ -68,6 +69,9 @@ public static class CompositionRoot
         services.AddSingleton(sp => IssuerKeys.Create(sp.GetRequiredService<IOptions<SigningOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VcJwtSigner>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IssuerOptions>>().Value.ProfileAt(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        // The status lists register their ICredentialStatusEntries; until then credentials carry none.
+        services.AddSingleton(sp => new OpenBadges(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<IssuerProfile>(), sp.GetRequiredService<VcJwtSigner>(),
+            sp.GetServices<ICredentialStatusEntries>(), sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<ProgramService>();
