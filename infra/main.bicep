@@ -35,6 +35,10 @@ param apiTenantId string = tenant().tenantId
 @description('Audience the API requires in bearer tokens: the app registration\'s application id URI or client id.')
 param apiAudience string
 
+@description('Name of the certification body that issues the credentials: the Open Badges issuer profile\'s name (ISSUER_NAME).')
+@minLength(1)
+param issuerName string
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
@@ -261,6 +265,7 @@ module functionApp 'modules/function-app.bicep' = {
       // Links in emails start here. The app's own output cannot feed its settings (a cycle), so the
       // host name is the default one Azure gives an app without a unique-hostname scope.
       Links__PublicBaseUrl: 'https://${functionAppName}.azurewebsites.net'
+      Issuer__Name: issuerName
       Signing__KeyVaultUri: keyVault.outputs.uri
       Signing__KeyName: keyVault.outputs.signingKeyName
       Documents__BlobServiceUri: storage.outputs.blobEndpoint

@@ -10,10 +10,12 @@ using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Events;
 using CredentialFunctions.Adapters.Payments;
 using CredentialFunctions.Adapters.ServiceBus;
+using CredentialFunctions.Adapters.Signing;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Applications;
+using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
@@ -23,6 +25,7 @@ using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.Signing;
 using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain.Credentials;
@@ -51,6 +54,8 @@ public static class CompositionRoot
         services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section));
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section));
         services.AddOptions<DocumentOptions>().Bind(configuration.GetSection(DocumentOptions.Section));
+        services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section));
+        services.AddOptions<IssuerOptions>().Bind(configuration.GetSection(IssuerOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -99,6 +104,14 @@ public static class CompositionRoot
             sp.GetRequiredService<IOptions<StripeOptions>>().Value,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(StripePaymentProvider.HttpClientName),
             sp.GetRequiredService<TimeProvider>()));
+
+        // The issuer: its keys (Key Vault or a development key), the JWT signer over them, its profile.
+        services.AddSingleton(sp => IssuerKeys.Create(sp.GetRequiredService<IOptions<SigningOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<VcJwtSigner>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<IssuerOptions>>().Value.ProfileAt(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        // The status lists register their ICredentialStatusEntries; until then credentials carry none.
+        services.AddSingleton(sp => new OpenBadges(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<IssuerProfile>(), sp.GetRequiredService<VcJwtSigner>(),
+            sp.GetServices<ICredentialStatusEntries>(), sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());

@@ -59,6 +59,14 @@ if (blobs is not null)
 if (string.IsNullOrWhiteSpace(builder.Configuration["ServiceBus:FullyQualifiedNamespace"]) && string.IsNullOrWhiteSpace(builder.Configuration["Events:LocalLogPath"]))
     builder.Configuration["Events:LocalLogPath"] = Path.Combine(RepositoryRoot.Find(), ".local", "events.jsonl");
 
+// With no signing key configured, one for the session: the store forgets its credentials on exit
+// anyway, and a private key in a settings file is one a developer may commit.
+if (string.IsNullOrWhiteSpace(builder.Configuration["Signing:DevelopmentKey"]) && string.IsNullOrWhiteSpace(builder.Configuration["Signing:KeyVaultUri"]))
+{
+    using var sessionKey = System.Security.Cryptography.RSA.Create(2048);
+    builder.Configuration["Signing:DevelopmentKey"] = sessionKey.ExportPkcs8PrivateKeyPem();
+}
+
 var app = LocalHostBuilder.Build(builder);
 await LocalHostBuilder.EnsureStoreAsync(app);
 app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}; {Mail}; {Documents}; {Events}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,

@@ -15,7 +15,7 @@ public sealed class RequireRoleAttribute(params Role[] roles) : AccessAttribute
     public IReadOnlyList<Role> Roles { get; } = roles;
 }
 
-/// <summary>Anyone, no account (verification, health and the API description only). Rate limited per client.</summary>
+/// <summary>Anyone, no account (verification and the signed badge, the issuer's profile and keys, health and the API description only). Rate limited per client.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class AnonymousAttribute : AccessAttribute;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
@@ -47,6 +48,7 @@ public static class Problems
             Errors: new Dictionary<string, string[]> { [u.Field] = [u.Message] }),
         RecordTooLargeException r => new(TypeBase + "record-too-large", "The record is full", StatusCodes.Status422UnprocessableEntity,
             r.Message + " Ask an administrator: the record must be trimmed or superseded before it can change again."),
+        UnverifiableRecordException u => new(TypeBase + "record-unverifiable", "The record fails its tamper check", StatusCodes.Status409Conflict, u.Message),
         NotFoundException n => new(TypeBase + "not-found", $"{n.What} not found", StatusCodes.Status404NotFound, n.Message),
         AccessDeniedException a => Forbidden(a.Message),
         ProgramHeldException h => new(TypeBase + "program-held", "Another credential holds the program", StatusCodes.Status409Conflict, h.Message),

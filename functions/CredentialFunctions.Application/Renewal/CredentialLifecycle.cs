@@ -183,6 +183,14 @@ public sealed class CredentialLifecycle(
     public Task<Credential> LiftSuspensionAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
         => ChangeStatusAsync(certificateId, (c, now) => c.LiftSuspension(now, caller.AuditName, reason), cancellationToken);
 
+    /// <summary>Corrects the holder's legal name. The renewal window is not told: it reads the name from the record when it writes.</summary>
+    public Task<Credential> CorrectLegalNameAsync(string certificateId, string legalName, string reason, Caller caller, CancellationToken cancellationToken)
+    {
+        var id = VerificationService.ParseOrThrow(certificateId).Value;
+        var now = clock.GetUtcNow();
+        return updater.UpdateAsync(id, c => c.CorrectLegalName(legalName, now, caller.AuditName, reason), cancellationToken);
+    }
+
     public Task<Credential> EndTrackingAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
         => ChangeAsync(certificateId, RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, caller.AuditName, reason), cancellationToken);
 

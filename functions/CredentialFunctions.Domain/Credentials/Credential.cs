@@ -9,7 +9,11 @@ using CredentialFunctions.Domain.StatusLists;
 namespace CredentialFunctions.Domain.Credentials;
 
 /// <summary>The holder as the credential names them: the full legal name, and the ids other systems know them by.</summary>
-public sealed record LearnerIdentity(string LearnerId, string LegalName, string Email, string? LmsId, string? HrId);
+public sealed record LearnerIdentity(string LearnerId, string LegalName, string Email, string? LmsId, string? HrId)
+{
+    /// <summary>The longest full legal name taken, from the LMS or in a correction.</summary>
+    public const int MaxLegalNameLength = 300;
+}
 
 /// <summary>The program version a credential was issued under, with the names printed on it.</summary>
 public sealed record ProgramReference(string ProgramId, int Version, string Name, CredentialKind Kind, string IssuingOrganization, string? Brand);
@@ -293,6 +297,28 @@ public sealed record Credential(
         };
         return reinstated.Record(at, actor, AuditAction.Reinstated, reason, new Dictionary<string, string> { ["expiresAt"] = reinstated.ExpiresAt?.ToString("O") ?? "none" })
             .Announced(EventTypes.CredentialReinstated);
+    }
+
+    /// <summary>
+    /// A correction of the holder's full legal name (a typo, a marriage, a transliteration), the
+    /// old and the new name in its audit entry. The certificate id, dates and status stay; the
+    /// chain's next entry covers the corrected record, so verification keeps vouching for it.
+    /// </summary>
+    public CredentialChange CorrectLegalName(string legalName, DateTimeOffset at, string actor, string reason)
+    {
+        var errors = new ValidationErrors();
+        var corrected = PlainText.Required(errors, "legalName", legalName, LearnerIdentity.MaxLegalNameLength);
+        reason = PlainText.Required(errors, "reason", reason, 1000);
+        errors.ThrowIfAny();
+        if (corrected == Holder.LegalName)
+            throw new InvalidTransitionException($"Credential {CertificateId} already names its holder {corrected}.");
+        return (this with { Holder = Holder with { LegalName = corrected } })
+            .Record(at, actor, AuditAction.Corrected, reason, new Dictionary<string, string>
+            {
+                ["field"] = "legalName",
+                ["from"] = Holder.LegalName,
+                ["to"] = corrected,
+            });
     }
 
     public CredentialChange Revoke(DateTimeOffset at, string actor, string reason)

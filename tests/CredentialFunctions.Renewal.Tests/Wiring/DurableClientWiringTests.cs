@@ -4,6 +4,7 @@ using CredentialFunctions.App;
 using CredentialFunctions.App.Functions;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.LocalHost;
+using CredentialFunctions.Testing.Api;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Context.Features;
 using Microsoft.DurableTask.Client;
@@ -95,6 +96,8 @@ public sealed class DurableClientWiringTests
             ["Cosmos:AccountEndpoint"] = "http://127.0.0.1:1/",
             ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
             ["Cosmos:DatabaseName"] = "unused",
+            ["Signing:DevelopmentKey"] = ApiHost.IssuerKey,
+            ["Issuer:Name"] = ApiHost.IssuerName,
             // The outbox's email transport renders links from it; the event repair's dispatcher holds that transport.
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
         }).Build();

@@ -29,6 +29,16 @@ public sealed class ApiHost : IAsyncDisposable
     public const string LmsSecret = "test-lms-secret";
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
+    public const string IssuerName = "Test Certification Body";
+
+    /// <summary>The issuer's development key, made once per test run: no private key is committed.</summary>
+    public static readonly string IssuerKey = NewIssuerKey();
+
+    public static string NewIssuerKey()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    }
 
     /// <summary>The document the app serves; every answer a test receives through <see cref="Client"/> is checked against it.</summary>
     public static readonly OpenApiContract Contract = new(OpenApiDescription.Json);
@@ -73,6 +83,8 @@ public sealed class ApiHost : IAsyncDisposable
             ["Access:DevelopmentSigningKey"] = SigningKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
+            ["Signing:DevelopmentKey"] = IssuerKey,
+            ["Issuer:Name"] = IssuerName,
             // Every test writes as the same caller, far faster than a person could; the limit itself is tested with its own host.
             ["RateLimit:WritesPerMinutePerCaller"] = "1000000",
             ["Events:Source"] = "http://localhost:7071",
