@@ -10,6 +10,7 @@ using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
+using CredentialFunctions.Application.Links;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
@@ -64,6 +65,8 @@ public static class CompositionRoot
         services.AddSingleton<ProgramService>();
         services.AddScoped<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();
+        services.AddSingleton(sp => new CredentialLinks(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        services.AddSingleton<PrintedCredentials>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<SupervisionService>();
         // The window process (IRenewalWindows) lives per invocation, around the Durable client its host

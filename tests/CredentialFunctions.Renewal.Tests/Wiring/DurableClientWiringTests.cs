@@ -95,6 +95,8 @@ public sealed class DurableClientWiringTests
             ["Cosmos:AccountEndpoint"] = "http://127.0.0.1:1/",
             ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
             ["Cosmos:DatabaseName"] = "unused",
+            // The pages and artifacts build their links from it when they are made.
+            ["Links:PublicBaseUrl"] = "https://func-test.azurewebsites.net",
         }).Build();
         return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
