@@ -19,6 +19,7 @@ using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
+using CredentialFunctions.Application.Links;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Payments;
@@ -118,6 +119,8 @@ public static class CompositionRoot
         services.AddSingleton<ProgramService>();
         services.AddScoped<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();
+        services.AddSingleton(sp => new CredentialLinks(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        services.AddSingleton<PrintedCredentials>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<SupervisionService>();
         services.AddSingleton<StatusListPublisher>();

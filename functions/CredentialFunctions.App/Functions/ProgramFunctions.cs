@@ -19,7 +19,8 @@ public sealed record RenewalRequest(
     IReadOnlyList<RenewalPathway>? Pathways = null,
     decimal? RequiredCeCredits = null,
     IsoDuration? MaxGraceExtension = null,
-    CreditAttestation? CreditAttestation = null);
+    CreditAttestation? CreditAttestation = null,
+    IReadOnlyList<RenewalPathwayLink>? PathwayLinks = null);
 
 public sealed record ProgramRequest(
     string Name,
@@ -30,7 +31,8 @@ public sealed record ProgramRequest(
     RenewalRequest? Renewal = null,
     IReadOnlyList<CeuCredit>? CreditsAwarded = null,
     string? ContentVersion = null,
-    string? RegulatoryModule = null)
+    string? RegulatoryModule = null,
+    CertificateTemplate? CertificateTemplate = null)
 {
     public ProgramDefinition ToDefinition()
     {
@@ -47,8 +49,9 @@ public sealed record ProgramRequest(
                 {
                     MaxGraceExtension = r.MaxGraceExtension ?? RenewalTerms.DefaultMaxGraceExtension,
                     CreditAttestation = r.CreditAttestation ?? CreditAttestation.ReviewRequired,
+                    PathwayLinks = r.PathwayLinks ?? [],
                 },
-            CreditsAwarded ?? [], ContentVersion, RegulatoryModule);
+            CreditsAwarded ?? [], ContentVersion, RegulatoryModule) { CertificateTemplate = CertificateTemplate };
     }
 }
 

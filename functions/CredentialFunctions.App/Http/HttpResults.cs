@@ -45,8 +45,8 @@ public sealed record Problem(string Type, string Title, int Status, string Detai
     public JsonResponse ToResponse() => new(this, Status, "application/problem+json");
 }
 
-/// <summary>A body that is already text (the API description, its reference page), written as it is.</summary>
-public sealed class TextResponse(string body, string contentType) : IActionResult
+/// <summary>A body that is already text (the API description, its reference page, the verification and renewal pages), written as it is.</summary>
+public sealed class TextResponse(string body, string contentType, int statusCode = StatusCodes.Status200OK) : IActionResult
 {
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -59,9 +59,31 @@ public sealed class TextResponse(string body, string contentType) : IActionResul
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
+        response.StatusCode = statusCode;
         foreach (var (name, value) in Headers) response.Headers[name] = value;
         response.ContentType = contentType;
         await response.WriteAsync(body, context.HttpContext.RequestAborted);
+    }
+}
+
+/// <summary>A binary artifact (a QR code image, a PDF certificate), written as it is.</summary>
+public sealed class BytesResponse(byte[] body, string contentType) : IActionResult
+{
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public BytesResponse WithHeader(string name, string value)
+    {
+        Headers[name] = value;
+        return this;
+    }
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        foreach (var (name, value) in Headers) response.Headers[name] = value;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
     }
 }

@@ -112,10 +112,14 @@ public static partial class OpenApiDescription
             refusals = [.. refusals, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType];
         }
 
+        // A status may come in several media types (JSON for a script, a page for a browser): one response, one content entry each.
         foreach (var success in answers.Where(a => a.Body is not null))
-            operation.Responses[Status(success.Status)] = Response(success.Status, success.ContentType, Read(schemas.For(success.Body!), document));
+            AddContent(operation, success.Status, success.ContentType, Read(schemas.For(success.Body!), document));
         foreach (var status in answers.Where(a => a.Body is null).Select(a => a.Status).Concat(refusals).Append(StatusCodes.Status500InternalServerError).Distinct().Order())
-            operation.Responses[Status(status)] = Response(status, ProblemMediaType, Read(problem, document));
+            AddContent(operation, status, ProblemMediaType, Read(problem, document));
+        // A refusal declared with a media type of its own is also answered as that (a page saying the problem).
+        foreach (var page in answers.Where(a => a.Body is null && a.ContentType != "application/json"))
+            AddContent(operation, page.Status, page.ContentType, Read(schemas.For(typeof(string)), document));
         return operation;
     }
 
@@ -161,11 +165,12 @@ public static partial class OpenApiDescription
         }
     }
 
-    private static OpenApiResponse Response(int status, string mediaType, IOpenApiSchema schema) => new()
+    private static void AddContent(OpenApiOperation operation, int status, string mediaType, IOpenApiSchema schema)
     {
-        Description = ReasonPhrases.GetReasonPhrase(status),
-        Content = new Dictionary<string, IOpenApiMediaType> { [mediaType] = new OpenApiMediaType { Schema = schema } },
-    };
+        if (!operation.Responses!.TryGetValue(Status(status), out var existing) || existing is not OpenApiResponse response)
+            operation.Responses[Status(status)] = response = new OpenApiResponse { Description = ReasonPhrases.GetReasonPhrase(status), Content = new Dictionary<string, IOpenApiMediaType>() };
+        response.Content![mediaType] = new OpenApiMediaType { Schema = schema };
+    }
 
     private static IOpenApiSchema Read(JsonNode schema, OpenApiDocument document)
         => schema is JsonObject { Count: 1 } o && o["$ref"]?.GetValue<string>() is { } reference

@@ -87,7 +87,7 @@ public sealed class RenewalWindowSteps(ICredentialStore credentials, CredentialU
             _ => null,
         };
         return new Notification(kind, step.DeliveryKey, c.CertificateId, c.Holder.LegalName, c.Holder.Email, c.Program.Name,
-            c.Program.IssuingOrganization, c.ExpiresAt, schedule.GraceEndsAt, daysLeft, c.Terms.Pathways);
+            c.Program.IssuingOrganization, c.ExpiresAt, schedule.GraceEndsAt, daysLeft, c.Terms.Pathways) { PathwayLinks = c.Terms.PathwayLinks };
 
         static int DaysFrom(DateTimeOffset now, DateTimeOffset until) => Math.Max(0, (int)Math.Ceiling((until - now).TotalDays));
     }

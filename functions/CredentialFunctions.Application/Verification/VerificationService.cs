@@ -39,16 +39,31 @@ public sealed class VerificationService(ICredentialStore credentials, TimeProvid
     /// <summary>One point read; the audit chain is recomputed so an edited record is reported, not vouched for.</summary>
     public async Task<VerificationResult> VerifyAsync(string text, CancellationToken cancellationToken)
     {
+        var verified = await ReadAsync(text, cancellationToken);
+        if (verified.Credential is not { } c)
+            return new VerificationResult(verified.CertificateId, false, null, null, null, null, null, null, verified.CheckedAt, TamperedProblem);
+        return new VerificationResult(c.CertificateId, true, verified.Status, c.Holder.LegalName, c.Program.Name,
+            c.Program.IssuingOrganization, c.IssuedAt, c.ExpiresAt, verified.CheckedAt, null);
+    }
+
+    /// <summary>
+    /// The credential behind a verification, for the pages and artifacts that print it: one point
+    /// read, and the record withheld when it fails its tamper check, so nothing built on it can vouch for an edit.
+    /// </summary>
+    public async Task<VerifiedCredential> ReadAsync(string text, CancellationToken cancellationToken)
+    {
         var id = ParseOrThrow(text);
         var stored = await credentials.GetAsync(id.Value, cancellationToken)
             ?? throw new NotFoundException("Credential", id.Value);
         var c = stored.Value;
         var now = clock.GetUtcNow();
-        var audit = c.VerifyAuditTrail();
-        if (!audit.IsIntact)
-            return new VerificationResult(c.CertificateId, false, null, null, null, null, null, null, now,
-                "This record fails its tamper check and cannot be vouched for. Contact the issuer.");
-        return new VerificationResult(c.CertificateId, true, c.StatusAt(now), c.Holder.LegalName, c.Program.Name,
-            c.Program.IssuingOrganization, c.IssuedAt, c.ExpiresAt, now, null);
+        return c.VerifyAuditTrail().IsIntact
+            ? new VerifiedCredential(c.CertificateId, c, c.StatusAt(now), now)
+            : new VerifiedCredential(c.CertificateId, null, null, now);
     }
+
+    public const string TamperedProblem = "This record fails its tamper check and cannot be vouched for. Contact the issuer.";
 }
+
+/// <summary>A verified credential at an instant; <see cref="Credential"/> and <see cref="Status"/> are null when the record fails its tamper check.</summary>
+public sealed record VerifiedCredential(string CertificateId, Credential? Credential, CredentialStatus? Status, DateTimeOffset CheckedAt);

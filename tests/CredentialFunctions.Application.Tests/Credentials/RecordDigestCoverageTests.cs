@@ -25,7 +25,7 @@ public sealed class RecordDigestCoverageTests
     private static Credential FullyPopulated()
     {
         var terms = A.Terms(pathways: [RenewalPathway.RetakeExam, RenewalPathway.ContinuingEducationCredits])
-            with { RequiredCeCredits = 10, MaxGraceExtension = IsoDuration.FromDays(60) };
+            with { RequiredCeCredits = 10, MaxGraceExtension = IsoDuration.FromDays(60), PathwayLinks = [new RenewalPathwayLink(RenewalPathway.RetakeExam, "https://lms.example.org/exam")] };
         var program = A.Program(A.Definition(terms) with { RegulatoryModule = "OSHA-1910" });
         var c = A.Credential(program, holder: A.Learner with { HrId = "hr-7" });
         c = c.LogCredit(A.Jan1.AddDays(30), 4, "CPD", "Safety seminar", "seminar-1", CreditSource.Holder, A.Jan1.AddDays(31), "user:ada")!.Credential;

@@ -98,8 +98,8 @@ public sealed class DurableClientWiringTests
             ["Cosmos:DatabaseName"] = "unused",
             ["Signing:DevelopmentKey"] = ApiHost.IssuerKey,
             ["Issuer:Name"] = ApiHost.IssuerName,
-            // The outbox's email transport renders links from it; the event repair's dispatcher holds that transport.
-            ["Links:PublicBaseUrl"] = "http://localhost:7071",
+            // The outbox's email transport, the pages and the artifacts build their links from it.
+            ["Links:PublicBaseUrl"] = "https://func-test.azurewebsites.net",
         }).Build();
         return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
