@@ -110,7 +110,10 @@ public static class CompositionRoot
         services.AddSingleton(sp => IssuerKeys.Create(sp.GetRequiredService<IOptions<SigningOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<VcJwtSigner>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IssuerOptions>>().Value.ProfileAt(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
-        // The status lists register their ICredentialStatusEntries; until then credentials carry none.
+        // A badge's credentialStatus: its revocation and suspension entries in the status lists.
+        services.AddSingleton(sp => new StatusListLinks(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        services.AddSingleton<ICredentialStatusEntries, StatusListEntriesOfBadges>();
+        services.AddSingleton<StatusListCredentials>();
         services.AddSingleton(sp => new OpenBadges(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<IssuerProfile>(), sp.GetRequiredService<VcJwtSigner>(),
             sp.GetServices<ICredentialStatusEntries>(), sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
 

@@ -8,8 +8,7 @@ using CredentialFunctions.Domain.Credentials;
 namespace CredentialFunctions.Application.Badges;
 
 /// <summary>
-/// Where a credential's status list entries come from (the revocation and suspension lists). None
-/// is registered until the status lists exist: until then a credential carries no <c>credentialStatus</c>.
+/// Where a credential's status list entry comes from (<see cref="StatusLists.StatusListEntriesOfBadges"/>).
 /// </summary>
 public interface ICredentialStatusEntries
 {

@@ -63,7 +63,7 @@ public sealed class OpenBadgeApiTests(ApiFixture fixture)
         Assert.Equal(["Profile"], vc["issuer"]!["type"]!.AsArray().Select(c => (string?)c));
         Assert.NotNull(vc["validFrom"]);
         Assert.NotNull(vc["validUntil"]);
-        Assert.Null(vc["credentialStatus"]); // the status lists assign entries; until they do, there are none
+        Assert.Equal(("BitstringStatusListEntry", "revocation"), ((string?)vc["credentialStatus"]!["type"], (string?)vc["credentialStatus"]!["statusPurpose"]));
         var subject = vc["credentialSubject"]!;
         Assert.Equal(["AchievementSubject"], subject["type"]!.AsArray().Select(c => (string?)c));
         var achievement = subject["achievement"]!;
