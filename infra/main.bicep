@@ -48,6 +48,7 @@ var deploymentContainerName = 'app-package'
 var documentsContainerName = 'application-documents'
 var signingKeyName = 'open-badges-issuer'
 var lmsWebhookSecretName = 'lms-webhook-signing-secret'
+var auditAnchorSecretName = 'audit-anchor-key'
 
 // Built-in role definition ids: the same in every tenant. Each is named as the portal shows it.
 var roles = {
@@ -186,7 +187,7 @@ module keyVault 'modules/key-vault.bicep' = {
         roleDefinitionId: roles.keyVaultSecretsUser
         principalId: identity.outputs.principalId
         principalType: 'ServicePrincipal'
-        description: 'Resolve the webhook secrets\' Key Vault references.'
+        description: 'Resolve the webhook secrets\' Key Vault references; read the versions of the audit anchor key.'
       }
     ]
     operatorRoleAssignments: deployerVaultRoles
@@ -261,6 +262,10 @@ module functionApp 'modules/function-app.bicep' = {
       // Resolved by the platform with the identity (keyVaultReferenceIdentity). No version in the
       // URI, so a new secret version is picked up without a redeployment.
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'
+      // Read by the app itself with the identity, not as a reference: every version of the secret is
+      // an anchor key (its version id the key id), so anchors made before a rotation still check.
+      AuditAnchors__KeyVaultUri: keyVault.outputs.uri
+      AuditAnchors__SecretName: auditAnchorSecretName
     }
   }
 }
@@ -274,6 +279,7 @@ output SERVICE_API_URI string = functionApp.outputs.uri
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_SIGNING_KEY_NAME string = keyVault.outputs.signingKeyName
 output AZURE_KEY_VAULT_LMS_WEBHOOK_SECRET_NAME string = lmsWebhookSecretName
+output AZURE_KEY_VAULT_AUDIT_ANCHOR_SECRET_NAME string = auditAnchorSecretName
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_SERVICE_BUS_PAYMENTS_TOPIC string = serviceBus.outputs.topicName

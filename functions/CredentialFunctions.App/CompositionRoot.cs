@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Access;
+using CredentialFunctions.Adapters.Anchors;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
@@ -37,6 +38,7 @@ public static class CompositionRoot
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
         services.AddOptions<RateLimits.Options>().Bind(configuration.GetSection(RateLimits.Options.Section));
+        services.AddOptions<AuditAnchorOptions>().Bind(configuration.GetSection(AuditAnchorOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -45,6 +47,9 @@ public static class CompositionRoot
 
         services.AddSingleton(sp => CosmosClientFactory.Create(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new CredentialDatabase(sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(), sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
+        // The keys that seal every credential write and check every verification. TryAdd: a test rotates them.
+        services.TryAddSingleton(sp => AnchorKeys.Create(sp.GetRequiredService<IOptions<AuditAnchorOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RecordAnchoring>();
         // TryAdd: a test may wrap a store (to count its reads, say) and the composition keeps the rest.
         services.TryAddSingleton<ICredentialStore, CosmosCredentialStore>();
         services.TryAddSingleton<IProgramStore, CosmosProgramStore>();

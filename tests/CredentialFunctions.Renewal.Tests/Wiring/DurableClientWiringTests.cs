@@ -4,6 +4,7 @@ using CredentialFunctions.App;
 using CredentialFunctions.App.Functions;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.LocalHost;
+using CredentialFunctions.Testing.Api;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Context.Features;
 using Microsoft.DurableTask.Client;
@@ -95,6 +96,7 @@ public sealed class DurableClientWiringTests
             ["Cosmos:AccountEndpoint"] = "http://127.0.0.1:1/",
             ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
             ["Cosmos:DatabaseName"] = "unused",
+            ["AuditAnchors:DevelopmentKey"] = ApiHost.AnchorKey,
         }).Build();
         return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

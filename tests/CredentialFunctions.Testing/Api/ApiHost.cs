@@ -30,6 +30,9 @@ public sealed class ApiHost : IAsyncDisposable
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
 
+    /// <summary>The audit anchors' development key of every test host: a record one host sealed verifies on another.</summary>
+    public static readonly string AnchorKey = Convert.ToBase64String(SHA256.HashData("test anchor key"u8));
+
     /// <summary>The document the app serves; every answer a test receives through <see cref="Client"/> is checked against it.</summary>
     public static readonly OpenApiContract Contract = new(OpenApiDescription.Json);
 
@@ -68,6 +71,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Cosmos:CreateIfMissing"] = "true",
             ["Access:Audience"] = Audience,
             ["Access:DevelopmentSigningKey"] = SigningKey,
+            ["AuditAnchors:DevelopmentKey"] = AnchorKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
             // Every test writes as the same caller, far faster than a person could; the limit itself is tested with its own host.
