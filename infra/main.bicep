@@ -56,6 +56,7 @@ var signingKeyName = 'open-badges-issuer'
 var lmsWebhookSecretName = 'lms-webhook-signing-secret'
 var stripeSecretKeySecretName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-signing-secret'
+var auditAnchorSecretName = 'audit-anchor-key'
 
 // Built-in role definition ids: the same in every tenant. Each is named as the portal shows it.
 var roles = {
@@ -196,7 +197,7 @@ module keyVault 'modules/key-vault.bicep' = {
         roleDefinitionId: roles.keyVaultSecretsUser
         principalId: identity.outputs.principalId
         principalType: 'ServicePrincipal'
-        description: 'Resolve the webhook secrets\' Key Vault references.'
+        description: 'Resolve the webhook secrets\' Key Vault references; read the versions of the audit anchor key.'
       }
     ]
     operatorRoleAssignments: deployerVaultRoles
@@ -279,6 +280,10 @@ module functionApp 'modules/function-app.bicep' = {
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'
       Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeySecretName}/)'
       Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName}/)'
+      // Read by the app itself with the identity, not as a reference: every version of the secret is
+      // an anchor key (its version id the key id), so anchors made before a rotation still check.
+      AuditAnchors__KeyVaultUri: keyVault.outputs.uri
+      AuditAnchors__SecretName: auditAnchorSecretName
     }
   }
 }
@@ -294,6 +299,7 @@ output AZURE_KEY_VAULT_SIGNING_KEY_NAME string = keyVault.outputs.signingKeyName
 output AZURE_KEY_VAULT_LMS_WEBHOOK_SECRET_NAME string = lmsWebhookSecretName
 output AZURE_KEY_VAULT_STRIPE_SECRET_KEY_NAME string = stripeSecretKeySecretName
 output AZURE_KEY_VAULT_STRIPE_WEBHOOK_SECRET_NAME string = stripeWebhookSecretName
+output AZURE_KEY_VAULT_AUDIT_ANCHOR_SECRET_NAME string = auditAnchorSecretName
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_SERVICE_BUS_PAYMENTS_TOPIC string = serviceBus.outputs.topicName

@@ -3,6 +3,7 @@ using Azure.Identity;
 using Azure.Messaging.ServiceBus;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Access;
+using CredentialFunctions.Adapters.Anchors;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Adapters.Documents;
 using CredentialFunctions.Adapters.Durable;
@@ -57,6 +58,7 @@ public static class CompositionRoot
         services.AddOptions<DocumentOptions>().Bind(configuration.GetSection(DocumentOptions.Section));
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section));
         services.AddOptions<IssuerOptions>().Bind(configuration.GetSection(IssuerOptions.Section));
+        services.AddOptions<AuditAnchorOptions>().Bind(configuration.GetSection(AuditAnchorOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -65,6 +67,9 @@ public static class CompositionRoot
 
         services.AddSingleton(sp => CosmosClientFactory.Create(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new CredentialDatabase(sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(), sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
+        // The keys that seal every credential write and check every verification. TryAdd: a test rotates them.
+        services.TryAddSingleton(sp => AnchorKeys.Create(sp.GetRequiredService<IOptions<AuditAnchorOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RecordAnchoring>();
         // TryAdd: a test may wrap a store (to count its reads, say) and the composition keeps the rest.
         services.TryAddSingleton<ICredentialStore, CosmosCredentialStore>();
         services.TryAddSingleton<IProgramStore, CosmosProgramStore>();
@@ -114,7 +119,7 @@ public static class CompositionRoot
         services.AddSingleton(sp => new StatusListLinks(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
         services.AddSingleton<ICredentialStatusEntries, StatusListEntriesOfBadges>();
         services.AddSingleton<StatusListCredentials>();
-        services.AddSingleton(sp => new OpenBadges(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<IssuerProfile>(), sp.GetRequiredService<VcJwtSigner>(),
+        services.AddSingleton(sp => new OpenBadges(sp.GetRequiredService<VerificationService>(), sp.GetRequiredService<IssuerProfile>(), sp.GetRequiredService<VcJwtSigner>(),
             sp.GetServices<ICredentialStatusEntries>(), sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
 
         services.AddSingleton<CredentialUpdater>();

@@ -67,6 +67,11 @@ if (string.IsNullOrWhiteSpace(builder.Configuration["Signing:DevelopmentKey"]) &
     builder.Configuration["Signing:DevelopmentKey"] = sessionKey.ExportPkcs8PrivateKeyPem();
 }
 
+// With no anchor key configured, make one up for the session: nothing is committed, and the local
+// store forgets its records when the host stops anyway. Against a real account, set one to keep records verifying.
+if (string.IsNullOrWhiteSpace(builder.Configuration["AuditAnchors:KeyVaultUri"]) && string.IsNullOrWhiteSpace(builder.Configuration["AuditAnchors:DevelopmentKey"]))
+    builder.Configuration["AuditAnchors:DevelopmentKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
 var app = LocalHostBuilder.Build(builder);
 await LocalHostBuilder.EnsureStoreAsync(app);
 app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}; {Mail}; {Documents}; {Events}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,

@@ -26,7 +26,7 @@ public sealed class AppSettingsAgreementTests(CompiledInfrastructure infra)
     /// <summary>Options that exist for local development only and must never be set in Azure (where mail goes through ACS, not SMTP).</summary>
     private static readonly string[] LocalOnlySettings =
     [
-        "Cosmos__AccountKey", "Cosmos__CreateIfMissing", "Access__DevelopmentSigningKey",
+        "Cosmos__AccountKey", "Cosmos__CreateIfMissing", "Access__DevelopmentSigningKey", "AuditAnchors__DevelopmentKey",
         "Signing__DevelopmentKey",
         "Email__Smtp__Host", "Email__Smtp__UserName", "Email__Smtp__Password", "Events__LocalLogPath",
         "Documents__ConnectionString", "Documents__CreateIfMissing",

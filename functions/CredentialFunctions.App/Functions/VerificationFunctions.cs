@@ -58,7 +58,7 @@ public sealed class VerificationFunctions(VerificationService verification, Prin
     {
         var (verified, template) = await printed.ReadAsync(certificateId, cancellationToken);
         // A certificate printed from an edited record would vouch for the edit.
-        if (verified.Credential is not { } c) throw new InvalidTransitionException(VerificationService.TamperedProblem);
+        if (verified.Credential is not { } c) throw new InvalidTransitionException(verified.Problem!);
         return new BytesResponse(CertificatePdf.Render(c, template, links.Verification(c.CertificateId)), "application/pdf")
             .WithHeader("Content-Disposition", $"attachment; filename=\"certificate-{c.CertificateId}.pdf\"")
             .WithHeader("Cache-Control", "no-store");

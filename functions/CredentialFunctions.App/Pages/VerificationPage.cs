@@ -26,7 +26,7 @@ public static class VerificationPage
                 "<p class=\"issuer\">Credential verification</p>",
                 $"""
                 <h1>This credential cannot be verified</h1>
-                <div class="status bad" role="status"><strong>Cannot be verified</strong><p>{E(VerificationService.TamperedProblem)}</p></div>
+                <div class="status bad" role="status"><strong>Cannot be verified</strong><p>{E(verified.Problem!)}</p></div>
                 <p class="note">Certificate {E(verified.CertificateId)}, checked {E(Date(verified.CheckedAt))} (UTC).</p>
 
                 """);

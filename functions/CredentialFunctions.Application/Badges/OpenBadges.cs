@@ -26,13 +26,12 @@ public sealed class UnverifiableRecordException(string certificateId)
 /// <c>validUntil</c>). There is no <c>sub</c>: the subject has no id of its own (a holder has no
 /// DID); its <c>identifier</c> names the holder. One point read; signed fresh on each request.
 /// </summary>
-public sealed class OpenBadges(ICredentialStore credentials, IssuerProfile issuer, VcJwtSigner signer, IEnumerable<ICredentialStatusEntries> statusEntries, Uri publicBase)
+public sealed class OpenBadges(VerificationService verification, IssuerProfile issuer, VcJwtSigner signer, IEnumerable<ICredentialStatusEntries> statusEntries, Uri publicBase)
 {
     public async Task<string> SignedCredentialAsync(string certificateId, CancellationToken cancellationToken)
     {
-        var id = VerificationService.ParseOrThrow(certificateId);
-        var credential = (await credentials.GetAsync(id.Value, cancellationToken) ?? throw new NotFoundException("Credential", id.Value)).Value;
-        if (!credential.VerifyAuditTrail().IsIntact) throw new UnverifiableRecordException(credential.CertificateId);
+        var verified = await verification.ReadAsync(certificateId, cancellationToken);
+        var credential = verified.Credential ?? throw new UnverifiableRecordException(verified.CertificateId);
         var status = new List<CredentialStatusEntry>();
         foreach (var source in statusEntries) status.AddRange(await source.ForAsync(credential, cancellationToken));
         var vc = OpenBadgeCredential.Build(credential, issuer, publicBase, status);

@@ -109,6 +109,13 @@ public sealed record Credential(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public StatusListEntries? StatusLists { get; init; }
 
+    /// <summary>
+    /// The seal on the audit chain's head, made by the store with a key the database does not hold
+    /// as it writes the record. Not a constructor parameter, so records written before anchors
+    /// existed still read; they verify as "cannot be verified" until their next write seals them.
+    /// </summary>
+    public AuditAnchor? Anchor { get; init; }
+
     public static CredentialChange Issue(
         CertificateId id, LearnerIdentity holder, CertificationProgram program, Completion completion,
         Placement placement, DateTimeOffset at, string actor, string? reason = null)
@@ -419,7 +426,8 @@ public sealed record Credential(
     private CredentialChange Record(DateTimeOffset at, string actor, AuditAction action, string? reason, IReadOnlyDictionary<string, string>? details)
     {
         var entry = Audit.AuditTrail.Next(AuditTrail, CertificateId, at, actor, action, reason, details, RecordDigest.Of(this));
-        return new CredentialChange(this with { AuditTrail = [.. AuditTrail, entry] }, entry);
+        // The new entry moves the chain's head, so the anchor read with the record seals nothing any more.
+        return new CredentialChange(this with { AuditTrail = [.. AuditTrail, entry], Anchor = null }, entry);
     }
 
     /// <summary>The audit trail records why: a reason is required, and comes back normalised.</summary>

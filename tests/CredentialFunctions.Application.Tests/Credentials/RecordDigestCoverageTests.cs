@@ -17,6 +17,7 @@ public sealed class RecordDigestCoverageTests
     private static readonly Dictionary<string, string> Excluded = new()
     {
         ["auditTrail"] = "the chain covers itself: each entry's hash covers its fields and the hash before it, and AuditTrail.Verify recomputes them",
+        ["anchor"] = "it seals the chain's head with a key the database does not hold, and the head's hash covers the record's digest; the store makes it on every write",
         ["outbox"] = "claims and attempts of the messages a credential owes are written without an audit entry (CredentialUpdater.UpdateUnauditedAsync); each message sent is audited instead",
         ["statusLists"] = "where the status is published and what the lists last said: assigned and updated without an audit entry, a projection of the audited state (revoked, suspended), which the digest covers",
     };

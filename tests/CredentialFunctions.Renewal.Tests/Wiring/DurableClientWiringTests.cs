@@ -100,6 +100,7 @@ public sealed class DurableClientWiringTests
             ["Issuer:Name"] = ApiHost.IssuerName,
             // The outbox's email transport, the pages and the artifacts build their links from it.
             ["Links:PublicBaseUrl"] = "https://func-test.azurewebsites.net",
+            ["AuditAnchors:DevelopmentKey"] = ApiHost.AnchorKey,
         }).Build();
         return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

@@ -40,6 +40,9 @@ public sealed class ApiHost : IAsyncDisposable
         return rsa.ExportPkcs8PrivateKeyPem();
     }
 
+    /// <summary>The audit anchors' development key of every test host: a record one host sealed verifies on another.</summary>
+    public static readonly string AnchorKey = Convert.ToBase64String(SHA256.HashData("test anchor key"u8));
+
     /// <summary>The document the app serves; every answer a test receives through <see cref="Client"/> is checked against it.</summary>
     public static readonly OpenApiContract Contract = new(OpenApiDescription.Json);
 
@@ -81,6 +84,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Cosmos:CreateIfMissing"] = "true",
             ["Access:Audience"] = Audience,
             ["Access:DevelopmentSigningKey"] = SigningKey,
+            ["AuditAnchors:DevelopmentKey"] = AnchorKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
             ["Signing:DevelopmentKey"] = IssuerKey,
