@@ -8,6 +8,7 @@ using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Notifications;
@@ -58,9 +59,10 @@ public static class CompositionRoot
         services.AddSingleton<INotificationSender, EmailNotificationSender>();
         // The outbox: one dispatcher over a transport per channel (email now).
         services.AddSingleton<IOutboxTransport, EmailOutbox>();
-        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton(typeof(OutboxDispatcher<>));
 
         services.AddSingleton<CredentialUpdater>();
+        services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());
         services.AddSingleton<ProgramService>();
         services.AddScoped<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();

@@ -30,6 +30,21 @@ public class OutboxTests
     }
 
     [Fact]
+    public void An_email_sent_is_audited_but_an_integration_event_published_is_not()
+    {
+        var credential = A.Credential()
+            .ClaimOutboxEntry(Owed("mail"), "s", A.Jan1, Lease)!
+            .ClaimOutboxEntry(OutboxEntry.Pending("event:e1", OutboxChannel.Events, "credentials.credential.issued", "{}"), "s", A.Jan1, Lease)!;
+        IOwesMessages<Credential> owner = credential;
+
+        var emailed = ((IOwesMessages<Credential>)owner.OutboxEntrySent("mail", "msg-1", A.Jan1)).OutboxEntrySent("event:e1", "e1", A.Jan1);
+
+        Assert.Equal([OutboxState.Sent, OutboxState.Sent], emailed.Outbox.Entries.Select(e => e.State));
+        Assert.Equal(credential.AuditTrail.Count + 1, emailed.AuditTrail.Count);
+        Assert.Equal("mail", emailed.AuditTrail[^1].Details["deliveryKey"]);
+    }
+
+    [Fact]
     public void A_live_claim_blocks_other_senders_until_its_lease_runs_out()
     {
         var claimed = Claimed("k");

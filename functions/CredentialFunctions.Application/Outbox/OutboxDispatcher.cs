@@ -19,15 +19,8 @@ public enum OutboxDispatch
 public sealed class OutboxEntryInProgressException(string key)
     : DomainException($"Outbox entry {key} is being sent by another attempt.");
 
-/// <summary>
-/// The one way a message owed leaves the credential document, whatever its channel: claim the entry
-/// with an ETag-guarded write, hand it to its channel's transport, record the result. At most one
-/// send per key while a claim is live; a claim taken over (its sender died) or a retry first asks
-/// the provider whether the message already went. Attempts are bounded, so a message can fail but
-/// never keep its caller retrying for ever.
-/// </summary>
-public sealed class OutboxDispatcher(
-    CredentialUpdater updater, IEnumerable<IOutboxTransport> transports, IIdSource ids, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+/// <summary>The bounds every outbox dispatch keeps, whatever record owes the message.</summary>
+public static class OutboxPolicy
 {
     /// <summary>Longer than any send takes; a claim older than this belongs to a sender that died mid-send.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -37,29 +30,41 @@ public sealed class OutboxDispatcher(
     /// that spans two rounds of retries an hour apart.
     /// </summary>
     public const int MaxAttempts = 12;
+}
 
+/// <summary>
+/// The one way a message owed leaves a record's document, whatever the record and the channel:
+/// claim the entry with an ETag-guarded write, hand it to its channel's transport, record the
+/// result. At most one send per key while a claim is live; a claim taken over (its sender died) or
+/// a retry first asks the provider whether the message already went. Attempts are bounded, so a
+/// message can fail but never keep its caller retrying for ever.
+/// </summary>
+public sealed class OutboxDispatcher<T>(
+    VersionedUpdater<T> updater, IEnumerable<IOutboxTransport> transports, IIdSource ids, TimeProvider clock, ILogger<OutboxDispatcher<T>> logger)
+    where T : class, IOwesMessages<T>
+{
     private readonly Dictionary<OutboxChannel, IOutboxTransport> _transports = transports.ToDictionary(t => t.Channel);
 
     /// <param name="owed">The entry the record owes now, made from the fresh record; null when it no longer owes it.</param>
     /// <exception cref="OutboxEntryInProgressException">Another sender's claim is live.</exception>
     /// <exception cref="OutboxDeliveryException">A transient failure, recorded, with attempts left: try again later.</exception>
-    public async Task<OutboxDispatch> DispatchAsync(string certificateId, Func<Credential, OutboxEntry?> owed, CancellationToken cancellationToken)
+    public async Task<OutboxDispatch> DispatchAsync(string recordId, Func<T, OutboxEntry?> owed, CancellationToken cancellationToken)
     {
         var claimant = ids.NewId("send");
         var now = clock.GetUtcNow();
         string? key = null;
         OutboxEntry? before = null;
-        var record = await updater.UpdateUnauditedAsync(certificateId, c =>
+        var record = await updater.WriteAsync(recordId, r =>
         {
-            var entry = owed(c);
+            var entry = owed(r);
             key = entry?.Key;
-            before = entry is null ? null : c.Outbox.Find(entry.Key);
-            return entry is null ? null : c.ClaimOutboxEntry(entry, claimant, now, Lease);
+            before = entry is null ? null : r.Outbox.Find(entry.Key);
+            return entry is not null && r.Outbox.Claim(entry, claimant, now, OutboxPolicy.Lease) is { } claimedOutbox ? r.WithOutbox(claimedOutbox) : null;
         }, cancellationToken);
         if (key is null || record.Outbox.Find(key) is not { State: OutboxState.InProgress } claimed || claimed.ClaimedBy != claimant)
         {
             if (key is not null && record.Outbox.Find(key) is { State: OutboxState.InProgress }) throw new OutboxEntryInProgressException(key);
-            logger.LogInformation("Outbox entry {Key} of {CertificateId} is finished or no longer owed", key, certificateId);
+            logger.LogInformation("Outbox entry {Key} of {RecordId} is finished or no longer owed", key, recordId);
             return OutboxDispatch.NotOwed;
         }
 
@@ -72,7 +77,7 @@ public sealed class OutboxDispatcher(
             // An earlier attempt that was taken over or failed may have reached the provider all the same.
             if (before is { State: OutboxState.InProgress or OutboxState.Failed } && await transport.FindSentAsync(claimed, cancellationToken) is { } alreadySent)
             {
-                logger.LogInformation("Outbox entry {Key} of {CertificateId} had already reached the provider as {MessageId}", key, certificateId, alreadySent);
+                logger.LogInformation("Outbox entry {Key} of {RecordId} had already reached the provider as {MessageId}", key, recordId, alreadySent);
                 providerMessageId = alreadySent;
             }
             else
@@ -83,16 +88,16 @@ public sealed class OutboxDispatcher(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Anything the transport did not classify is treated as transient: the bound still ends it.
-            var permanently = e is OutboxDeliveryException { IsTransient: false } || claimed.Attempts >= MaxAttempts;
-            await updater.UpdateUnauditedAsync(certificateId,
-                c => c.Outbox.Find(key)?.ClaimedBy == claimant ? c.RecordOutboxFailed(key, $"{e.GetType().Name}: {e.Message}", permanently) : null, CancellationToken.None);
+            var permanently = e is OutboxDeliveryException { IsTransient: false } || claimed.Attempts >= OutboxPolicy.MaxAttempts;
+            await updater.WriteAsync(recordId,
+                r => r.Outbox.Find(key)?.ClaimedBy == claimant ? r.WithOutbox(r.Outbox.RecordFailed(key, $"{e.GetType().Name}: {e.Message}", permanently)) : null, CancellationToken.None);
             if (!permanently) throw;
-            logger.LogWarning(e, "Gave up on outbox entry {Key} of {CertificateId} after {Attempts} attempts", key, certificateId, claimed.Attempts);
+            logger.LogWarning(e, "Gave up on outbox entry {Key} of {RecordId} after {Attempts} attempts", key, recordId, claimed.Attempts);
             return OutboxDispatch.FailedPermanently;
         }
-        await updater.UpdateAsync(certificateId,
-            c => c.Outbox.Find(key) is { State: not OutboxState.Sent } ? c.RecordOutboxSent(key, providerMessageId, clock.GetUtcNow()) : null, CancellationToken.None);
-        logger.LogInformation("Sent outbox entry {Key} of {CertificateId} as {MessageId}", key, certificateId, providerMessageId);
+        await updater.WriteAsync(recordId,
+            r => r.Outbox.Find(key) is { State: not OutboxState.Sent } ? r.OutboxEntrySent(key, providerMessageId, clock.GetUtcNow()) : null, CancellationToken.None);
+        logger.LogInformation("Sent outbox entry {Key} of {RecordId} as {MessageId}", key, recordId, providerMessageId);
         return OutboxDispatch.Sent;
     }
 }

@@ -32,16 +32,20 @@ public sealed class RecordTooLargeException(string id, long bytes, long limit)
     public string Id { get; } = id;
 }
 
-/// <summary>Credentials by certificate id: point reads and ETag-guarded writes of the whole record (audit chain included).</summary>
-public interface ICredentialStore
+/// <summary>Records by id: point reads and whole-document writes guarded by the ETag read with them.</summary>
+public interface IVersionedStore<T>
 {
-    Task<Versioned<Credential>?> GetAsync(string certificateId, CancellationToken cancellationToken);
-
-    /// <summary>Returns false when a credential with that id already exists.</summary>
-    Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken);
+    Task<Versioned<T>?> GetAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; returns the new ETag.</summary>
-    Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken);
+    Task<string> ReplaceAsync(T value, string etag, CancellationToken cancellationToken);
+}
+
+/// <summary>Credentials by certificate id: point reads and ETag-guarded writes of the whole record (audit chain included).</summary>
+public interface ICredentialStore : IVersionedStore<Credential>
+{
+    /// <summary>Returns false when a credential with that id already exists.</summary>
+    Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken);
 }
 
 /// <summary>Who supervises each learner, one document per learner: a point read by learner id, ETag-guarded writes.</summary>

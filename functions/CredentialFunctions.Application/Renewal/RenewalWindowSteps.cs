@@ -20,7 +20,7 @@ public sealed record StepRequest(string CertificateId, RenewalStep Step);
 /// acts only if that step is still the one due, inside the ETag-guarded write; so a retried,
 /// replayed or late step, or one overtaken by a renewal, changes nothing and sends nothing twice.
 /// </summary>
-public sealed class RenewalWindowSteps(ICredentialStore credentials, CredentialUpdater updater, OutboxDispatcher outbox, TimeProvider clock)
+public sealed class RenewalWindowSteps(ICredentialStore credentials, CredentialUpdater updater, OutboxDispatcher<Credential> outbox, TimeProvider clock)
 {
     public async Task<RenewalPlan> PlanAsync(string certificateId, DateTimeOffset now, CancellationToken cancellationToken)
         => (await credentials.GetAsync(certificateId, cancellationToken))?.Value is { } credential

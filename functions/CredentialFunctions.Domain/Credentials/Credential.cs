@@ -66,7 +66,7 @@ public sealed record Credential(
     DateTimeOffset StateChangedAt,
     string? StateReason,
     string? SupersededBy,
-    IReadOnlyList<AuditEntry> AuditTrail)
+    IReadOnlyList<AuditEntry> AuditTrail) : IOwesMessages<Credential>
 {
     public const string SystemActor = "system";
 
@@ -303,7 +303,15 @@ public sealed record Credential(
 
     /// <summary>Claims a message for one sender (see <see cref="Credentials.Outbox.Claim"/>); null when there is nothing to claim.</summary>
     public Credential? ClaimOutboxEntry(OutboxEntry entry, string claimant, DateTimeOffset at, TimeSpan lease)
-        => Outbox.Claim(entry, claimant, at, lease) is { } claimed ? this with { Outbox = claimed } : null;
+        => Outbox.Claim(entry, claimant, at, lease) is { } claimed ? WithOutbox(claimed) : null;
+
+    public Credential WithOutbox(Outbox outbox) => this with { Outbox = outbox };
+
+    /// <summary>An email sent is audited (the learner was told); an integration event published is operational, like its claim.</summary>
+    Credential IOwesMessages<Credential>.OutboxEntrySent(string key, string providerMessageId, DateTimeOffset at)
+        => Outbox.Find(key) is { Channel: OutboxChannel.Email }
+            ? RecordOutboxSent(key, providerMessageId, at).Credential
+            : WithOutbox(Outbox.RecordSent(key, providerMessageId));
 
     public CredentialChange RecordOutboxSent(string key, string providerMessageId, DateTimeOffset at)
     {
@@ -317,7 +325,7 @@ public sealed record Credential(
     }
 
     public Credential RecordOutboxFailed(string key, string failure, bool permanently)
-        => this with { Outbox = Outbox.RecordFailed(key, failure, permanently) };
+        => WithOutbox(Outbox.RecordFailed(key, failure, permanently));
 
     public AuditVerification VerifyAuditTrail() => Audit.AuditTrail.Verify(AuditTrail, CertificateId, RecordDigest.Of(this));
 

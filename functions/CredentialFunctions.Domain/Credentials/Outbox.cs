@@ -90,6 +90,20 @@ public sealed record Outbox(IReadOnlyList<OutboxEntry> Entries)
 }
 
 /// <summary>
+/// A record that owes messages (a credential, an application): its outbox travels in its document,
+/// so an entry is made, claimed and finished by the record's own ETag-guarded writes.
+/// </summary>
+public interface IOwesMessages<TSelf> where TSelf : IOwesMessages<TSelf>
+{
+    Outbox Outbox { get; }
+
+    TSelf WithOutbox(Outbox outbox);
+
+    /// <summary>The record once the message under <paramref name="key"/> went: its outbox entry sent, and whatever else the record keeps of a message sent.</summary>
+    TSelf OutboxEntrySent(string key, string providerMessageId, DateTimeOffset at);
+}
+
+/// <summary>
 /// An email claim as records written before the outbox hold it (their "deliveries"): read into the
 /// outbox, never written.
 /// </summary>

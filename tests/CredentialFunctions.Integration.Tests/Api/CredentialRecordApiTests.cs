@@ -42,7 +42,7 @@ public sealed class CredentialRecordApiTests(ApiFixture fixture)
         var certificateId = await IssuedAsync();
         var updater = _api.Services.GetRequiredService<CredentialUpdater>();
         await updater.UpdateUnauditedAsync(certificateId, c => c
-            .ClaimOutboxEntry(OutboxEntry.Pending("c1:issued:1", OutboxChannel.Email, "Issued", "{}"), "send-1", DateTimeOffset.UtcNow, OutboxDispatcher.Lease)!
+            .ClaimOutboxEntry(OutboxEntry.Pending("c1:issued:1", OutboxChannel.Email, "Issued", "{}"), "send-1", DateTimeOffset.UtcNow, OutboxPolicy.Lease)!
             .RecordOutboxFailed("c1:issued:1", "EmailDeliveryException: 550 5.1.1 no such mailbox", permanently: true), CancellationToken.None);
 
         var record = await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));

@@ -40,7 +40,7 @@ public sealed class RenewalWindowStepsTests(CosmosServerFixture cosmos) : IClass
 
     private RenewalWindowSteps StepsOver(CredentialStoreScope scope, INotificationSender sender)
     {
-        var outbox = new OutboxDispatcher(scope.Updater, [new EmailOutbox(sender)], new RandomIdSource(), _clock, NullLogger<OutboxDispatcher>.Instance);
+        var outbox = new OutboxDispatcher<Credential>(scope.Updater, [new EmailOutbox(sender)], new RandomIdSource(), _clock, NullLogger<OutboxDispatcher<Credential>>.Instance);
         return new RenewalWindowSteps(scope.Store, scope.Updater, outbox, _clock);
     }
 
@@ -128,17 +128,17 @@ public sealed class RenewalWindowStepsTests(CosmosServerFixture cosmos) : IClass
         _sender.Setup(s => s.SendAsync(It.IsAny<Notification>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new EmailDeliveryException("smtp.example.org refused the message (421 ServiceNotAvailable)", isTransient: true));
 
-        for (var attempt = 1; attempt < OutboxDispatcher.MaxAttempts; attempt++)
+        for (var attempt = 1; attempt < OutboxPolicy.MaxAttempts; attempt++)
             await Assert.ThrowsAsync<EmailDeliveryException>(() => steps.TakeStepAsync(credential.CertificateId, FirstReminderStep, CancellationToken.None));
         Assert.Equal(OutboxState.Failed, (await scope.ReadAsync(credential.CertificateId)).Outbox.Find(FirstReminderKey)!.State);
 
         Assert.True(await steps.TakeStepAsync(credential.CertificateId, FirstReminderStep, CancellationToken.None));
 
         var givenUp = (await scope.ReadAsync(credential.CertificateId)).Outbox.Find(FirstReminderKey)!;
-        Assert.Equal((OutboxState.FailedPermanently, OutboxDispatcher.MaxAttempts), (givenUp.State, givenUp.Attempts));
+        Assert.Equal((OutboxState.FailedPermanently, OutboxPolicy.MaxAttempts), (givenUp.State, givenUp.Attempts));
         Assert.Contains("421", givenUp.Failure);
         Assert.False(await steps.TakeStepAsync(credential.CertificateId, FirstReminderStep, CancellationToken.None));
-        _sender.Verify(s => s.SendAsync(It.IsAny<Notification>(), It.IsAny<CancellationToken>()), Times.Exactly(OutboxDispatcher.MaxAttempts));
+        _sender.Verify(s => s.SendAsync(It.IsAny<Notification>(), It.IsAny<CancellationToken>()), Times.Exactly(OutboxPolicy.MaxAttempts));
     }
 
     [Fact]
@@ -228,9 +228,9 @@ public sealed class RenewalWindowStepsTests(CosmosServerFixture cosmos) : IClass
     private async Task ClaimedByASenderThatDiedAsync(CredentialStoreScope scope, Credential credential)
     {
         await scope.Updater.UpdateUnauditedAsync(credential.CertificateId,
-            c => c.ClaimOutboxEntry(OutboxEntry.Pending(FirstReminderKey, OutboxChannel.Email, "RenewalReminder", "{}"), "send-died", _clock.GetUtcNow(), OutboxDispatcher.Lease),
+            c => c.ClaimOutboxEntry(OutboxEntry.Pending(FirstReminderKey, OutboxChannel.Email, "RenewalReminder", "{}"), "send-died", _clock.GetUtcNow(), OutboxPolicy.Lease),
             CancellationToken.None);
-        _clock.Advance(OutboxDispatcher.Lease + TimeSpan.FromMinutes(1));
+        _clock.Advance(OutboxPolicy.Lease + TimeSpan.FromMinutes(1));
     }
 
     [Fact]

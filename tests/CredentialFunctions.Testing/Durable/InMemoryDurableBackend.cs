@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Application;
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
@@ -77,10 +78,11 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(sender);
         builder.Services.AddSingleton<CredentialUpdater>();
+        builder.Services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());
         builder.Services.AddSingleton<IIdSource, RandomIdSource>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOutboxTransport, EmailOutbox>();
-        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddSingleton(typeof(OutboxDispatcher<>));
         builder.Services.AddSingleton<RenewalWindowSteps>();
         builder.Services.AddDurableTaskWorker(worker => worker
             .UseGrpc(Address)
