@@ -8,7 +8,9 @@ using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Notifications;
@@ -53,6 +55,7 @@ public static class CompositionRoot
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
         services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
+        services.TryAddSingleton<IApplicationStore, CosmosApplicationStore>();
 
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
@@ -74,6 +77,8 @@ public static class CompositionRoot
         services.AddScoped<DurableClientAccessor>();
         services.TryAddScoped<IRenewalWindows>(sp => new DurableRenewalWindows(sp.GetRequiredService<DurableClientAccessor>().Client, sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IssuanceService>();
+        services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
+        services.AddScoped<ApplicationService>();
         services.AddScoped<IssuanceReconciliation>();
         services.AddScoped<CredentialLifecycle>();
         services.AddScoped<RenewalReconciliation>();

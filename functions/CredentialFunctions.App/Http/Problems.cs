@@ -5,6 +5,7 @@ using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.AspNetCore.Http;
 
@@ -49,6 +50,8 @@ public static class Problems
             r.Message + " Ask an administrator: the record must be trimmed or superseded before it can change again."),
         NotFoundException n => new(TypeBase + "not-found", $"{n.What} not found", StatusCodes.Status404NotFound, n.Message),
         AccessDeniedException a => Forbidden(a.Message),
+        IllegalApplicationTransitionException t => new(TypeBase + "application-transition", "Not possible in the application's current state", StatusCodes.Status409Conflict, t.Message,
+            Possible: [.. t.Possible.Select(a => JsonNamingPolicy.CamelCase.ConvertName(a.ToString()))]),
         ProgramHeldException h => new(TypeBase + "program-held", "Another credential holds the program", StatusCodes.Status409Conflict, h.Message),
         InvalidTransitionException t => new(TypeBase + "invalid-transition", "Not possible in the credential's current state", StatusCodes.Status409Conflict, t.Message),
         LimitReachedException l => new(TypeBase + "limit-reached", "The record holds the most it may", StatusCodes.Status409Conflict, l.Message,

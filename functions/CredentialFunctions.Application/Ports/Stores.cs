@@ -1,4 +1,5 @@
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Learners;
 using CredentialFunctions.Domain.Programs;
@@ -115,4 +116,17 @@ public interface IIdSource
 
     /// <summary>A short random id with a prefix, e.g. "prg-7QXM2K9DRH".</summary>
     string NewId(string prefix);
+}
+
+/// <summary>Applications by id (point reads, ETag-guarded writes of the whole record, history and outbox included) and the two lists people follow them by.</summary>
+public interface IApplicationStore : IVersionedStore<CertificationApplication>
+{
+    /// <summary>Returns false when an application with that id already exists.</summary>
+    Task<bool> TryCreateAsync(CertificationApplication application, CancellationToken cancellationToken);
+
+    /// <summary>The candidate's own applications, newest first.</summary>
+    Task<Page<CertificationApplication>> ByCandidateAsync(string candidateSubject, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>Applications for reviewers, newest first, of one program and/or in one status when given.</summary>
+    Task<Page<CertificationApplication>> ForReviewAsync(string? programId, ApplicationStatus? status, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }

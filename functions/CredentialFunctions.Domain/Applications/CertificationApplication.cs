@@ -78,10 +78,15 @@ public sealed record CertificationApplication(
     IReadOnlyList<PaymentRecord> Payments,
     IReadOnlyList<ExamAttempt> Attempts,
     IReadOnlyList<ApplicationHistoryEntry> History,
-    Outbox Outbox)
+    Outbox Outbox) : IOwesMessages<CertificationApplication>
 {
     public const int MostDocuments = 50;
     public const int MostPayments = 50;
+
+    public CertificationApplication WithOutbox(Outbox outbox) => this with { Outbox = outbox };
+
+    /// <summary>A message sent is operational: the history records decisions, not deliveries.</summary>
+    public CertificationApplication OutboxEntrySent(string key, string providerMessageId, DateTimeOffset at) => WithOutbox(Outbox.RecordSent(key, providerMessageId));
 
     /// <summary>The actions possible from here, for a client to offer and for a refusal to name.</summary>
     public IReadOnlyList<ApplicationAction> PossibleActions(DateTimeOffset now) => ApplicationStateMachine.Possible(this, now);
@@ -137,14 +142,20 @@ public sealed record CertificationApplication(
     public ApplicationChange Withdraw(DateTimeOffset at, string by, string? reason)
         => Transition(ApplicationAction.Withdraw, at).Change(ApplicationAction.Withdraw, ApplicationStatus.Withdrawn, at, by, Text("reason", reason, required: false));
 
-    public ApplicationChange AttachDocument(ApplicationDocument document, string by)
+    /// <summary>Refuses a document the application cannot take now, before its bytes are stored anywhere.</summary>
+    public void CheckCanAttach(string? requirement, DateTimeOffset now)
     {
-        var current = Transition(ApplicationAction.AttachDocument, document.UploadedAt);
+        Transition(ApplicationAction.AttachDocument, now);
         if (Documents.Count >= MostDocuments)
             throw new LimitReachedException("documents", MostDocuments, $"Application {ApplicationId} holds the most documents it may ({MostDocuments}).");
-        if (document.Requirement is { } requirement && Terms.Pathway.Documents.All(d => d.Name != requirement))
+        if (requirement is not null && Terms.Pathway.Documents.All(d => d.Name != requirement))
             throw ValidationFailedException.For("requirement", $"The pathway asks for {string.Join(", ", Terms.Pathway.Documents.Select(d => $"'{d.Name}'"))}, not '{requirement}'.");
-        return (current with { Documents = [.. Documents, document] }).Change(ApplicationAction.AttachDocument, Status, document.UploadedAt, by, null,
+    }
+
+    public ApplicationChange AttachDocument(ApplicationDocument document, string by)
+    {
+        CheckCanAttach(document.Requirement, document.UploadedAt);
+        return (this with { Documents = [.. Documents, document] }).Change(ApplicationAction.AttachDocument, Status, document.UploadedAt, by, null,
             new Dictionary<string, string>
             {
                 ["documentId"] = document.DocumentId, ["fileName"] = document.FileName, ["sha256"] = document.Sha256,

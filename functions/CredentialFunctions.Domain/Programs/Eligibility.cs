@@ -8,7 +8,7 @@ public sealed record RequiredDocument(string Name, string Accepted);
 
 /// <summary>One way a candidate qualifies to sit (seed 000's "eligibility pathways"), e.g. "degree + 2 years' experience".</summary>
 /// <param name="PathwayId">How an application names the pathway: stable across program versions.</param>
-public sealed record EligibilityPathway(string PathwayId, string Name, string? Description, IReadOnlyList<RequiredDocument> Documents);
+public sealed record EligibilityPathway(string PathwayId, string Name, IReadOnlyList<RequiredDocument> Documents, string? Description = null);
 
 /// <summary>
 /// How often a candidate may sit: at most <see cref="AttemptsAllowed"/> attempts within any
@@ -46,10 +46,10 @@ internal static class ApplicationRules
             validated.Add(new EligibilityPathway(
                 id,
                 PlainText.Required(errors, $"{field}.name", p.Name, 200),
-                PlainText.Optional(errors, $"{field}.description", p.Description, 1000),
                 [.. documents.Select((d, j) => new RequiredDocument(
                     PlainText.Required(errors, $"{field}.documents[{j}].name", d.Name, 200),
-                    PlainText.Required(errors, $"{field}.documents[{j}].accepted", d.Accepted, 500)))]));
+                    PlainText.Required(errors, $"{field}.documents[{j}].accepted", d.Accepted, 500)))],
+                PlainText.Optional(errors, $"{field}.description", p.Description, 1000)));
         }
         if (validated.GroupBy(p => p.PathwayId, StringComparer.Ordinal).Any(g => g.Count() > 1))
             errors.Add("eligibilityPathways", "Pathway ids must be distinct.");

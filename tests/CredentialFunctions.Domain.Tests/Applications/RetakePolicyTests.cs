@@ -89,9 +89,9 @@ public class ApplicationRulesOfAProgramTests
         {
             EligibilityPathways =
             [
-                new EligibilityPathway("has space", "", null, [new RequiredDocument("", "x")]),
-                new EligibilityPathway("training", "Approved training", null, []),
-                new EligibilityPathway("training", "Again", null, []),
+                new EligibilityPathway("has space", "", [new RequiredDocument("", "x")]),
+                new EligibilityPathway("training", "Approved training", []),
+                new EligibilityPathway("training", "Again", []),
             ],
             Fee = new Money(0, "usd"),
             Retake = new RetakePolicy(0, IsoDuration.FromDays(0), IsoDuration.FromDays(1)),

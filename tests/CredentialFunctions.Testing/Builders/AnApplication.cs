@@ -12,8 +12,8 @@ public static class AnApplication
 {
     public static readonly Money Fee = new(25_000, "USD");
 
-    public static readonly EligibilityPathway Pathway = new("degree-experience", "Degree and two years' experience", "A bachelor's degree and two years in the trade.",
-        [new RequiredDocument("Degree certificate", "A scan of the certificate or the final transcript")]);
+    public static readonly EligibilityPathway Pathway = new("degree-experience", "Degree and two years' experience",
+        [new RequiredDocument("Degree certificate", "A scan of the certificate or the final transcript")], "A bachelor's degree and two years in the trade.");
 
     public static readonly Candidate Candidate = new("candidate-1", "lms:42", "Ada Lovelace", "ada@example.org");
 
