@@ -15,6 +15,7 @@ using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Outbox;
+using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
@@ -79,6 +80,7 @@ public static class CompositionRoot
         services.AddScoped<IssuanceService>();
         services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
         services.AddScoped<ApplicationService>();
+        services.AddSingleton<PaymentLedger>();
         services.AddScoped<IssuanceReconciliation>();
         services.AddScoped<CredentialLifecycle>();
         services.AddScoped<RenewalReconciliation>();

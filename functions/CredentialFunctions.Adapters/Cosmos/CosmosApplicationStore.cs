@@ -38,6 +38,18 @@ public sealed class CosmosApplicationStore(CredentialDatabase database) : IAppli
         return QueryAsync(query, continuationToken, pageSize, cancellationToken);
     }
 
+    /// <summary>
+    /// A range filter on the first and last payment instants stamped beside the record: two
+    /// top-level paths the "/*" range index serves, rather than a JOIN into the payments array.
+    /// </summary>
+    public Task<Page<CertificationApplication>> WithPaymentsBetweenAsync(DateTimeOffset from, DateTimeOffset to, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+        => QueryAsync(new QueryDefinition($"SELECT * FROM c WHERE c.{FirstPaymentAt} < @to AND c.{LastPaymentAt} >= @from")
+                .WithParameter("@from", Sortable(from)).WithParameter("@to", Sortable(to)),
+            continuationToken, pageSize, cancellationToken);
+
+    private const string FirstPaymentAt = "firstPaymentAt";
+    private const string LastPaymentAt = "lastPaymentAt";
+
     private async Task<Page<CertificationApplication>> QueryAsync(QueryDefinition query, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         using var iterator = _container.GetItemQueryStreamIterator(query, continuationToken, new QueryRequestOptions { MaxItemCount = pageSize });
@@ -48,8 +60,19 @@ public sealed class CosmosApplicationStore(CredentialDatabase database) : IAppli
     /// <summary>The status as the document stores it (the JSON contract's camelCase enum names).</summary>
     private static string JsonNamingPolicy(ApplicationStatus status) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 
-    /// <summary>Submission time in UTC at a fixed width, so the newest-first order is the instants' order whatever offset a client sent.</summary>
+    /// <summary>
+    /// The record with instants in UTC at a fixed width, so strings compare as the instants do
+    /// whatever offset a client sent: the submission (for newest first) and the first and last
+    /// payment (for the reconciliation's range).
+    /// </summary>
     private static JsonObject Document(CertificationApplication application)
-        => CosmosDocuments.ToDocument(application, application.ApplicationId,
-            ("submittedAt", application.SubmittedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)));
+    {
+        var paid = application.Payments.Select(p => p.OccurredAt).ToList();
+        return CosmosDocuments.ToDocument(application, application.ApplicationId,
+            ("submittedAt", Sortable(application.SubmittedAt)),
+            (FirstPaymentAt, paid.Count == 0 ? null : Sortable(paid.Min())),
+            (LastPaymentAt, paid.Count == 0 ? null : Sortable(paid.Max())));
+    }
+
+    private static string Sortable(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 }

@@ -112,8 +112,12 @@ public static partial class OpenApiDescription
             refusals = [.. refusals, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType];
         }
 
+        // One status may answer in several media types (JSON, or CSV when the client asks for it).
         foreach (var success in answers.Where(a => a.Body is not null))
-            operation.Responses[Status(success.Status)] = Response(success.Status, success.ContentType, Read(schemas.For(success.Body!), document));
+            if (operation.Responses.TryGetValue(Status(success.Status), out var same) && same.Content is { } content)
+                content[success.ContentType] = new OpenApiMediaType { Schema = Read(schemas.For(success.Body!), document) };
+            else
+                operation.Responses[Status(success.Status)] = Response(success.Status, success.ContentType, Read(schemas.For(success.Body!), document));
         foreach (var status in answers.Where(a => a.Body is null).Select(a => a.Status).Concat(refusals).Append(StatusCodes.Status500InternalServerError).Distinct().Order())
             operation.Responses[Status(status)] = Response(status, ProblemMediaType, Read(problem, document));
         return operation;
