@@ -48,6 +48,8 @@ var deploymentContainerName = 'app-package'
 var documentsContainerName = 'application-documents'
 var signingKeyName = 'open-badges-issuer'
 var lmsWebhookSecretName = 'lms-webhook-signing-secret'
+var stripeSecretKeySecretName = 'stripe-secret-key'
+var stripeWebhookSecretName = 'stripe-webhook-signing-secret'
 
 // Built-in role definition ids: the same in every tenant. Each is named as the portal shows it.
 var roles = {
@@ -261,6 +263,8 @@ module functionApp 'modules/function-app.bicep' = {
       // Resolved by the platform with the identity (keyVaultReferenceIdentity). No version in the
       // URI, so a new secret version is picked up without a redeployment.
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'
+      Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeySecretName}/)'
+      Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName}/)'
     }
   }
 }
@@ -274,6 +278,8 @@ output SERVICE_API_URI string = functionApp.outputs.uri
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_SIGNING_KEY_NAME string = keyVault.outputs.signingKeyName
 output AZURE_KEY_VAULT_LMS_WEBHOOK_SECRET_NAME string = lmsWebhookSecretName
+output AZURE_KEY_VAULT_STRIPE_SECRET_KEY_NAME string = stripeSecretKeySecretName
+output AZURE_KEY_VAULT_STRIPE_WEBHOOK_SECRET_NAME string = stripeWebhookSecretName
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_SERVICE_BUS_PAYMENTS_TOPIC string = serviceBus.outputs.topicName

@@ -3,13 +3,14 @@ using Azure.Identity;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Access;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Adapters.Documents;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
+using CredentialFunctions.Adapters.Payments;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
 using CredentialFunctions.Domain.Applications;
-using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
@@ -20,6 +21,7 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.Verification;
+using CredentialFunctions.Domain.Credentials;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -41,6 +43,8 @@ public static class CompositionRoot
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
         services.AddOptions<RateLimits.Options>().Bind(configuration.GetSection(RateLimits.Options.Section));
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section));
+        services.AddOptions<DocumentOptions>().Bind(configuration.GetSection(DocumentOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -57,6 +61,10 @@ public static class CompositionRoot
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
         services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
         services.TryAddSingleton<IApplicationStore, CosmosApplicationStore>();
+        services.AddSingleton(sp => new BlobApplicationDocuments(
+            BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
+            sp.GetRequiredService<IIdSource>()));
+        services.TryAddSingleton<IApplicationDocuments>(sp => sp.GetRequiredService<BlobApplicationDocuments>());
 
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
@@ -64,6 +72,15 @@ public static class CompositionRoot
         // The outbox: one dispatcher over a transport per channel (email now).
         services.AddSingleton<IOutboxTransport, EmailOutbox>();
         services.AddSingleton(typeof(OutboxDispatcher<>));
+
+        // Payments: Stripe when its keys are set, otherwise a provider that refuses saying which
+        // settings are missing. Transient, so each gets an HttpClient from the factory's pool; a test
+        // points the named client at a handler that answers like Stripe's API.
+        services.AddHttpClient(StripePaymentProvider.HttpClientName);
+        services.TryAddTransient<IPaymentProvider>(sp => PaymentProviders.Create(
+            sp.GetRequiredService<IOptions<StripeOptions>>().Value,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(StripePaymentProvider.HttpClientName),
+            sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());

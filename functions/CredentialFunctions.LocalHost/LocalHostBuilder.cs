@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Adapters.Documents;
 using CredentialFunctions.App;
 using Microsoft.AspNetCore.HttpOverrides;
 
@@ -36,10 +37,12 @@ public static class LocalHostBuilder
         return app;
     }
 
-    /// <summary>Local runs create the database and containers the Bicep templates create in Azure.</summary>
+    /// <summary>Local runs create the database, its containers and the documents' blob container the Bicep templates create in Azure.</summary>
     public static async Task EnsureStoreAsync(WebApplication app, CancellationToken cancellationToken = default)
     {
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CosmosOptions>>().Value.CreateIfMissing)
             await app.Services.GetRequiredService<CredentialDatabase>().EnsureCreatedAsync(cancellationToken);
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DocumentOptions>>().Value.CreateIfMissing)
+            await app.Services.GetRequiredService<BlobApplicationDocuments>().EnsureContainerAsync(cancellationToken);
     }
 }

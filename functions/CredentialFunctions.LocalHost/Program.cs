@@ -45,9 +45,20 @@ if (mail is not null)
     builder.Configuration["Email:Smtp:Security"] = "None";
 }
 
+// With no documents storage configured, run Azurite's Blob service (in memory) for the session.
+await using var blobs = string.IsNullOrWhiteSpace(builder.Configuration["Documents:ConnectionString"]) && string.IsNullOrWhiteSpace(builder.Configuration["Documents:BlobServiceUri"])
+    ? await LocalBlobServer.StartAsync()
+    : null;
+if (blobs is not null)
+{
+    builder.Configuration["Documents:ConnectionString"] = blobs.ConnectionString;
+    builder.Configuration["Documents:CreateIfMissing"] = "true";
+}
+
 var app = LocalHostBuilder.Build(builder);
 await LocalHostBuilder.EnsureStoreAsync(app);
-app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}; {Mail}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,
+app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}; {Mail}; {Documents}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,
     builder.Configuration["urls"] ?? "http://localhost:7071", builder.Configuration["Cosmos:AccountEndpoint"],
-    mail is null ? "email by the configured transport" : $"every email lands in maildev at {mail.WebEndpoint}");
+    mail is null ? "email by the configured transport" : $"every email lands in maildev at {mail.WebEndpoint}",
+    blobs is null ? "documents in the configured storage" : $"documents in Azurite (in memory) at {blobs.BlobEndpoint}");
 await app.RunAsync();
