@@ -47,6 +47,16 @@ public sealed class CosmosApplicationStore(CredentialDatabase database) : IAppli
                 .WithParameter("@from", Sortable(from)).WithParameter("@to", Sortable(to)),
             continuationToken, pageSize, cancellationToken);
 
+    /// <summary>A refund names only the provider's payment: its id is kept beside the record, one array lookup.</summary>
+    public async Task<CertificationApplication?> ByProviderPaymentIdAsync(string providerPaymentId, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition($"SELECT * FROM c WHERE ARRAY_CONTAINS(c.{ProviderPaymentIds}, @id)").WithParameter("@id", providerPaymentId);
+        using var iterator = _container.GetItemQueryStreamIterator(query, null, new QueryRequestOptions { MaxItemCount = 2 });
+        if (!iterator.HasMoreResults) return null;
+        return (await CosmosDocuments.ReadWholePageAsync<CertificationApplication>(iterator, _container, cancellationToken)).FirstOrDefault();
+    }
+
+    private const string ProviderPaymentIds = "providerPaymentIds";
     private const string FirstPaymentAt = "firstPaymentAt";
     private const string LastPaymentAt = "lastPaymentAt";
 
@@ -71,7 +81,8 @@ public sealed class CosmosApplicationStore(CredentialDatabase database) : IAppli
         return CosmosDocuments.ToDocument(application, application.ApplicationId,
             ("submittedAt", Sortable(application.SubmittedAt)),
             (FirstPaymentAt, paid.Count == 0 ? null : Sortable(paid.Min())),
-            (LastPaymentAt, paid.Count == 0 ? null : Sortable(paid.Max())));
+            (LastPaymentAt, paid.Count == 0 ? null : Sortable(paid.Max())),
+            (ProviderPaymentIds, new JsonArray([.. application.Payments.Select(p => p.ProviderPaymentId).OfType<string>().Distinct().Select(id => JsonValue.Create(id))])));
     }
 
     private static string Sortable(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);

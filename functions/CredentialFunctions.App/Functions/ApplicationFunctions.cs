@@ -1,12 +1,15 @@
+using CredentialFunctions.Adapters;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
+using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain.Applications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 
 namespace CredentialFunctions.App.Functions;
 
@@ -29,7 +32,7 @@ public sealed record ApplicationList(IReadOnlyList<CertificationApplication> App
 /// own; reviewers (program managers, administrators) list, decide, record a payment made outside
 /// the provider and enter exam results. Each answers the application as it now stands.
 /// </summary>
-public sealed class ApplicationFunctions(ApplicationService applications)
+public sealed class ApplicationFunctions(ApplicationService applications, IOptions<LinkOptions> links)
 {
     [Function("SubmitApplication")]
     [RequireRole(Role.Learner)]
@@ -155,6 +158,21 @@ public sealed class ApplicationFunctions(ApplicationService applications)
     {
         var body = await RequestBody.ReadJsonAsync<WithdrawalRequest>(request, cancellationToken);
         return new JsonResponse(await applications.WithdrawAsync(applicationId, body.Reason, request.Caller(), cancellationToken));
+    }
+
+    /// <summary>The candidate's payment page for the fee; the provider brings them back to the application's page on the front end.</summary>
+    [Function("StartApplicationCheckout")]
+    [RequireRole(Role.Learner)]
+    [Answers(StatusCodes.Status200OK, typeof(CheckoutSession))]
+    [Answers(StatusCodes.Status403Forbidden)]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status503ServiceUnavailable)]
+    public async Task<IActionResult> StartCheckout(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "applications/{applicationId}/checkout")] HttpRequest request, string applicationId, CancellationToken cancellationToken)
+    {
+        var returnUrl = new Uri(links.Value.PublicBaseUri(), $"/applications/{Uri.EscapeDataString(applicationId)}");
+        return new JsonResponse(await applications.StartCheckoutAsync(applicationId, returnUrl, request.Caller(), cancellationToken));
     }
 
     [Function("RecordManualPayment")]

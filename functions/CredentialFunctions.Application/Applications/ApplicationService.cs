@@ -1,5 +1,6 @@
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Applications;
@@ -25,7 +26,7 @@ public sealed record ExamResultEntry(decimal Score, DateTimeOffset TakenAt, stri
 /// <see cref="IssuanceService"/>, so one credential per learner and program holds here as for the LMS.
 /// </summary>
 public sealed class ApplicationService(
-    IApplicationStore store, VersionedUpdater<CertificationApplication> updater, IProgramStore programs, IssuanceService issuance,
+    IApplicationStore store, VersionedUpdater<CertificationApplication> updater, IProgramStore programs, IssuanceService issuance, IPaymentProvider payments,
     IIdSource ids, TimeProvider clock)
 {
     public const int PageSize = 50;
@@ -93,6 +94,46 @@ public sealed class ApplicationService(
         var record = new PaymentRecord("", PaymentKind.Succeeded, PaymentMethod.Manual, new Money(payment.AmountMinorUnits, payment.Currency), payment.PaidAt, now,
             caller.AuditName, null, null, null, reference);
         return ChangeAsync(applicationId, a => a.RecordPayment(record), cancellationToken);
+    }
+
+    /// <summary>The candidate's hosted payment page for the fee; the provider's webhook reports the payment.</summary>
+    public async Task<CheckoutSession> StartCheckoutAsync(string applicationId, Uri returnUrl, Caller caller, CancellationToken cancellationToken)
+    {
+        var application = OwnedBy(caller, await ReadAsync(applicationId, cancellationToken));
+        var fee = application.FeeDue(clock.GetUtcNow());
+        return await payments.StartCheckoutAsync(new CheckoutRequest(applicationId, fee, application.Terms.ProgramName, application.Candidate.Email, returnUrl), cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies a provider's verified notice: a payment, a failed one or a refund, each with its
+    /// event in the same write. The same provider event changes nothing the second time; a checkout
+    /// still waiting for its money (a bank debit) changes nothing yet. Returns the application, or
+    /// null for a notice nothing here acts on.
+    /// </summary>
+    public async Task<(CertificationApplication? Application, bool FirstDelivery)> ApplyPaymentNoticeAsync(PaymentNotice notice, Caller provider, CancellationToken cancellationToken)
+    {
+        if (notice.Kind == PaymentNoticeKind.Pending) return (null, true);
+        var applicationId = notice.ApplicationId
+            ?? (notice.ProviderPaymentId is { } paymentId ? (await store.ByProviderPaymentIdAsync(paymentId, cancellationToken))?.ApplicationId : null)
+            ?? throw new UnknownReferenceException("providerPaymentId", $"No application records {notice.Provider} payment '{notice.ProviderPaymentId}'.");
+        var firstDelivery = true;
+        var record = new PaymentRecord("", notice.Kind switch
+        {
+            PaymentNoticeKind.Succeeded => PaymentKind.Succeeded,
+            PaymentNoticeKind.Failed => PaymentKind.Failed,
+            _ => PaymentKind.Refunded,
+        }, PaymentMethod.Provider, notice.Amount, notice.OccurredAt, clock.GetUtcNow(), provider.AuditName, notice.Provider, notice.EventId, notice.ProviderPaymentId, null);
+        var application = await ChangeAsync(applicationId, a =>
+        {
+            firstDelivery = !a.HasApplied(notice.EventId);
+            return !firstDelivery ? null : record.Kind switch
+            {
+                PaymentKind.Succeeded => a.RecordPayment(record),
+                PaymentKind.Failed => a.RecordPaymentFailure(record),
+                _ => a.RecordRefund(record),
+            };
+        }, cancellationToken);
+        return (application, firstDelivery);
     }
 
     /// <summary>

@@ -130,6 +130,9 @@ public interface IApplicationStore : IVersionedStore<CertificationApplication>
     /// <summary>Applications for reviewers, newest first, of one program and/or in one status when given.</summary>
     Task<Page<CertificationApplication>> ForReviewAsync(string? programId, ApplicationStatus? status, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 
+    /// <summary>The application a provider's payment (its payment intent) was for; null when none records it.</summary>
+    Task<CertificationApplication?> ByProviderPaymentIdAsync(string providerPaymentId, CancellationToken cancellationToken);
+
     /// <summary>Applications with a payment record that occurred in [from, to) among others (the caller picks the records out).</summary>
     Task<Page<CertificationApplication>> WithPaymentsBetweenAsync(DateTimeOffset from, DateTimeOffset to, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }

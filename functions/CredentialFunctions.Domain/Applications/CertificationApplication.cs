@@ -163,6 +163,13 @@ public sealed record CertificationApplication(
             });
     }
 
+    /// <summary>The fee to pay now; refuses when the application is not awaiting payment.</summary>
+    public Money FeeDue(DateTimeOffset now)
+    {
+        Transition(ApplicationAction.RecordPayment, now);
+        return Terms.Fee ?? throw new InvalidOperationException($"Application {ApplicationId} awaits payment without a fee.");
+    }
+
     /// <summary>Whether the provider's event was already applied to this application (a redelivery).</summary>
     public bool HasApplied(string providerEventId) => Payments.Any(p => p.ProviderEventId == providerEventId);
 
