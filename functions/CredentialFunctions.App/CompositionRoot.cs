@@ -97,6 +97,7 @@ public static class CompositionRoot
         services.AddScoped<IssuanceService>();
         services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
         services.AddScoped<ApplicationService>();
+        services.AddScoped<ApplicationResults>();
         services.AddSingleton<PaymentLedger>();
         services.AddScoped<IssuanceReconciliation>();
         services.AddScoped<CredentialLifecycle>();

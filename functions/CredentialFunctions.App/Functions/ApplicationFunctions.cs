@@ -1,5 +1,6 @@
 using CredentialFunctions.Adapters;
 using CredentialFunctions.App.Http;
+using Microsoft.DurableTask.Client;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Payments;
@@ -8,7 +9,6 @@ using CredentialFunctions.Domain.Applications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace CredentialFunctions.App.Functions;
@@ -188,7 +188,13 @@ public sealed class ApplicationFunctions(ApplicationService applications, IOptio
         return new JsonResponse(await applications.RecordManualPaymentAsync(applicationId, body, request.Caller(), cancellationToken));
     }
 
-    /// <summary>A program manager enters an exam result; a pass issues the credential (the [DurableClient] binding starts its renewal window).</summary>
+    private static string? ContinuationToken(HttpRequest request)
+        => request.Query.TryGetValue("continuationToken", out var token) && !string.IsNullOrEmpty(token) ? token.ToString() : null;
+}
+
+/// <summary>A program manager enters an exam result; a pass issues the credential (the [DurableClient] binding starts its renewal window).</summary>
+public sealed class ApplicationResultFunctions(ApplicationResults results)
+{
     [Function("RecordApplicationResult")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     [Accepts(typeof(ExamResultEntry))]
@@ -201,9 +207,6 @@ public sealed class ApplicationFunctions(ApplicationService applications, IOptio
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadJsonAsync<ExamResultEntry>(request, cancellationToken);
-        return new JsonResponse(await applications.RecordResultAsync(applicationId, body, request.Caller(), cancellationToken));
+        return new JsonResponse(await results.RecordResultAsync(applicationId, body, request.Caller(), cancellationToken));
     }
-
-    private static string? ContinuationToken(HttpRequest request)
-        => request.Query.TryGetValue("continuationToken", out var token) && !string.IsNullOrEmpty(token) ? token.ToString() : null;
 }

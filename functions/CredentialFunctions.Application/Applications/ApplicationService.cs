@@ -26,7 +26,7 @@ public sealed record ExamResultEntry(decimal Score, DateTimeOffset TakenAt, stri
 /// <see cref="IssuanceService"/>, so one credential per learner and program holds here as for the LMS.
 /// </summary>
 public sealed class ApplicationService(
-    IApplicationStore store, VersionedUpdater<CertificationApplication> updater, IProgramStore programs, IssuanceService issuance, IPaymentProvider payments,
+    IApplicationStore store, VersionedUpdater<CertificationApplication> updater, IProgramStore programs, IPaymentProvider payments,
     IIdSource ids, TimeProvider clock)
 {
     public const int PageSize = 50;
@@ -134,33 +134,6 @@ public sealed class ApplicationService(
             };
         }, cancellationToken);
         return (application, firstDelivery);
-    }
-
-    /// <summary>
-    /// Closes an attempt. A pass is issued first through the issuance path, keyed by the
-    /// application and the result, then recorded on the application: a retry after a crash between
-    /// the two finds the same issuance and records it once. A result already recorded answers as it was.
-    /// </summary>
-    public async Task<CertificationApplication> RecordResultAsync(string applicationId, ExamResultEntry result, Caller caller, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var errors = new ValidationErrors();
-        var resultId = result.ResultId is null ? ids.NewId("res-") : PlainText.Required(errors, "resultId", result.ResultId, 200);
-        errors.ThrowIfAny();
-        var application = await ReadAsync(applicationId, cancellationToken);
-        if (application.AttemptWith(resultId) is not null) return application;
-        string? certificateId = null;
-        if (application.Assess(result.Score, result.TakenAt, now) == AssessmentOutcome.Passed)
-        {
-            var c = application.Candidate;
-            var completion = new LmsCompletion($"application:{applicationId}:{resultId}",
-                new LmsLearner(IssuanceService.LmsExternalIdOf(c.LearnerId)!, c.FullLegalName, c.Email), application.ProgramId, result.Score, result.TakenAt);
-            var (issued, _) = await issuance.RecordLmsCompletionAsync(completion, cancellationToken);
-            certificateId = issued.CertificateId
-                ?? throw new InvalidTransitionException($"Program '{application.ProgramId}' as it stands now does not count a score of {result.Score} as a pass; the application's terms did. Ask an administrator.");
-        }
-        return await ChangeAsync(applicationId,
-            a => a.AttemptWith(resultId) is not null ? null : a.RecordResult(resultId, result.Score, result.TakenAt, now, caller.AuditName, certificateId), cancellationToken);
     }
 
     internal async Task<CertificationApplication> ReadAsync(string applicationId, CancellationToken cancellationToken)
