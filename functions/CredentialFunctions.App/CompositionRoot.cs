@@ -15,6 +15,7 @@ using CredentialFunctions.Adapters.Signing;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Events;
@@ -80,6 +81,7 @@ public static class CompositionRoot
         services.TryAddSingleton<IStatusListStore, CosmosStatusListStore>();
         services.TryAddSingleton<IStatusListRecords, CosmosStatusListRecords>();
         services.TryAddSingleton<IRandomSource, CryptoRandomSource>();
+        services.TryAddSingleton<IApplicationStore, CosmosApplicationStore>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -139,6 +141,10 @@ public static class CompositionRoot
         services.AddScoped<DurableClientAccessor>();
         services.TryAddScoped<IRenewalWindows>(sp => new DurableRenewalWindows(sp.GetRequiredService<DurableClientAccessor>().Client, sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IssuanceService>();
+        services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
+        services.AddScoped<ApplicationService>();
+        services.AddScoped<ApplicationResults>();
+        services.AddSingleton<PaymentLedger>();
         services.AddScoped<IssuanceReconciliation>();
         services.AddScoped<CredentialLifecycle>();
         services.AddScoped<RenewalReconciliation>();

@@ -175,6 +175,30 @@ resource statusLists 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contain
   }
 }
 
+// CosmosLayout.Applications: one document per application, each transition an ETag-guarded write
+// with its history and outbox inside; listed by candidate and by program and status, newest first.
+resource applications 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'applications'
+  properties: {
+    resource: {
+      id: 'applications'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/history/*' }, { path: '/outbox/*' }, { path: '/documents/*' }, { path: '/attempts/*' }]
+        compositeIndexes: [
+          [{ path: '/candidate/subject', order: 'ascending' }, { path: '/submittedAt', order: 'descending' }]
+          [{ path: '/programId', order: 'ascending' }, { path: '/status', order: 'ascending' }, { path: '/submittedAt', order: 'descending' }]
+          [{ path: '/status', order: 'ascending' }, { path: '/submittedAt', order: 'descending' }]
+        ]
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {

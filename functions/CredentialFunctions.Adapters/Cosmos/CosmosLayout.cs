@@ -68,5 +68,20 @@ public static class CosmosLayout
     public static readonly ContainerLayout StatusLists = new(
         "statuslists", "/id", ["/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists];
+    /// <summary>
+    /// Applications, keyed by application id (id = pk): every transition is one ETag-guarded write of
+    /// the document, its history and outbox (payment events, emails) inside it. Candidates list their
+    /// own and reviewers list by program and status, newest first (composites below); the history,
+    /// outbox, documents and attempts ride along and are never queried.
+    /// </summary>
+    public static readonly ContainerLayout Applications = new(
+        "applications", "/id",
+        ["/history/*", "/outbox/*", "/documents/*", "/attempts/*"],
+        [
+            new CompositeIndex(("/candidate/subject", false), ("/submittedAt", true)),
+            new CompositeIndex(("/programId", false), ("/status", false), ("/submittedAt", true)),
+            new CompositeIndex(("/status", false), ("/submittedAt", true)),
+        ]);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications];
 }

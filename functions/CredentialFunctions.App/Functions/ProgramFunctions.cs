@@ -2,6 +2,7 @@ using System.Globalization;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Programs;
+using CredentialFunctions.Domain.Payments;
 using CredentialFunctions.Domain.Programs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -22,6 +23,13 @@ public sealed record RenewalRequest(
     CreditAttestation? CreditAttestation = null,
     IReadOnlyList<RenewalPathwayLink>? PathwayLinks = null);
 
+/// <summary>A program's retake policy as the API takes it; anything left out takes <see cref="RetakePolicy.Default"/>'s value.</summary>
+public sealed record RetakeRequest(int? AttemptsAllowed = null, IsoDuration? Period = null, IsoDuration? WaitingPeriod = null)
+{
+    public RetakePolicy ToPolicy() => new(
+        AttemptsAllowed ?? RetakePolicy.Default.AttemptsAllowed, Period ?? RetakePolicy.Default.Period, WaitingPeriod ?? RetakePolicy.Default.WaitingPeriod);
+}
+
 public sealed record ProgramRequest(
     string Name,
     CredentialKind Kind,
@@ -32,7 +40,10 @@ public sealed record ProgramRequest(
     IReadOnlyList<CeuCredit>? CreditsAwarded = null,
     string? ContentVersion = null,
     string? RegulatoryModule = null,
-    CertificateTemplate? CertificateTemplate = null)
+    CertificateTemplate? CertificateTemplate = null,
+    IReadOnlyList<EligibilityPathway>? EligibilityPathways = null,
+    Money? Fee = null,
+    RetakeRequest? Retake = null)
 {
     public ProgramDefinition ToDefinition()
     {
@@ -51,7 +62,13 @@ public sealed record ProgramRequest(
                     CreditAttestation = r.CreditAttestation ?? CreditAttestation.ReviewRequired,
                     PathwayLinks = r.PathwayLinks ?? [],
                 },
-            CreditsAwarded ?? [], ContentVersion, RegulatoryModule) { CertificateTemplate = CertificateTemplate };
+            CreditsAwarded ?? [], ContentVersion, RegulatoryModule)
+        {
+            CertificateTemplate = CertificateTemplate,
+            EligibilityPathways = EligibilityPathways ?? [],
+            Fee = Fee,
+            Retake = (Retake ?? new RetakeRequest()).ToPolicy(),
+        };
     }
 }
 

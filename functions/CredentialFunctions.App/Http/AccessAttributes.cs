@@ -25,3 +25,14 @@ public sealed class SignedWebhookAttribute(string integration) : AccessAttribute
 {
     public string Integration { get; } = integration;
 }
+
+/// <summary>
+/// A payment provider's webhook, signed the provider's way: the function verifies the signature
+/// through the payment port (Stripe.net's own check for Stripe), before it reads anything else.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PaymentProviderWebhookAttribute(string provider, string signatureHeader) : AccessAttribute
+{
+    public string Provider { get; } = provider;
+    public string SignatureHeader { get; } = signatureHeader;
+}

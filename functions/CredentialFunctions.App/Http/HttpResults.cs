@@ -40,7 +40,9 @@ public sealed class JsonResponse(object? body, int statusCode = StatusCodes.Stat
 }
 
 /// <summary>RFC 9457 problem details.</summary>
-public sealed record Problem(string Type, string Title, int Status, string Detail, string? Instance = null, IReadOnlyDictionary<string, string[]>? Errors = null)
+/// <param name="Possible">For a refused application transition: the actions its state allows instead.</param>
+public sealed record Problem(string Type, string Title, int Status, string Detail, string? Instance = null, IReadOnlyDictionary<string, string[]>? Errors = null,
+    IReadOnlyList<string>? Possible = null)
 {
     public JsonResponse ToResponse() => new(this, Status, "application/problem+json");
 }

@@ -136,7 +136,7 @@ public static partial class OpenApiDescription
                     Scheme = "bearer",
                     BearerFormat = "JWT",
                     Description = "An Entra ID access token for the API's audience, with the caller's app roles in its roles claim "
-                        + "(Administrator, ProgramManager, Auditor, Learner, Supervisor); a learner's token carries learner_id. "
+                        + "(Administrator, ProgramManager, Auditor, Learner, Supervisor, Finance); a learner's token carries learner_id. "
                         + "Each operation lists the roles it admits.",
                 });
                 return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = roles.Roles.Select(r => r.ToString()).ToList() }],
@@ -156,6 +156,17 @@ public static partial class OpenApiDescription
                         + "a timestamp more than 5 minutes from the server's clock is refused. Several v1= values may be sent while a secret is rotated.",
                 });
                 return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, document)] = [] }], [StatusCodes.Status401Unauthorized]);
+
+            case PaymentProviderWebhookAttribute provider:
+                var scheme = $"{provider.Provider}Signature";
+                schemes.TryAdd(scheme, new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = provider.SignatureHeader,
+                    Description = $"The {provider.Provider} webhook signature, verified with the endpoint's signing secret by the provider's own library.",
+                });
+                return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, document)] = [] }], [StatusCodes.Status401Unauthorized]);
 
             case AnonymousAttribute:
                 return ([], [StatusCodes.Status429TooManyRequests]);

@@ -202,4 +202,8 @@ public sealed class IssuanceService(
 
     /// <summary>Learners are known by the LMS's id until an HR or identity integration links more.</summary>
     public static string LearnerIdFor(string lmsExternalId) => $"lms:{lmsExternalId}";
+
+    /// <summary>The LMS's id of a learner known by it; null for a learner id the issuance path does not issue to.</summary>
+    public static string? LmsExternalIdOf(string learnerId)
+        => learnerId.StartsWith(LearnerIdFor(""), StringComparison.Ordinal) && learnerId.Length > LearnerIdFor("").Length ? learnerId[LearnerIdFor("").Length..] : null;
 }

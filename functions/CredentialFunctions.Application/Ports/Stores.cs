@@ -1,4 +1,5 @@
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Learners;
 using CredentialFunctions.Domain.Programs;
@@ -143,4 +144,23 @@ public interface IRandomSource
 {
     /// <returns>A number from 0 to <paramref name="maxExclusive"/> − 1, each as likely.</returns>
     int Next(int maxExclusive);
+}
+
+/// <summary>Applications by id (point reads, ETag-guarded writes of the whole record, history and outbox included) and the two lists people follow them by.</summary>
+public interface IApplicationStore : IVersionedStore<CertificationApplication>
+{
+    /// <summary>Returns false when an application with that id already exists.</summary>
+    Task<bool> TryCreateAsync(CertificationApplication application, CancellationToken cancellationToken);
+
+    /// <summary>The candidate's own applications, newest first.</summary>
+    Task<Page<CertificationApplication>> ByCandidateAsync(string candidateSubject, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>Applications for reviewers, newest first, of one program and/or in one status when given.</summary>
+    Task<Page<CertificationApplication>> ForReviewAsync(string? programId, ApplicationStatus? status, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>The application a provider's payment (its payment intent) was for; null when none records it.</summary>
+    Task<CertificationApplication?> ByProviderPaymentIdAsync(string providerPaymentId, CancellationToken cancellationToken);
+
+    /// <summary>Applications with a payment record that occurred in [from, to) among others (the caller picks the records out).</summary>
+    Task<Page<CertificationApplication>> WithPaymentsBetweenAsync(DateTimeOffset from, DateTimeOffset to, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }

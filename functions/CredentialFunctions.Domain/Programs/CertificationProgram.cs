@@ -1,3 +1,5 @@
+using CredentialFunctions.Domain.Payments;
+
 namespace CredentialFunctions.Domain.Programs;
 
 /// <summary>The kinds of credential a certification body offers (seed 000).</summary>
@@ -95,6 +97,16 @@ public sealed record ProgramDefinition(
     /// <summary>The certificate's layout, colours and logo; null is <see cref="Programs.CertificateTemplate.Default"/>. Not a constructor parameter, so programs stored before it existed still read.</summary>
     public CertificateTemplate? CertificateTemplate { get; init; }
 
+    // Not constructor parameters, so definitions stored before applications existed still read (no pathways, no fee, the default retake policy).
+    public IReadOnlyList<EligibilityPathway> EligibilityPathways { get; init; } = [];
+
+    /// <summary>What an approved application pays before the candidate may sit; null when there is no fee.</summary>
+    public Money? Fee { get; init; }
+
+    public RetakePolicy Retake { get; init; } = RetakePolicy.Default;
+
+    public EligibilityPathway? Pathway(string pathwayId) => EligibilityPathways.FirstOrDefault(p => p.PathwayId == pathwayId);
+
     /// <summary>Every broken rule at once, so the caller can fix the whole request in one go; the definition with its text normalised.</summary>
     public ProgramDefinition Validated()
     {
@@ -115,8 +127,15 @@ public sealed record ProgramDefinition(
         }
         if (CreditsAwarded.Count > 20) errors.Add("creditsAwarded", "At most 20 credit awards.");
         var template = CertificateTemplate?.Validated(errors, "certificateTemplate");
+        var pathways = ApplicationRules.ValidatePathways(errors, EligibilityPathways ?? []);
+        ApplicationRules.ValidateFee(errors, Fee);
+        ApplicationRules.ValidateRetake(errors, Retake ?? RetakePolicy.Default);
         errors.ThrowIfAny();
-        return this with { Name = name, IssuingOrganization = issuer, Brand = brand, ContentVersion = contentVersion, RegulatoryModule = regulatoryModule, CreditsAwarded = credits, CertificateTemplate = template };
+        return this with
+        {
+            Name = name, IssuingOrganization = issuer, Brand = brand, ContentVersion = contentVersion, RegulatoryModule = regulatoryModule, CreditsAwarded = credits,
+            CertificateTemplate = template, EligibilityPathways = pathways, Retake = Retake ?? RetakePolicy.Default,
+        };
     }
 
     private static void ValidateRenewal(ValidationErrors errors, RenewalTerms r)

@@ -7,6 +7,7 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.StatusLists;
+using CredentialFunctions.Testing.Anchors;
 using CredentialFunctions.Testing.Cosmos;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -27,7 +28,7 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
     {
         _database = new CredentialDatabase(cosmos.Client, new CosmosOptions { DatabaseName = "status-" + Guid.NewGuid().ToString("N")[..8] });
         await _database.EnsureCreatedAsync(CancellationToken.None);
-        _credentials = new CosmosCredentialStore(_database);
+        _credentials = new CosmosCredentialStore(_database, TestAnchors.Anchoring);
         _lists = new CosmosStatusListStore(_database);
     }
 
