@@ -10,6 +10,7 @@ using CredentialFunctions.Adapters.Payments;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
@@ -19,6 +20,7 @@ using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.Search;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.Extensions.Configuration;
@@ -59,6 +61,8 @@ public static class CompositionRoot
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
         services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
+        services.TryAddSingleton<ICredentialSearch, CosmosCredentialSearch>();
+        services.TryAddSingleton<IAccessLog, CosmosAccessLog>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -86,6 +90,7 @@ public static class CompositionRoot
         services.AddScoped<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
+        services.AddSingleton<CredentialSearchService>();
         services.AddSingleton<SupervisionService>();
         // The window process (IRenewalWindows) lives per invocation, around the Durable client its host
         // sets on the accessor; the use cases that tell it are scoped with it. TryAdd: tests of the

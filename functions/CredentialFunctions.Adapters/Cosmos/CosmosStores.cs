@@ -39,7 +39,8 @@ public sealed class CosmosCredentialStore(CredentialDatabase database) : ICreden
         => CosmosDocuments.ReplaceAsync(_container, Document(credential), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
 
     private static JsonObject Document(Credential credential)
-        => CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(credential, credential.CertificateId), credential);
+        => CosmosCredentialSearch.WithSearchFields(
+            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(credential, credential.CertificateId), credential), credential);
 }
 
 /// <summary>Each program version is its own document "programId@version" in the program's partition.</summary>

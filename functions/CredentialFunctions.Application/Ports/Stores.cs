@@ -116,3 +116,10 @@ public interface IIdSource
     /// <summary>A short random id with a prefix, e.g. "prg-7QXM2K9DRH".</summary>
     string NewId(string prefix);
 }
+
+/// <summary>Credentials by what a search asks, page by page in its order, each status judged at the instant given (the same for every page of one search).</summary>
+public interface ICredentialSearch
+{
+    /// <summary>A <paramref name="continuationToken"/> the store did not give for this query is a <see cref="Domain.ValidationFailedException"/>.</summary>
+    Task<Page<Credential>> SearchAsync(Search.CredentialQuery query, DateTimeOffset at, string? continuationToken, CancellationToken cancellationToken);
+}
