@@ -95,8 +95,7 @@ public sealed class CredentialSearchApiTests(SearchFixture fixture) : IClassFixt
     public static TheoryData<string, string> EachFilter => new()
     {
         { "name", "ada" }, { "name", "ÁD" }, { "name", "=cmd" }, { "externalId", "7" }, { "externalId", "hr-8" }, { "email", "ADA.3@example.ORG" },
-        { "learnerId", "lms:5" }, { "programId", "first-aid" }, { "status", "active" }, { "status", "inRenewalWindow" }, { "status", "inGrace" },
-        { "status", "lapsed" }, { "status", "revoked" }, { "status", "superseded" }, { "status", "inGrace,lapsed" },
+        { "learnerId", "lms:5" }, { "programId", "first-aid" }, { "status", "inGrace,lapsed" },
         { "team", "Blue" }, { "cohort", "2025-A" }, { "jobSite", "Site 3" }, { "contentVersion", "v7" }, { "regulatoryModule", "OSHA-1910" },
     };
 
@@ -104,6 +103,14 @@ public sealed class CredentialSearchApiTests(SearchFixture fixture) : IClassFixt
     [MemberData(nameof(EachFilter))]
     public async Task Each_filter_alone_answers_what_a_brute_force_filter_does(string name, string value)
         => await AssertSearchAsync(new() { [name] = value, ["pageSize"] = "7" });
+
+    public static TheoryData<string> EveryStatus => new(CredentialQuery.StatusNames.Keys);
+
+    /// <summary>Every status the domain has, so a new one without its condition in the store's query fails here.</summary>
+    [Theory]
+    [MemberData(nameof(EveryStatus))]
+    public async Task Every_status_filter_agrees_with_the_records_own_status_at_the_instant(string status)
+        => await AssertSearchAsync(new() { ["status"] = status, ["sort"] = "expiresAt", ["pageSize"] = "11" });
 
     [Theory]
     [InlineData("expiresFrom", "expiresTo", -200, 100)]
