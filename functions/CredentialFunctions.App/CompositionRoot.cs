@@ -15,7 +15,7 @@ using CredentialFunctions.Adapters.Signing;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
-using CredentialFunctions.Domain.Applications;
+using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Events;
@@ -28,9 +28,11 @@ using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.Search;
 using CredentialFunctions.Application.Signing;
 using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Application.Verification;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,6 +84,8 @@ public static class CompositionRoot
         services.TryAddSingleton<IStatusListRecords, CosmosStatusListRecords>();
         services.TryAddSingleton<IRandomSource, CryptoRandomSource>();
         services.TryAddSingleton<IApplicationStore, CosmosApplicationStore>();
+        services.TryAddSingleton<ICredentialSearch, CosmosCredentialSearch>();
+        services.TryAddSingleton<IAccessLog, CosmosAccessLog>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -132,6 +136,7 @@ public static class CompositionRoot
         services.AddSingleton(sp => new CredentialLinks(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
         services.AddSingleton<PrintedCredentials>();
         services.AddSingleton<CredentialRecords>();
+        services.AddSingleton<CredentialSearchService>();
         services.AddSingleton<SupervisionService>();
         services.AddSingleton<StatusListPublisher>();
         services.AddSingleton<StatusListReconciliation>();

@@ -92,6 +92,15 @@ resource credentials 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contain
         compositeIndexes: [
           [{ path: '/holder/learnerId', order: 'ascending' }, { path: '/issuedAt', order: 'descending' }]
           [{ path: '/program/programId', order: 'ascending' }, { path: '/expiresAt', order: 'ascending' }]
+          // Search: each sort key with the id that breaks its ties, in both directions (the local server needs the exact one).
+          [{ path: '/search/issuedAt', order: 'ascending' }, { path: '/id', order: 'ascending' }]
+          [{ path: '/search/issuedAt', order: 'descending' }, { path: '/id', order: 'descending' }]
+          [{ path: '/search/expiresAt', order: 'ascending' }, { path: '/id', order: 'ascending' }]
+          [{ path: '/search/expiresAt', order: 'descending' }, { path: '/id', order: 'descending' }]
+          [{ path: '/search/completedAt', order: 'ascending' }, { path: '/id', order: 'ascending' }]
+          [{ path: '/search/completedAt', order: 'descending' }, { path: '/id', order: 'descending' }]
+          [{ path: '/search/legalName', order: 'ascending' }, { path: '/id', order: 'ascending' }]
+          [{ path: '/search/legalName', order: 'descending' }, { path: '/id', order: 'descending' }]
         ]
       }
     }
@@ -194,6 +203,26 @@ resource applications 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contai
           [{ path: '/programId', order: 'ascending' }, { path: '/status', order: 'ascending' }, { path: '/submittedAt', order: 'descending' }]
           [{ path: '/status', order: 'ascending' }, { path: '/submittedAt', order: 'descending' }]
         ]
+      }
+    }
+  }
+}
+
+// CosmosLayout.AccessLog: who read which record, search, export or report, and when; only ever
+// created, keyed by the reader so a supervisor's "what did this auditor read" is one partition.
+resource accessLog 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'accessLog'
+  properties: {
+    resource: {
+      id: 'accessLog'
+      partitionKey: { paths: ['/callerId'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: []
+        compositeIndexes: []
       }
     }
   }

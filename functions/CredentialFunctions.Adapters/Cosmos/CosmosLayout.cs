@@ -28,6 +28,9 @@ public static class CosmosLayout
     /// Credentials, keyed by certificate id (id = pk): verification is one point read. The audit
     /// chain travels inside the document, so a state change and its audit entry are one
     /// ETag-guarded write. Learner history and reports are indexed queries (composites below).
+    /// Each search sort key orders by (key, id): one composite index each way, since the local
+    /// server serves an ORDER BY only from an index of exactly its directions (Azure would serve
+    /// the reverse from either).
     /// </summary>
     public static readonly ContainerLayout Credentials = new(
         "credentials", "/id",
@@ -35,6 +38,11 @@ public static class CosmosLayout
         [
             new CompositeIndex(("/holder/learnerId", false), ("/issuedAt", true)),
             new CompositeIndex(("/program/programId", false), ("/expiresAt", false)),
+            .. CosmosCredentialSearch.SortPaths.Values.SelectMany(path => new[]
+            {
+                new CompositeIndex((path, false), ("/id", false)),
+                new CompositeIndex((path, true), ("/id", true)),
+            }),
         ]);
 
     /// <summary>
@@ -83,5 +91,14 @@ public static class CosmosLayout
             new CompositeIndex(("/status", false), ("/submittedAt", true)),
         ]);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications];
+
+    /// <summary>
+    /// The access log: who read which record, search, export or report, and when. Append-only (the
+    /// store only ever creates), keyed by the reader, so "what did this auditor look at" (their
+    /// supervisor's question) is a single-partition query ordered by time.
+    /// </summary>
+    public static readonly ContainerLayout AccessLog = new(
+        "accessLog", "/callerId", [], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog];
 }

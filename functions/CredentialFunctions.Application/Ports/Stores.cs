@@ -164,3 +164,10 @@ public interface IApplicationStore : IVersionedStore<CertificationApplication>
     /// <summary>Applications with a payment record that occurred in [from, to) among others (the caller picks the records out).</summary>
     Task<Page<CertificationApplication>> WithPaymentsBetweenAsync(DateTimeOffset from, DateTimeOffset to, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }
+
+/// <summary>Credentials by what a search asks, page by page in its order, each status judged at the instant given (the same for every page of one search).</summary>
+public interface ICredentialSearch
+{
+    /// <summary>A <paramref name="continuationToken"/> the store did not give for this query is a <see cref="Domain.ValidationFailedException"/>.</summary>
+    Task<Page<Credential>> SearchAsync(Search.CredentialQuery query, DateTimeOffset at, string? continuationToken, CancellationToken cancellationToken);
+}
