@@ -46,8 +46,8 @@ public sealed class CosmosCredentialStore(CredentialDatabase database, RecordAnc
     private async Task<JsonObject> DocumentAsync(Credential credential, CancellationToken cancellationToken)
     {
         var anchored = await anchoring.SealAsync(credential, cancellationToken);
-        return CosmosStatusListRecords.WithBehind(CosmosUnsentCredentialEvents.WithUnsentEventsStamp(
-            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(anchored, anchored.CertificateId), anchored), anchored), anchored);
+        return CosmosStatusListRecords.WithBehind(CosmosUnsentEvents.WithUnsentEventsStamp(
+            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(anchored, anchored.CertificateId), anchored), anchored.Outbox), anchored);
     }
 }
 
