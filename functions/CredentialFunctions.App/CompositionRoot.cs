@@ -104,8 +104,12 @@ public static class CompositionRoot
             sp.GetRequiredService<ServiceBusClient>));
         services.AddSingleton(typeof(EventPublisher<>));
         // The event repair's sources, one registration per kind of document with an outbox.
-        services.TryAddSingleton<IUnsentCredentialEvents, CosmosUnsentCredentialEvents>();
-        services.AddSingleton<IUnsentEventSource, CredentialEventSource>();
+        services.AddSingleton<IUnsentEventSource>(sp => new RecordEventSource<Credential>("credential",
+            new CosmosUnsentEvents<Credential>(sp.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Credentials)),
+            sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<EventPublisher<Credential>>()));
+        services.AddSingleton<IUnsentEventSource>(sp => new RecordEventSource<CertificationApplication>("application",
+            new CosmosUnsentEvents<CertificationApplication>(sp.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Applications)),
+            sp.GetRequiredService<IApplicationStore>(), sp.GetRequiredService<EventPublisher<CertificationApplication>>()));
         services.AddSingleton<EventRepair>();
 
         // Payments: Stripe when its keys are set, otherwise a provider that refuses saying which

@@ -73,16 +73,16 @@ public sealed class CosmosApplicationStore(CredentialDatabase database) : IAppli
     /// <summary>
     /// The record with instants in UTC at a fixed width, so strings compare as the instants do
     /// whatever offset a client sent: the submission (for newest first) and the first and last
-    /// payment (for the reconciliation's range).
+    /// payment (for the reconciliation's range); and the stamp of its oldest unsent event, for the event repair.
     /// </summary>
     private static JsonObject Document(CertificationApplication application)
     {
         var paid = application.Payments.Select(p => p.OccurredAt).ToList();
-        return CosmosDocuments.ToDocument(application, application.ApplicationId,
+        return CosmosUnsentEvents.WithUnsentEventsStamp(CosmosDocuments.ToDocument(application, application.ApplicationId,
             ("submittedAt", Sortable(application.SubmittedAt)),
             (FirstPaymentAt, paid.Count == 0 ? null : Sortable(paid.Min())),
             (LastPaymentAt, paid.Count == 0 ? null : Sortable(paid.Max())),
-            (ProviderPaymentIds, new JsonArray([.. application.Payments.Select(p => p.ProviderPaymentId).OfType<string>().Distinct().Select(id => JsonValue.Create(id))])));
+            (ProviderPaymentIds, new JsonArray([.. application.Payments.Select(p => p.ProviderPaymentId).OfType<string>().Distinct().Select(id => JsonValue.Create(id))]))), application.Outbox);
     }
 
     private static string Sortable(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);

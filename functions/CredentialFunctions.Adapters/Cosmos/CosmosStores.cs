@@ -46,8 +46,8 @@ public sealed class CosmosCredentialStore(CredentialDatabase database, RecordAnc
     private async Task<JsonObject> DocumentAsync(Credential credential, CancellationToken cancellationToken)
     {
         var anchored = await anchoring.SealAsync(credential, cancellationToken);
-        return CosmosCredentialSearch.WithSearchFields(CosmosStatusListRecords.WithBehind(CosmosUnsentCredentialEvents.WithUnsentEventsStamp(
-            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(anchored, anchored.CertificateId), anchored), anchored), anchored), anchored);
+        return CosmosCredentialSearch.WithSearchFields(CosmosStatusListRecords.WithBehind(CosmosUnsentEvents.WithUnsentEventsStamp(
+            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(anchored, anchored.CertificateId), anchored), anchored.Outbox), anchored), anchored);
     }
 }
 

@@ -1,4 +1,5 @@
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
@@ -27,7 +28,7 @@ public sealed record ExamResultEntry(decimal Score, DateTimeOffset TakenAt, stri
 /// </summary>
 public sealed class ApplicationService(
     IApplicationStore store, VersionedUpdater<CertificationApplication> updater, IProgramStore programs, IPaymentProvider payments,
-    IIdSource ids, TimeProvider clock)
+    EventPublisher<CertificationApplication> events, IIdSource ids, TimeProvider clock)
 {
     public const int PageSize = 50;
 
@@ -83,7 +84,7 @@ public sealed class ApplicationService(
     public Task<CertificationApplication> WithdrawAsync(string applicationId, string? reason, Caller caller, CancellationToken cancellationToken)
         => ChangeAsync(applicationId, a => OwnedBy(caller, a).Withdraw(clock.GetUtcNow(), caller.AuditName, reason), cancellationToken);
 
-    public Task<CertificationApplication> RecordManualPaymentAsync(string applicationId, ManualPayment payment, Caller caller, CancellationToken cancellationToken)
+    public async Task<CertificationApplication> RecordManualPaymentAsync(string applicationId, ManualPayment payment, Caller caller, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors();
@@ -93,7 +94,9 @@ public sealed class ApplicationService(
         errors.ThrowIfAny();
         var record = new PaymentRecord("", PaymentKind.Succeeded, PaymentMethod.Manual, new Money(payment.AmountMinorUnits, payment.Currency), payment.PaidAt, now,
             caller.AuditName, null, null, null, reference);
-        return ChangeAsync(applicationId, a => a.RecordPayment(record), cancellationToken);
+        var paid = await ChangeAsync(applicationId, a => a.RecordPayment(record), cancellationToken);
+        await events.TryPublishAsync(applicationId, paid, cancellationToken);
+        return paid;
     }
 
     /// <summary>The candidate's hosted payment page for the fee; the provider's webhook reports the payment.</summary>
@@ -133,6 +136,8 @@ public sealed class ApplicationService(
                 _ => a.RecordRefund(record),
             };
         }, cancellationToken);
+        // A redelivery publishes too: it may follow a crash between the first delivery's write and its publish.
+        await events.TryPublishAsync(applicationId, application, cancellationToken);
         return (application, firstDelivery);
     }
 

@@ -49,16 +49,17 @@ public sealed class EventPublisher<T>(OutboxDispatcher<T> outbox, ILogger<EventP
     }
 }
 
-/// <summary>Credentials as a source of unsent events for <see cref="EventRepair"/>.</summary>
-public sealed class CredentialEventSource(IUnsentCredentialEvents records, ICredentialStore credentials, EventPublisher<Credential> publisher) : IUnsentEventSource
+/// <summary>One kind of record (credentials, applications) as a source of unsent events for <see cref="EventRepair"/>.</summary>
+public sealed class RecordEventSource<T>(string kind, IUnsentEvents<T> records, IVersionedStore<T> store, EventPublisher<T> publisher) : IUnsentEventSource
+    where T : class, IOwesMessages<T>
 {
-    public string Kind => "credential";
+    public string Kind => kind;
 
     public Task<Page<string>> WithEventsUnsentBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
         => records.WithEventsUnsentBeforeAsync(before, continuationToken, pageSize, cancellationToken);
 
     public async Task PublishAsync(string documentId, CancellationToken cancellationToken)
     {
-        if (await credentials.GetAsync(documentId, cancellationToken) is { } current) await publisher.PublishAsync(documentId, current.Value, cancellationToken);
+        if (await store.GetAsync(documentId, cancellationToken) is { } current) await publisher.PublishAsync(documentId, current.Value, cancellationToken);
     }
 }

@@ -119,10 +119,10 @@ public interface IIdSource
     string NewId(string prefix);
 }
 
-/// <summary>Credentials whose outbox holds an integration event not yet sent, for the event repair.</summary>
-public interface IUnsentCredentialEvents
+/// <summary>Records of one kind (credentials, applications) whose outbox holds an integration event not yet sent, for the event repair.</summary>
+public interface IUnsentEvents<T>
 {
-    /// <summary>Ids of credentials with an event made before <paramref name="before"/> and not yet sent, page by page: an indexed query of those alone.</summary>
+    /// <summary>Ids of records with an event made before <paramref name="before"/> and not yet sent, page by page: an indexed query of those alone.</summary>
     Task<Page<string>> WithEventsUnsentBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }
 

@@ -92,9 +92,10 @@ public sealed class ApplicationApiTests(ApiFixture fixture)
         var credential = await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));
         Assert.Equal((candidate.LearnerId, "Ada King Lovelace"), (credential.GetProperty("holder").GetProperty("learnerId").GetString(), credential.GetProperty("holder").GetProperty("legalName").GetString()));
 
-        var paymentEvent = IntegrationEvent.FromPayload(passed.GetProperty("outbox").GetProperty("entries").EnumerateArray().Single().GetProperty("payload").GetString()!);
+        var paymentEvent = Assert.Single(_api.PublishedEventsAbout($"applications/{id}"));
+        var data = paymentEvent.GetProperty("data");
         Assert.Equal((EventTypes.PaymentSucceeded, "manual", "PO-2026-118", 25_000L), (
-            paymentEvent.Type, paymentEvent.Data["method"]!.GetValue<string>(), paymentEvent.Data["reference"]!.GetValue<string>(), paymentEvent.Data["amountMinorUnits"]!.GetValue<long>()));
+            paymentEvent.GetProperty("type").GetString(), data.GetProperty("method").GetString(), data.GetProperty("reference").GetString(), data.GetProperty("amountMinorUnits").GetInt64()));
     }
 
     [Fact]

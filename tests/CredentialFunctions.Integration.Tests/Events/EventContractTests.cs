@@ -35,6 +35,12 @@ public sealed class EventContractTests
         var published = IntegrationEvent.FromPayload(change.Credential.Outbox.UnsentEvents.Single(e => e.Type == type).Payload!);
         var cloudEvent = JsonDocument.Parse(CloudEventEnvelope.Structured(published, new Uri("https://func-test.azurewebsites.net")).ToString()).RootElement;
 
+        AssertMatchesSchema(type, cloudEvent);
+    }
+
+    /// <summary>The CloudEvent a subscriber reads is valid against its type's schema in docs/events; the failure names each error.</summary>
+    internal static void AssertMatchesSchema(string type, JsonElement cloudEvent)
+    {
         var results = SchemaOf(type).Evaluate(cloudEvent, new EvaluationOptions { OutputFormat = OutputFormat.List });
 
         Assert.True(results.IsValid, string.Join("; ", (results.Details ?? []).Where(d => d.Errors is { Count: > 0 })

@@ -59,6 +59,12 @@ public sealed class ApiHost : IAsyncDisposable
     /// <summary>The JSON-lines file the host's events go to (unless a test configures Service Bus).</summary>
     public string EventLogPath => Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CredentialFunctions.Adapters.Events.EventOptions>>().Value.LocalLogPath;
 
+    /// <summary>The CloudEvents the host published about one subject ("applications/app-..."), from <see cref="EventLogPath"/>, oldest first.</summary>
+    public IReadOnlyList<JsonElement> PublishedEventsAbout(string subject)
+        => File.Exists(EventLogPath)
+            ? [.. File.ReadAllLines(EventLogPath).Select(l => JsonDocument.Parse(l).RootElement.Clone()).Where(e => e.GetProperty("subject").GetString() == subject)]
+            : [];
+
     private ApiHost(WebApplication app, HttpClient client, Uri? baseAddress, Uri cosmosEndpoint, LocalCosmosServer? ownedCosmos)
     {
         _app = app;
