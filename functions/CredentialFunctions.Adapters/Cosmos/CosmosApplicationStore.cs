@@ -44,7 +44,7 @@ public sealed class CosmosApplicationStore(CredentialDatabase database) : IAppli
     /// </summary>
     public Task<Page<CertificationApplication>> WithPaymentsBetweenAsync(DateTimeOffset from, DateTimeOffset to, string? continuationToken, int pageSize, CancellationToken cancellationToken)
         => QueryAsync(new QueryDefinition($"SELECT * FROM c WHERE c.{FirstPaymentAt} < @to AND c.{LastPaymentAt} >= @from")
-                .WithParameter("@from", Sortable(from)).WithParameter("@to", Sortable(to)),
+                .WithParameter("@from", CosmosRenewalWindowRecords.Sortable(from)).WithParameter("@to", CosmosRenewalWindowRecords.Sortable(to)),
             continuationToken, pageSize, cancellationToken);
 
     /// <summary>A refund names only the provider's payment: its id is kept beside the record, one array lookup.</summary>
@@ -79,11 +79,9 @@ public sealed class CosmosApplicationStore(CredentialDatabase database) : IAppli
     {
         var paid = application.Payments.Select(p => p.OccurredAt).ToList();
         return CosmosUnsentEvents.WithUnsentEventsStamp(CosmosDocuments.ToDocument(application, application.ApplicationId,
-            ("submittedAt", Sortable(application.SubmittedAt)),
-            (FirstPaymentAt, paid.Count == 0 ? null : Sortable(paid.Min())),
-            (LastPaymentAt, paid.Count == 0 ? null : Sortable(paid.Max())),
+            ("submittedAt", CosmosRenewalWindowRecords.Sortable(application.SubmittedAt)),
+            (FirstPaymentAt, paid.Count == 0 ? null : CosmosRenewalWindowRecords.Sortable(paid.Min())),
+            (LastPaymentAt, paid.Count == 0 ? null : CosmosRenewalWindowRecords.Sortable(paid.Max())),
             (ProviderPaymentIds, new JsonArray([.. application.Payments.Select(p => p.ProviderPaymentId).OfType<string>().Distinct().Select(id => JsonValue.Create(id))]))), application.Outbox);
     }
-
-    private static string Sortable(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 }

@@ -139,26 +139,12 @@ public sealed class KeyVaultIssuerKeys(SigningOptions options, TokenCredential c
         {
             throw new IssuerKeyUnavailableException(response.Status switch
             {
-                401 => $"Key Vault did not accept the app identity's token to {doing} key {options.KeyName} (401 {ErrorFrom(response)}).",
-                403 => $"The app identity may not {doing} key {options.KeyName}: it needs Key Vault Crypto User on the key, which main.bicep grants; a new assignment takes minutes to apply (403 {ErrorFrom(response)}).",
-                404 => $"Key Vault {options.KeyVaultUri} has no key {options.KeyName} (or not that version) to {doing} (404 {ErrorFrom(response)}).",
-                429 => $"Key Vault throttled the app while it tried to {doing} key {options.KeyName}, past the pipeline's retries (429 {ErrorFrom(response)}).",
-                _ => $"Key Vault refused to {doing} key {options.KeyName} ({response.Status} {ErrorFrom(response)}).",
+                401 => $"Key Vault did not accept the app identity's token to {doing} key {options.KeyName} (401 {AzureRestErrors.Describe(response)}).",
+                403 => $"The app identity may not {doing} key {options.KeyName}: it needs Key Vault Crypto User on the key, which main.bicep grants; a new assignment takes minutes to apply (403 {AzureRestErrors.Describe(response)}).",
+                404 => $"Key Vault {options.KeyVaultUri} has no key {options.KeyName} (or not that version) to {doing} (404 {AzureRestErrors.Describe(response)}).",
+                429 => $"Key Vault throttled the app while it tried to {doing} key {options.KeyName}, past the pipeline's retries (429 {AzureRestErrors.Describe(response)}).",
+                _ => $"Key Vault refused to {doing} key {options.KeyName} ({response.Status} {AzureRestErrors.Describe(response)}).",
             }, isTransient: response.Status is 401 or 403 or 408 or 429 or >= 500, status: response.Status);
-        }
-    }
-
-    private static string ErrorFrom(Response response)
-    {
-        try
-        {
-            using var body = JsonDocument.Parse(response.Content);
-            var error = body.RootElement.GetProperty("error");
-            return $"{error.GetProperty("code").GetString()}: {error.GetProperty("message").GetString()}";
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return response.ReasonPhrase;
         }
     }
 }
