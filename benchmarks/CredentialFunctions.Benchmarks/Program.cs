@@ -3,7 +3,7 @@ using CredentialFunctions.Benchmarks.Renewal;
 using CredentialFunctions.Benchmarks.Search;
 
 // `dotnet run -c Release --project benchmarks/CredentialFunctions.Benchmarks -- renewal [windows]` or `-- search [credentials]`: the timed harnesses;
-// `... -- --filter '*Verification*' [--job short]`: the BenchmarkDotNet benchmarks.
+// `... -- --filter '*Verification*' [--job short --inProcess]`: the BenchmarkDotNet benchmarks (in process: BenchmarkDotNet's generated project did not build on this machine).
 var harnesses = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["renewal"] = RenewalWindowBenchmark.RunAsync,
