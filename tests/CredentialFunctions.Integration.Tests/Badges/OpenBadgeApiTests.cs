@@ -3,14 +3,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Application.Signing;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Integration.Tests.Api;
 using CredentialFunctions.Testing.Api;
 using Json.Schema;
-using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using IdentityModelKeySet = Microsoft.IdentityModel.Tokens.JsonWebKeySet;
@@ -135,15 +132,7 @@ public sealed class OpenBadgeApiTests(ApiFixture fixture)
     {
         var programId = await _api.CreateProgramAsync();
         var certificateId = await _api.IssueAsync(programId);
-        var container = _api.Services.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Credentials);
-        var partition = new PartitionKey(certificateId);
-        using (var read = await container.ReadItemStreamAsync(certificateId, partition))
-        {
-            var document = JsonNode.Parse(read.Content)!;
-            document["holder"]!["legalName"] = "Mallory Forger";
-            using var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), certificateId, partition);
-            Assert.True(replaced.IsSuccessStatusCode);
-        }
+        await _api.EditBehindTheAppsBackAsync(certificateId, document => document["holder"]!["legalName"] = "Mallory Forger");
 
         await Problem.AssertAsync(await _api.Client.SendAsync(Anonymous($"/api/credentials/{certificateId}/badge")), HttpStatusCode.Conflict, "record-unverifiable");
     }

@@ -1,14 +1,11 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.App.Pages;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Integration.Tests.Api;
 using CredentialFunctions.Testing.Api;
-using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.DependencyInjection;
 using static CredentialFunctions.Integration.Tests.Pages.Pages;
 
 namespace CredentialFunctions.Integration.Tests.Pages;
@@ -130,14 +127,7 @@ public sealed class VerificationPageTests(ApiFixture fixture)
     public async Task A_record_that_fails_its_tamper_check_cannot_be_verified_and_shows_none_of_its_facts()
     {
         var id = await _api.IssueAsync(await _api.CreateProgramAsync(BrandedProgram()));
-        var container = _api.Services.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Credentials);
-        using (var read = await container.ReadItemStreamAsync(id, new PartitionKey(id)))
-        {
-            var document = JsonNode.Parse(read.Content)!;
-            document["holder"]!["legalName"] = "Mallory Forger";
-            using var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), id, new PartitionKey(id));
-            Assert.True(replaced.IsSuccessStatusCode);
-        }
+        await _api.EditBehindTheAppsBackAsync(id, document => document["holder"]!["legalName"] = "Mallory Forger");
 
         var page = await GetOkPageAsync(_api, $"/api/verify/{id}");
         var pdf = await _api.Client.GetAsync($"/api/verify/{id}/pdf");

@@ -158,6 +158,21 @@ public sealed class ApiHost : IAsyncDisposable
             : throw new InvalidOperationException($"Creating a program failed with {(int)response.StatusCode}: {json}");
     }
 
+    /// <summary>
+    /// Edits a stored credential's document as someone with write access to the database would:
+    /// straight into the container, past the app, its audit chain and its anchor.
+    /// </summary>
+    public async Task EditBehindTheAppsBackAsync(string certificateId, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        var container = Services.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Credentials);
+        var partition = new Microsoft.Azure.Cosmos.PartitionKey(certificateId);
+        using var read = await container.ReadItemStreamAsync(certificateId, partition);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(read.Content)!;
+        edit(document);
+        using var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), certificateId, partition);
+        if (!replaced.IsSuccessStatusCode) throw new InvalidOperationException($"The edit was refused with {(int)replaced.StatusCode}.");
+    }
+
     /// <summary>Issues a credential the way production does, through a signed passing LMS completion; returns its certificate id.</summary>
     public async Task<string> IssueAsync(string programId, Dictionary<string, object?>? completion = null)
     {
