@@ -1,15 +1,19 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
+using CredentialFunctions.Adapters.Payments;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Payments;
 using CredentialFunctions.LocalHost;
 using CredentialFunctions.Testing.Api;
 using CredentialFunctions.Testing.Cosmos;
 using CredentialFunctions.Testing.Email;
+using CredentialFunctions.Testing.Payments;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -24,7 +28,9 @@ public sealed class ApplicationEmailApiTests(MailDevFixture maildev, CosmosServe
 {
     private const string ApplicationsPage = "http://localhost:7071/applications/";
 
-    private Task<ApiHost> StartAsync(int? smtpPort = null, string? databaseName = null, TimeProvider? clock = null)
+    /// <param name="smtpPort">Where the mail server is: maildev unless a test takes it down.</param>
+    /// <param name="databaseName">A database another host of the test uses too, as two instances of the app share one.</param>
+    private Task<ApiHost> StartAsync(int? smtpPort = null, string? databaseName = null, FakeTimeProvider? clock = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -32,9 +38,15 @@ public sealed class ApplicationEmailApiTests(MailDevFixture maildev, CosmosServe
             ["Email:Smtp:Port"] = (smtpPort ?? maildev.SmtpPort).ToString(CultureInfo.InvariantCulture),
             ["Email:Smtp:Security"] = "None",
             ["Email:SenderAddress"] = "DoNotReply@credentials.test",
+            ["Stripe:SecretKey"] = StripeApi.SecretKey,
+            ["Stripe:WebhookSecret"] = StripeApi.WebhookSecret,
         };
         if (databaseName is not null) settings["Cosmos:DatabaseName"] = databaseName;
-        return ApiHost.StartAsync(cosmos.Endpoint, settings: settings, overrides: clock is null ? null : services => services.AddSingleton(clock));
+        return ApiHost.StartAsync(cosmos.Endpoint, settings: settings, overrides: services =>
+        {
+            if (clock is not null) services.AddSingleton<TimeProvider>(clock);
+            services.AddHttpClient(StripePaymentProvider.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => new StripeApi(clock ?? TimeProvider.System));
+        });
     }
 
     private static async Task<string> ProgramAsync(ApiHost host, bool fee = true, int attemptsAllowed = 2) => await host.CreateProgramAsync(Bodies.Program()
@@ -155,6 +167,32 @@ public sealed class ApplicationEmailApiTests(MailDevFixture maildev, CosmosServe
         Assert.Contains($"- Date: {paidAt.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} (UTC)", receipt.Text);
         Assert.Contains($"- Reference: {id}-p1", receipt.Text);
         Assert.Contains("- Your reference: PO-2026-118", receipt.Text);
+    }
+
+    [Fact]
+    public async Task A_Stripe_payment_delivered_twice_is_one_receipt()
+    {
+        await using var host = await StartAsync();
+        var (id, address) = await SubmitAsync(host, await ProgramAsync(host));
+        await ReviewAsync(host, $"/api/applications/{id}/approve", new { });
+        var paidAt = DateTimeOffset.UtcNow.AddSeconds(-5);
+        var completed = StripeEvents.CheckoutSessionCompleted("evt_1Receipt", id, new Money(25_000, "USD"), paidAt);
+
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/payments/stripe") { Content = new StringContent(completed, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeEvents.Sign(completed, StripeApi.WebhookSecret, DateTimeOffset.UtcNow));
+            using var delivered = await host.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        }
+
+        await maildev.WaitForInboxAsync(address, count: 2);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var inbox = await maildev.InboxAsync(address);
+        Assert.Equal(2, inbox.Count); // the approval and one receipt
+        var receipt = Assert.Single(inbox, m => m.Subject == "Receipt for your Certified Widgetmaker fee");
+        Assert.Contains($"- Reference: {id}-p1", receipt.Text);
+        Assert.DoesNotContain("Your reference", receipt.Text);
     }
 
     [Fact]
