@@ -94,6 +94,7 @@ public static class CompositionRoot
         services.AddSingleton(sp => EmailTransport.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new NotificationTemplates(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
         services.AddSingleton<INotificationSender, EmailNotificationSender>();
+        services.AddSingleton<ApplicationEmails>();
         // The outbox: one dispatcher over a transport per channel (email now).
         services.AddSingleton<IOutboxTransport, EmailOutbox>();
         services.AddSingleton(typeof(OutboxDispatcher<>));

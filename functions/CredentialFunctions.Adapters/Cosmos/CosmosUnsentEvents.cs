@@ -8,8 +8,9 @@ namespace CredentialFunctions.Adapters.Cosmos;
 
 /// <summary>
 /// The stamp the event repair's query reads. Every write of a record with an outbox (a credential,
-/// an application) stamps <see cref="EventsUnsentSinceField"/>: the time of its oldest event not yet
-/// sent, null when all are sent. So the query is one range filter on one small top-level path,
+/// an application) stamps <see cref="EventsUnsentSinceField"/>: the time of its oldest message not
+/// yet sent of those its changes made (<see cref="Outbox.Unsent"/>: events, and an application's
+/// notices; the field keeps the name it had when it held events only), null when all are sent. So the query is one range filter on one small top-level path,
 /// served by the container's "/*" range index (the outbox itself is not indexed), and reads only the
 /// few records that owe something. Records written before events existed carry no field and owe none.
 /// </summary>
@@ -17,10 +18,11 @@ public static class CosmosUnsentEvents
 {
     public const string EventsUnsentSinceField = "eventsUnsentSince";
 
-    /// <summary>The record's document with the time of its oldest unsent event, for <see cref="CosmosUnsentEvents{T}"/>.</summary>
+    /// <summary>The record's document with the time of its oldest unsent message, for <see cref="CosmosUnsentEvents{T}"/>.</summary>
     internal static JsonObject WithUnsentEventsStamp(JsonObject document, Outbox outbox)
     {
-        var oldest = outbox.UnsentEvents.Select(e => (DateTimeOffset?)IntegrationEvent.FromPayload(e.Payload!).Time).Min();
+        // An event written before entries carried the time carries it in its payload.
+        var oldest = outbox.Unsent.Select(e => e.OwedSince ?? IntegrationEvent.FromPayload(e.Payload!).Time).Cast<DateTimeOffset?>().Min();
         document[EventsUnsentSinceField] = oldest is { } at ? CosmosRenewalWindowRecords.Sortable(at) : null;
         return document;
     }

@@ -1,15 +1,14 @@
-using CredentialFunctions.Adapters;
 using CredentialFunctions.App.Http;
 using Microsoft.DurableTask.Client;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
+using CredentialFunctions.Application.Links;
 using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain.Applications;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Options;
 
 namespace CredentialFunctions.App.Functions;
 
@@ -32,7 +31,7 @@ public sealed record ApplicationList(IReadOnlyList<CertificationApplication> App
 /// own; reviewers (program managers, administrators) list, decide, record a payment made outside
 /// the provider and enter exam results. Each answers the application as it now stands.
 /// </summary>
-public sealed class ApplicationFunctions(ApplicationService applications, IOptions<LinkOptions> links)
+public sealed class ApplicationFunctions(ApplicationService applications, CredentialLinks links)
 {
     [Function("SubmitApplication")]
     [RequireRole(Role.Learner)]
@@ -171,8 +170,7 @@ public sealed class ApplicationFunctions(ApplicationService applications, IOptio
     public async Task<IActionResult> StartCheckout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "applications/{applicationId}/checkout")] HttpRequest request, string applicationId, CancellationToken cancellationToken)
     {
-        var returnUrl = new Uri(links.Value.PublicBaseUri(), $"/applications/{Uri.EscapeDataString(applicationId)}");
-        return new JsonResponse(await applications.StartCheckoutAsync(applicationId, returnUrl, request.Caller(), cancellationToken));
+        return new JsonResponse(await applications.StartCheckoutAsync(applicationId, links.Application(applicationId), request.Caller(), cancellationToken));
     }
 
     [Function("RecordManualPayment")]

@@ -23,7 +23,8 @@ public sealed record ExamResultEntry(decimal Score, DateTimeOffset TakenAt, stri
 /// The application use cases: candidates submit, add documents, answer, withdraw and follow their
 /// own applications; reviewers (program managers, administrators) decide, record payments made
 /// outside the provider and enter results. Each change is one ETag-guarded write of the
-/// application, its history entry and any event it owes together. A pass issues through
+/// application, its history entry and any event or notice it owes together, which are sent right
+/// after (and by the repair timer when that send fails). A pass issues through
 /// <see cref="IssuanceService"/>, so one credential per learner and program holds here as for the LMS.
 /// </summary>
 public sealed class ApplicationService(
@@ -94,9 +95,7 @@ public sealed class ApplicationService(
         errors.ThrowIfAny();
         var record = new PaymentRecord("", PaymentKind.Succeeded, PaymentMethod.Manual, new Money(payment.AmountMinorUnits, payment.Currency), payment.PaidAt, now,
             caller.AuditName, null, null, null, reference);
-        var paid = await ChangeAsync(applicationId, a => a.RecordPayment(record), cancellationToken);
-        await events.TryPublishAsync(applicationId, paid, cancellationToken);
-        return paid;
+        return await ChangeAsync(applicationId, a => a.RecordPayment(record), cancellationToken);
     }
 
     /// <summary>The candidate's hosted payment page for the fee; the provider's webhook reports the payment.</summary>
@@ -136,16 +135,22 @@ public sealed class ApplicationService(
                 _ => a.RecordRefund(record),
             };
         }, cancellationToken);
-        // A redelivery publishes too: it may follow a crash between the first delivery's write and its publish.
-        await events.TryPublishAsync(applicationId, application, cancellationToken);
         return (application, firstDelivery);
     }
 
     internal async Task<CertificationApplication> ReadAsync(string applicationId, CancellationToken cancellationToken)
         => (await store.GetAsync(applicationId, cancellationToken))?.Value ?? throw new NotFoundException("Application", applicationId);
 
-    internal Task<CertificationApplication> ChangeAsync(string applicationId, Func<CertificationApplication, ApplicationChange?> change, CancellationToken cancellationToken)
-        => updater.WriteAsync(applicationId, a => change(a)?.Application, cancellationToken);
+    /// <summary>
+    /// The change in one write, then what the application owes sent. Also when the change had
+    /// nothing to do (a redelivery): it may follow a crash between the first delivery's write and its send.
+    /// </summary>
+    internal async Task<CertificationApplication> ChangeAsync(string applicationId, Func<CertificationApplication, ApplicationChange?> change, CancellationToken cancellationToken)
+    {
+        var written = await updater.WriteAsync(applicationId, a => change(a)?.Application, cancellationToken);
+        await events.TryPublishAsync(applicationId, written, cancellationToken);
+        return written;
+    }
 
     internal static bool IsCandidate(Caller caller, CertificationApplication application) => caller.Subject is { } s && s == application.Candidate.Subject;
 

@@ -6,10 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace CredentialFunctions.Application.Events;
 
 /// <summary>
-/// Publishes the events a record's outbox still owes (a credential's, an application's), each
-/// through the outbox dispatcher, so a claim stops two publishers sending one event. Use cases call
-/// it right after the write that made the events; <see cref="EventRepair"/> calls it for what a
-/// crash or an outage left unsent.
+/// Publishes what a record's outbox still owes from its own changes (<see cref="Domain.Credentials.Outbox.Unsent"/>:
+/// a credential's or an application's events, an application's notices by email), each through the
+/// outbox dispatcher, so a claim stops two publishers sending one message. Use cases call it right
+/// after the write that made them; <see cref="EventRepair"/> calls it for what a crash or an outage
+/// left unsent.
 /// </summary>
 public sealed class EventPublisher<T>(OutboxDispatcher<T> outbox, ILogger<EventPublisher<T>> logger) where T : class, IOwesMessages<T>
 {
@@ -30,15 +31,15 @@ public sealed class EventPublisher<T>(OutboxDispatcher<T> outbox, ILogger<EventP
         }
     }
 
-    /// <summary>Dispatches each unsent event of the record against the fresh record; throws the first failure once every event was tried.</summary>
+    /// <summary>Dispatches each unsent message of the record against the fresh record; throws the first failure once every one was tried.</summary>
     public async Task PublishAsync(string recordId, T record, CancellationToken cancellationToken)
     {
         Exception? first = null;
-        foreach (var key in record.Outbox.UnsentEvents.Select(e => e.Key).ToList())
+        foreach (var key in record.Outbox.Unsent.Select(e => e.Key).ToList())
         {
             try
             {
-                await outbox.DispatchAsync(recordId, c => c.Outbox.Find(key) is { Channel: OutboxChannel.Events, IsFinished: false } owed ? owed : null, cancellationToken);
+                await outbox.DispatchAsync(recordId, c => c.Outbox.Unsent.FirstOrDefault(e => e.Key == key), cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

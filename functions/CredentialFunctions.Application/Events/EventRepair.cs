@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace CredentialFunctions.Application.Events;
 
 /// <summary>
-/// One kind of document whose outbox holds integration events (credentials; applications join with
-/// one registration of their own): which documents still owe events, and how to publish them.
+/// One kind of document whose outbox holds what its changes owe (credentials' events; applications'
+/// events and notices): which documents still owe something, and how to send it.
 /// </summary>
 public interface IUnsentEventSource
 {
@@ -23,8 +23,8 @@ public interface IUnsentEventSource
 public sealed record EventRepairReport(int Examined, int Failed);
 
 /// <summary>
-/// The safety net under publishing: an event whose write landed but whose publish did not (the
-/// process died between the two, the broker was down) is published by the next pass. Events made a
+/// The safety net under publishing: an event or notice whose write landed but whose send did not
+/// (the process died between the two, the broker or the mail server was down) is sent by the next pass. Events made a
 /// moment ago are left to the use case that is publishing them now; the outbox's claim would stop a
 /// double send anyway, this only spares the contention.
 /// </summary>

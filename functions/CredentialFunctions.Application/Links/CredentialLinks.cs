@@ -3,7 +3,7 @@ namespace CredentialFunctions.Application.Links;
 /// <summary>
 /// Every public address of a credential, built from the app's public base address (never from a
 /// request's Host header, which the client writes): the verification page, its QR code and PDF,
-/// the signed badge, and the renewal page the reminders link to.
+/// the signed badge, the renewal page the reminders link to, and an application's page.
 /// </summary>
 public sealed class CredentialLinks(Uri publicBaseUrl)
 {
@@ -19,6 +19,12 @@ public sealed class CredentialLinks(Uri publicBaseUrl)
 
     /// <summary>Under the app's route prefix like every route of the app: the Functions host serves nothing outside it.</summary>
     public Uri Renewal(string certificateId) => new($"{_base}/api/renew/{Escape(certificateId)}");
+
+    /// <summary>
+    /// The application's page on the candidates' web front end, served at the same public address
+    /// (outside the API's route prefix): where a candidate pays, answers a question and follows it.
+    /// </summary>
+    public Uri Application(string applicationId) => new($"{_base}/applications/{Escape(applicationId)}");
 
     private static string Escape(string certificateId) => Uri.EscapeDataString(certificateId);
 }

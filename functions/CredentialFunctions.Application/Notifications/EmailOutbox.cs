@@ -1,11 +1,15 @@
 using System.Text.Json;
 using CredentialFunctions.Application.Outbox;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 
 namespace CredentialFunctions.Application.Notifications;
 
-/// <summary>The outbox's email channel: an entry's payload is the notification, sent through the notification sender.</summary>
-public sealed class EmailOutbox(INotificationSender sender) : IOutboxTransport
+/// <summary>
+/// The outbox's email channel: an entry's payload is a credential's notification, sent through the
+/// notification sender, or an application's notice, sent through <see cref="ApplicationEmails"/>.
+/// </summary>
+public sealed class EmailOutbox(INotificationSender sender, ApplicationEmails applications) : IOutboxTransport
 {
     public OutboxChannel Channel => OutboxChannel.Email;
 
@@ -14,10 +18,10 @@ public sealed class EmailOutbox(INotificationSender sender) : IOutboxTransport
         notification.DeliveryKey, OutboxChannel.Email, notification.Kind.ToString(), JsonSerializer.Serialize(notification, CredentialJson.Options));
 
     public Task<string> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
-        => sender.SendAsync(NotificationOf(entry), cancellationToken);
+        => ApplicationNotice.IsNotice(entry) ? applications.SendAsync(entry, cancellationToken) : sender.SendAsync(NotificationOf(entry), cancellationToken);
 
     public Task<string?> FindSentAsync(OutboxEntry entry, CancellationToken cancellationToken)
-        => sender.FindSentAsync(NotificationOf(entry), cancellationToken);
+        => ApplicationNotice.IsNotice(entry) ? applications.FindSentAsync(entry, cancellationToken) : sender.FindSentAsync(NotificationOf(entry), cancellationToken);
 
     private static Notification NotificationOf(OutboxEntry entry)
         => JsonSerializer.Deserialize<Notification>(entry.Payload ?? throw new InvalidOperationException($"Outbox entry {entry.Key} has no payload to send."), CredentialJson.Options)

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using CredentialFunctions.Application.Links;
+using CredentialFunctions.Domain.Applications;
+using CredentialFunctions.Domain.Payments;
 using CredentialFunctions.Domain.Programs;
 
 namespace CredentialFunctions.Application.Notifications;
@@ -10,13 +12,13 @@ namespace CredentialFunctions.Application.Notifications;
 public sealed record RenderedEmail(string Subject, string TextBody, string HtmlBody);
 
 /// <summary>
-/// Words for each <see cref="NotificationKind"/>. Each message is written once as a list of blocks
+/// Words for each <see cref="NotificationKind"/> and <see cref="ApplicationNoticeKind"/>. Each message is written once as a list of blocks
 /// and rendered twice, as plain text and as HTML, so the two bodies cannot drift apart; every value
 /// from a learner or a program is HTML-encoded in the HTML body.
 /// </summary>
 /// <param name="publicBaseUrl">
-/// The public address links start from (see <see cref="CredentialLinks"/>): the verification page
-/// and the renewal page.
+/// The public address links start from (see <see cref="CredentialLinks"/>): the verification page,
+/// the renewal page and an application's page.
 /// </param>
 public sealed class NotificationTemplates(Uri publicBaseUrl)
 {
@@ -42,6 +44,87 @@ public sealed class NotificationTemplates(Uri publicBaseUrl)
         Block[] blocks = [new Paragraph($"Dear {n.LearnerName},"), .. body, new Footer(FooterText(n))];
         return new RenderedEmail(subject, Text(blocks), Html(subject, blocks));
     }
+
+    /// <summary>A notice about an application, to its candidate.</summary>
+    public RenderedEmail Render(ApplicationNotice n)
+    {
+        var (subject, body) = n.Kind switch
+        {
+            ApplicationNoticeKind.Approved => Approved(n),
+            ApplicationNoticeKind.Rejected => Rejected(n),
+            ApplicationNoticeKind.MoreInformationRequested => MoreInformationRequested(n),
+            ApplicationNoticeKind.PaymentReceived => PaymentReceived(n),
+            ApplicationNoticeKind.RetakeAvailable => RetakeAvailable(n),
+            ApplicationNoticeKind.AttemptsSpent => AttemptsSpent(n),
+            _ => throw new ArgumentOutOfRangeException(nameof(n), n.Kind, "Unknown application notice kind."),
+        };
+        Block[] blocks =
+        [
+            new Paragraph($"Dear {n.CandidateName},"), .. body,
+            new Link("Your application", _links.Application(n.ApplicationId)),
+            new Footer($"You receive this message because you applied for {n.ProgramName} (application {n.ApplicationId}). It is about that application only; we never send marketing to this address."),
+        ];
+        return new RenderedEmail(subject, Text(blocks), Html(subject, blocks));
+    }
+
+    private static (string, Block[]) Approved(ApplicationNotice n) => (
+        $"Your application for {n.ProgramName} is approved",
+        [
+            new Paragraph($"Your application for {n.ProgramName} has been approved."),
+            new Paragraph(n.Fee is { } fee
+                ? $"Next, pay the fee of {Amount(fee)} on your application's page. Once it is paid you are eligible to sit the exam."
+                : "You are eligible to sit the exam now."),
+        ]);
+
+    private static (string, Block[]) Rejected(ApplicationNotice n) => (
+        $"Your application for {n.ProgramName} was not accepted",
+        [
+            new Paragraph($"Your application for {n.ProgramName} was not accepted, for this reason:"),
+            new Quote(Required(n.Reason, n, nameof(n.Reason))),
+        ]);
+
+    private static (string, Block[]) MoreInformationRequested(ApplicationNotice n) => (
+        $"Your application for {n.ProgramName} needs more information",
+        [
+            new Paragraph($"The reviewer of your application for {n.ProgramName} asks:"),
+            new Quote(Required(n.Question, n, nameof(n.Question))),
+            new Paragraph("Answer on your application's page; review goes on once you have resubmitted it."),
+        ]);
+
+    private static (string, Block[]) PaymentReceived(ApplicationNotice n)
+    {
+        var receipt = Required(n.Receipt, n, nameof(n.Receipt));
+        return (
+            $"Receipt for your {n.ProgramName} fee",
+            [
+                new Paragraph($"Thank you: we received your payment for {n.ProgramName}. You are eligible to sit the exam."),
+                new Bullets(
+                [
+                    $"Amount: {Amount(receipt.Amount)}",
+                    $"Date: {Date(receipt.PaidAt)}",
+                    $"Reference: {receipt.Reference}",
+                    .. receipt.PayerReference is { } yours ? [$"Your reference: {yours}"] : Array.Empty<string>(),
+                ]),
+            ]);
+    }
+
+    private static (string, Block[]) RetakeAvailable(ApplicationNotice n)
+    {
+        var from = Date(Required(n.RetakeFrom, n, nameof(n.RetakeFrom)));
+        return (
+            $"You may retake the {n.ProgramName} exam from {from}",
+            [
+                new Paragraph($"Attempt {Required(n.Attempt, n, nameof(n.Attempt))} at the {n.ProgramName} exam did not reach the pass mark."),
+                new Paragraph($"You may retake it from {from}."),
+            ]);
+    }
+
+    private static (string, Block[]) AttemptsSpent(ApplicationNotice n) => (
+        $"Your application for {n.ProgramName} has closed",
+        [
+            new Paragraph($"Attempt {Required(n.Attempt, n, nameof(n.Attempt))} at the {n.ProgramName} exam did not reach the pass mark, and it was the last this application allows."),
+            new Paragraph("To try again, submit a new application."),
+        ]);
 
     private (string, Block[]) Issued(Notification n) => (
         $"Your {n.ProgramName} credential has been issued",
@@ -152,10 +235,22 @@ public sealed class NotificationTemplates(Uri publicBaseUrl)
     private static T Required<T>(T? value, Notification n, string field) where T : struct =>
         value ?? throw new ArgumentException($"A {n.Kind} notification needs {field} ({n.DeliveryKey}).", nameof(n));
 
+    private static T Required<T>(T? value, ApplicationNotice n, string field) where T : struct =>
+        value ?? throw new ArgumentException($"A {n.Kind} notice needs {field} (application {n.ApplicationId}).", nameof(n));
+
+    private static T Required<T>(T? value, ApplicationNotice n, string field) where T : class =>
+        value ?? throw new ArgumentException($"A {n.Kind} notice needs {field} (application {n.ApplicationId}).", nameof(n));
+
+    /// <summary>"250.00 USD": the major unit with the currency's own digits, and the ISO code no reader mistakes.</summary>
+    private static string Amount(Money money)
+        => money.MajorUnits.ToString("N" + money.MinorUnitDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + money.Currency;
+
     private abstract record Block;
     private sealed record Paragraph(string Text) : Block;
     private sealed record Bullets(IReadOnlyList<string> Items) : Block;
     private sealed record Link(string Label, Uri Url) : Block;
+    /// <summary>Someone else's words (a reviewer's reason or question, one line as the domain keeps them), set apart from ours.</summary>
+    private sealed record Quote(string Text) : Block;
     private sealed record Footer(string Text) : Block;
 
     private static string Text(IEnumerable<Block> blocks) => string.Join("\n\n", blocks.Select(block => block switch
@@ -163,6 +258,7 @@ public sealed class NotificationTemplates(Uri publicBaseUrl)
         Paragraph p => p.Text,
         Bullets b => string.Join("\n", b.Items.Select(item => $"- {item}")),
         Link l => $"{l.Label}: {l.Url}",
+        Quote q => $"> {q.Text}",
         Footer f => $"--\n{f.Text}",
         _ => throw new ArgumentOutOfRangeException(nameof(blocks)),
     })) + "\n";
@@ -179,6 +275,7 @@ public sealed class NotificationTemplates(Uri publicBaseUrl)
                 Paragraph p => $"<p>{Encode(p.Text)}</p>",
                 Bullets b => $"<ul>{string.Concat(b.Items.Select(item => $"<li>{Encode(item)}</li>"))}</ul>",
                 Link l => $"<p><a href=\"{Encode(l.Url.AbsoluteUri)}\">{Encode(l.Label)}</a></p>",
+                Quote q => $"<blockquote>{Encode(q.Text)}</blockquote>",
                 Footer f => $"<hr><p style=\"font-size: small; color: #555;\">{Encode(f.Text)}</p>",
                 _ => throw new ArgumentOutOfRangeException(nameof(blocks)),
             }).Append('\n');

@@ -53,14 +53,25 @@ public sealed record ApplicationHistoryEntry(
     IReadOnlyDictionary<string, string> Details);
 
 /// <summary>A state changed (or an event recorded) and its history entry, persisted together in one write.</summary>
-public sealed record ApplicationChange(CertificationApplication Application, ApplicationHistoryEntry Entry);
+public sealed record ApplicationChange(CertificationApplication Application, ApplicationHistoryEntry Entry)
+{
+    /// <summary>The change with the notice it owes the candidate in the application's outbox, written with it.</summary>
+    /// <param name="stating">What this kind of notice states beyond who, what and when.</param>
+    internal ApplicationChange Owing(ApplicationNoticeKind kind, Func<ApplicationNotice, ApplicationNotice>? stating = null)
+    {
+        var a = Application;
+        var notice = new ApplicationNotice(kind, a.ApplicationId, a.Candidate.FullLegalName, a.Candidate.Email, a.Terms.ProgramName, Entry.At);
+        return this with { Application = a with { Outbox = a.Outbox.Add((stating?.Invoke(notice) ?? notice).ToOutboxEntry(Entry)) } };
+    }
+}
 
 /// <summary>
 /// A candidate's application for one program and eligibility pathway (spec C2), from submission
 /// through review, payment and exam attempts to the credential or the end of its attempts. Every
 /// change goes through <see cref="ApplicationStateMachine"/>, so an action the state does not allow
 /// is refused with the actions that are possible, and every change appends to <see cref="History"/>.
-/// Payment changes add their integration event to <see cref="Outbox"/> in the same record.
+/// Payment changes add their integration event to <see cref="Outbox"/> in the same record, and each
+/// decision, payment and failed attempt the candidate must hear of adds its <see cref="ApplicationNotice"/>.
 /// </summary>
 /// <param name="OpenQuestion">What the reviewer asked while the application waits for more information.</param>
 /// <param name="RetakeFrom">After a failed attempt with attempts left: the earliest a retake may be taken.</param>
@@ -116,19 +127,24 @@ public sealed record CertificationApplication(
     public ApplicationChange StartReview(DateTimeOffset at, string by)
         => Transition(ApplicationAction.StartReview, at).Change(ApplicationAction.StartReview, ApplicationStatus.InReview, at, by, null);
 
-    /// <summary>With a fee the candidate pays next; without one they may sit at once.</summary>
+    /// <summary>With a fee the candidate pays next; without one they may sit at once. The reviewer's note is for the history, not the candidate.</summary>
     public ApplicationChange Approve(DateTimeOffset at, string by, string? note)
         => Transition(ApplicationAction.Approve, at).Change(ApplicationAction.Approve, Terms.Fee is null ? ApplicationStatus.Eligible : ApplicationStatus.AwaitingPayment,
-            at, by, Text("note", note, required: false));
+            at, by, Text("note", note, required: false)).Owing(ApplicationNoticeKind.Approved, n => n with { Fee = Terms.Fee });
 
     public ApplicationChange Reject(DateTimeOffset at, string by, string reason)
-        => Transition(ApplicationAction.Reject, at).Change(ApplicationAction.Reject, ApplicationStatus.Rejected, at, by, Text("reason", reason, required: true));
+    {
+        var why = Text("reason", reason, required: true);
+        return Transition(ApplicationAction.Reject, at).Change(ApplicationAction.Reject, ApplicationStatus.Rejected, at, by, why)
+            .Owing(ApplicationNoticeKind.Rejected, n => n with { Reason = why });
+    }
 
     public ApplicationChange RequestInformation(DateTimeOffset at, string by, string question)
     {
         var asked = Text("question", question, required: true);
         return (Transition(ApplicationAction.RequestInformation, at) with { OpenQuestion = asked })
-            .Change(ApplicationAction.RequestInformation, ApplicationStatus.MoreInformationRequested, at, by, asked);
+            .Change(ApplicationAction.RequestInformation, ApplicationStatus.MoreInformationRequested, at, by, asked)
+            .Owing(ApplicationNoticeKind.MoreInformationRequested, n => n with { Question = asked });
     }
 
     /// <summary>The candidate answers the reviewer's question; the application goes back for review.</summary>
@@ -182,7 +198,10 @@ public sealed record CertificationApplication(
         var current = Transition(ApplicationAction.RecordPayment, payment.RecordedAt);
         if (payment.Amount != Terms.Fee)
             throw ValidationFailedException.For("amount", $"The fee is {Terms.Fee}; {payment.Amount} does not match it.");
-        return current.WithPayment(payment, ApplicationStatus.Eligible, EventTypes.PaymentSucceeded);
+        var paid = current.WithPayment(payment, ApplicationStatus.Eligible, EventTypes.PaymentSucceeded);
+        var recorded = paid.Application.Payments[^1];
+        return paid.Owing(ApplicationNoticeKind.PaymentReceived,
+            n => n with { Receipt = new PaymentReceipt(recorded.Amount, recorded.PaymentId, recorded.Reference, recorded.OccurredAt) });
     }
 
     /// <summary>A payment attempt failed (a bank debit bounced, say): finance hears of it, the application still awaits payment.</summary>
@@ -254,8 +273,15 @@ public sealed record CertificationApplication(
         };
         if (attempt.CertificateId is { } issued) details["certificateId"] = issued;
         if (retakeFrom is { } from) details["retakeFrom"] = from.ToString("O", CultureInfo.InvariantCulture);
-        return (this with { Attempts = attempts, RetakeFrom = retakeFrom, CertificateId = attempt.CertificateId ?? CertificateId })
+        var change = (this with { Attempts = attempts, RetakeFrom = retakeFrom, CertificateId = attempt.CertificateId ?? CertificateId })
             .Change(ApplicationAction.RecordResult, next, now, by, null, details);
+        // A pass is told by the credential's own issued email; a practice or benchmark result needs no word.
+        return next switch
+        {
+            ApplicationStatus.RetakeWaiting => change.Owing(ApplicationNoticeKind.RetakeAvailable, n => n with { Attempt = attempt.Number, RetakeFrom = retakeFrom }),
+            ApplicationStatus.Closed => change.Owing(ApplicationNoticeKind.AttemptsSpent, n => n with { Attempt = attempt.Number }),
+            _ => change,
+        };
     }
 
     /// <summary>The application as the state machine allows <paramref name="action"/> from here; throws listing what is possible when it does not.</summary>

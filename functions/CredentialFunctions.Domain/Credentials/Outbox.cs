@@ -25,8 +25,17 @@ public sealed record OutboxEntry(
 {
     public const int MaxFailureLength = 500;
 
-    public static OutboxEntry Pending(string key, OutboxChannel channel, string type, string payload)
-        => new(key, channel, type, payload, OutboxState.Pending, 0, null, null, null, null);
+    /// <summary>
+    /// When the record's own change made the entry, in the write that made the change (an event, an
+    /// application's notice): nothing but the outbox will send it, so the repair sweeps it once it
+    /// has been owed a while. Null for a message its sender makes as it sends (a renewal window's
+    /// email, added by its claim): that sender's own retries finish it.
+    /// </summary>
+    public DateTimeOffset? OwedSince { get; init; }
+
+    /// <param name="owedSince">See <see cref="OwedSince"/>.</param>
+    public static OutboxEntry Pending(string key, OutboxChannel channel, string type, string payload, DateTimeOffset? owedSince = null)
+        => new(key, channel, type, payload, OutboxState.Pending, 0, null, null, null, null) { OwedSince = owedSince };
 
     /// <summary>Sent, or given up on: nothing more will be attempted.</summary>
     [JsonIgnore]
@@ -49,6 +58,13 @@ public sealed record Outbox(IReadOnlyList<OutboxEntry> Entries)
 
     /// <summary>The events not yet sent (pending, claimed, or failed and open to another attempt).</summary>
     public IEnumerable<OutboxEntry> UnsentEvents => Entries.Where(e => e is { Channel: OutboxChannel.Events, IsFinished: false });
+
+    /// <summary>
+    /// What the record's own changes made and is not yet sent, on any channel: what its publisher
+    /// sends after the write and the repair sweeps (see <see cref="OutboxEntry.OwedSince"/>). Every
+    /// event is here, also one written before entries carried the time.
+    /// </summary>
+    public IEnumerable<OutboxEntry> Unsent => Entries.Where(e => !e.IsFinished && (e.OwedSince is not null || e.Channel == OutboxChannel.Events));
 
     /// <summary>
     /// Claims an entry for one sender, adding it if it is new; its payload is taken from

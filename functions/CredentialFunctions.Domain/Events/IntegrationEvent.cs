@@ -21,7 +21,7 @@ public sealed record IntegrationEvent(string Id, string Type, string Subject, Da
     /// <summary>The key of the event's entry in its record's outbox.</summary>
     public static string OutboxKey(string eventId) => $"event:{eventId}";
 
-    public OutboxEntry ToOutboxEntry() => OutboxEntry.Pending(OutboxKey(Id), OutboxChannel.Events, Type, JsonSerializer.Serialize(this, Json));
+    public OutboxEntry ToOutboxEntry() => OutboxEntry.Pending(OutboxKey(Id), OutboxChannel.Events, Type, JsonSerializer.Serialize(this, Json), Time);
 
     /// <summary>The event an <see cref="OutboxChannel.Events"/> entry carries.</summary>
     public static IntegrationEvent FromPayload(string payload)

@@ -155,9 +155,9 @@ public class ApplicationStateMachineTests
         var again = AnApplication.In(AwaitingPayment).RecordPayment(AnApplication.Paid(Later)).Application;
         var refunded = paid.RecordRefund(AnApplication.Paid(Later, kind: PaymentKind.Refunded, eventId: "evt_r")).Application;
 
-        var events = refunded.Outbox.Entries.Select(e => IntegrationEvent.FromPayload(e.Payload!)).ToList();
+        var events = refunded.Outbox.UnsentEvents.Select(e => IntegrationEvent.FromPayload(e.Payload!)).ToList();
         Assert.Equal([EventTypes.PaymentSucceeded, EventTypes.PaymentRefunded], events.Select(e => e.Type));
-        Assert.Equal(paid.Outbox.Entries.Single(), again.Outbox.Entries.Single());
+        Assert.Equal(paid.Outbox.UnsentEvents.Single(), again.Outbox.UnsentEvents.Single());
         Assert.Equal(events.Count, events.Select(e => e.Id).Distinct().Count());
         Assert.Equal(("provider", 25_000L, "USD", "app-1"), (
             events[0].Data["method"]!.GetValue<string>(), events[0].Data["amountMinorUnits"]!.GetValue<long>(), events[0].Data["currency"]!.GetValue<string>(),

@@ -73,7 +73,7 @@ public sealed class PaymentEventPublishingApiTests(CosmosServerFixture cosmos) :
     }
 
     private static async Task<OutboxEntry> PaymentEventEntryAsync(ApiHost host, string id)
-        => Assert.Single((await host.Services.GetRequiredService<IApplicationStore>().GetAsync(id, CancellationToken.None))!.Value.Outbox.Entries);
+        => Assert.Single((await host.Services.GetRequiredService<IApplicationStore>().GetAsync(id, CancellationToken.None))!.Value.Outbox.Entries, e => e.Channel == OutboxChannel.Events);
 
     /// <summary>The one message on the payments topic: its id is the event's, and its CloudEvent is what the schema in docs/events describes.</summary>
     private async Task<JsonElement> AssertPublishedOnceAsync(ApiHost host, string id)

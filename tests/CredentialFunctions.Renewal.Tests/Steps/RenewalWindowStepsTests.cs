@@ -43,7 +43,9 @@ public sealed class RenewalWindowStepsTests(CosmosServerFixture cosmos) : IClass
     private RenewalWindowSteps StepsOver(CredentialStoreScope scope, INotificationSender sender)
     {
         var events = new JsonLinesEventLog(Path.Combine(Path.GetTempPath(), "credential-functions-tests", Guid.NewGuid().ToString("N") + ".events.jsonl"), new Uri("http://localhost:7071"));
-        var outbox = new OutboxDispatcher<Credential>(scope.Updater, [new EmailOutbox(sender), events], new RandomIdSource(), _clock, NullLogger<OutboxDispatcher<Credential>>.Instance);
+        // The window sends no application notice: a strict mail transport fails the test if it did.
+        var applications = new ApplicationEmails(new NotificationTemplates(new Uri("http://localhost:7071")), Mock.Of<IEmailSender>(MockBehavior.Strict));
+        var outbox = new OutboxDispatcher<Credential>(scope.Updater, [new EmailOutbox(sender, applications), events], new RandomIdSource(), _clock, NullLogger<OutboxDispatcher<Credential>>.Instance);
         return new RenewalWindowSteps(scope.Store, scope.Updater, outbox, new EventPublisher<Credential>(outbox, NullLogger<EventPublisher<Credential>>.Instance), _clock);
     }
 

@@ -4,6 +4,7 @@ using CredentialFunctions.Adapters;
 using CredentialFunctions.Application;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Notifications;
+using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Events;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Outbox;
@@ -83,6 +84,8 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
         builder.Services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());
         builder.Services.AddSingleton<IIdSource, RandomIdSource>();
         builder.Services.AddSingleton(TimeProvider.System);
+        // The window sends no application notice: a mail transport that refuses, saying it is not configured.
+        builder.Services.AddSingleton(new ApplicationEmails(new NotificationTemplates(new Uri("http://localhost:7071")), new UnconfiguredEmailSender()));
         builder.Services.AddSingleton<IOutboxTransport, EmailOutbox>();
         builder.Services.AddSingleton(typeof(OutboxDispatcher<>));
         // The window's own changes (a lapse, a renewal by credits) publish their events as the local host does.
