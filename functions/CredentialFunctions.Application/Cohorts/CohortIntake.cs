@@ -25,6 +25,10 @@ public sealed class CohortIntake(IProgramStore programs, ICohortRunStore store, 
         _ = await programs.GetCurrentAsync(programId, cancellationToken) ?? throw new NotFoundException("Program", programId);
         var handler = handlers.Single(h => h.Kind == kind);
         var now = clock.GetUtcNow();
+        // The audit trail of every credential the run touches names its source, so it is text as any audit reason is.
+        var sourceErrors = new ValidationErrors();
+        source = PlainText.Required(sourceErrors, "source", source, 300);
+        sourceErrors.ThrowIfAny();
         var run = new CohortRun(ids.NewId("run-"), programId, kind, caller.AuditName, source, now, rows.Count, BatchSize);
         var validated = Validated(handler, run, rows, now);
         await store.CreateAsync(run, validated, cancellationToken);

@@ -33,7 +33,7 @@ public sealed class CohortIssuance(IssuanceService issuance) : ICohortRowHandler
 
     public async Task<CohortRowOutcome> HandleAsync(CohortRun run, CohortRow row, CancellationToken cancellationToken)
     {
-        var (result, _) = await issuance.RecordLmsCompletionAsync(CompletionOf(run, row), cancellationToken);
+        var (result, _) = await issuance.RecordCompletionAsync(CompletionOf(run, row), new CompletionOrigin(run.RequestedBy, $"Bulk issuance run {run.RunId} ({run.Source})"), cancellationToken);
         return result switch
         {
             { Outcome: AssessmentOutcome.Failed } => CohortRowOutcome.Failure($"The score {row.Score} is below the program's pass threshold (program version {result.ProgramVersion})."),
