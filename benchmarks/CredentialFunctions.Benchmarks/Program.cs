@@ -1,13 +1,15 @@
 using BenchmarkDotNet.Running;
+using CredentialFunctions.Benchmarks.Bulk;
 using CredentialFunctions.Benchmarks.Renewal;
 using CredentialFunctions.Benchmarks.Search;
 
-// `dotnet run -c Release --project benchmarks/CredentialFunctions.Benchmarks -- renewal [windows]` or `-- search [credentials]`: the timed harnesses;
+// `dotnet run -c Release --project benchmarks/CredentialFunctions.Benchmarks -- renewal [windows]`, `-- search [credentials]` or `-- bulk [learners]`: the timed harnesses;
 // `... -- --filter '*Verification*' [--job short --inProcess]`: the BenchmarkDotNet benchmarks (in process: BenchmarkDotNet's generated project did not build on this machine).
 var harnesses = new Dictionary<string, Func<string[], Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["renewal"] = RenewalWindowBenchmark.RunAsync,
     ["search"] = SearchBenchmark.RunAsync,
+    ["bulk"] = BulkIssuanceBenchmark.RunAsync,
 };
 if (args.FirstOrDefault() is { } name && harnesses.TryGetValue(name, out var run))
 {

@@ -18,6 +18,7 @@ using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
+using CredentialFunctions.Application.Cohorts;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
@@ -160,6 +161,15 @@ public static class CompositionRoot
         services.AddScoped<RenewalReconciliation>();
         // The renewal window's I/O; its messages leave through the outbox above.
         services.AddSingleton<RenewalWindowSteps>();
+
+        // Cohort runs (bulk issuance): the run store, the orchestration started with the invocation's
+        // client, and one row handler per run kind.
+        services.TryAddSingleton<ICohortRunStore, CosmosCohortRunStore>();
+        services.TryAddScoped<ICohortRunProcess>(sp => new DurableCohortRuns(sp.GetRequiredService<DurableClientAccessor>().Client));
+        services.AddScoped<ICohortRowHandler, CohortIssuance>();
+        services.AddScoped<CohortIntake>();
+        services.AddScoped<CohortBatchRunner>();
+        services.AddSingleton<CohortRuns>();
 
         services.AddSingleton<BearerTokenAuthenticator>();
         services.AddSingleton<RateLimits>();

@@ -8,6 +8,9 @@ namespace CredentialFunctions.App.Http;
 public sealed class AcceptsAttribute(Type body) : Attribute
 {
     public Type Body { get; } = body;
+
+    /// <summary>Another media type the route also reads its body as (a CSV upload), described as text.</summary>
+    public string? AlsoAs { get; init; }
 }
 
 /// <summary>

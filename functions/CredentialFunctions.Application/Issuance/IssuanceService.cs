@@ -30,7 +30,11 @@ public sealed class IssuanceService(
 
     private const int MaxDecisionAttempts = 10;
 
-    public async Task<(CompletionResult Result, bool FirstDelivery)> RecordLmsCompletionAsync(LmsCompletion completion, CancellationToken cancellationToken)
+    public Task<(CompletionResult Result, bool FirstDelivery)> RecordLmsCompletionAsync(LmsCompletion completion, CancellationToken cancellationToken)
+        => RecordCompletionAsync(completion, null, cancellationToken);
+
+    /// <param name="origin">Who the audit trail says issued or renewed, and why, when not the LMS's webhook (a bulk issuance run).</param>
+    public async Task<(CompletionResult Result, bool FirstDelivery)> RecordCompletionAsync(LmsCompletion completion, CompletionOrigin? origin, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         completion = completion.Validated(now);
@@ -42,8 +46,8 @@ public sealed class IssuanceService(
             ?? throw new UnknownReferenceException("programId", $"There is no program '{completion.ProgramId}'. Create it first, or check the id the LMS sends.");
         var outcome = program.Assess(completion.Score);
         var decided = outcome == AssessmentOutcome.Passed
-            ? await DecidePassAsync(completion, program.Version, now, cancellationToken)
-            : new CompletionReceipt(completion, program.Version, outcome, null, now);
+            ? await DecidePassAsync(completion, program.Version, origin, now, cancellationToken)
+            : new CompletionReceipt(completion, program.Version, outcome, null, now) { Origin = origin };
         return await RecordAsync(decided, cancellationToken);
     }
 
@@ -88,9 +92,9 @@ public sealed class IssuanceService(
             case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
                 var c = receipt.Completion;
                 // Recorded as a renewal by exam result records it; not re-checked: the threshold at receipt already decided the pass.
-                var retake = new ExamResult(c.Score, c.CompletedAt, $"LMS completion event {c.EventId}") { Cycle = cycle };
+                var retake = new ExamResult(c.Score, c.CompletedAt, ReasonOf(receipt)) { Cycle = cycle };
                 var renewed = await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null
-                    : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, Lms.AuditName, retake.Recorded), cancellationToken);
+                    : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, ActorOf(receipt), retake.Recorded), cancellationToken);
                 await events.TryPublishAsync(renewedId, renewed, cancellationToken);
                 await windows.RaiseAsync(renewedId, new RenewalWindowEvent(RenewalWindowEventKind.Renewed, receipt.ReceivedAt), cancellationToken);
                 await windows.StartAsync(renewedId, cancellationToken);
@@ -107,11 +111,11 @@ public sealed class IssuanceService(
     /// the pass issues anew. The decision counts only once its conditional write of the holding
     /// succeeds; a pass that loses the race reads the winner's holding and decides again on it.
     /// </summary>
-    private async Task<CompletionReceipt> DecidePassAsync(LmsCompletion completion, int programVersion, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<CompletionReceipt> DecidePassAsync(LmsCompletion completion, int programVersion, CompletionOrigin? origin, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var learnerId = LearnerIdFor(completion.Learner.ExternalId);
         CompletionReceipt Pass(string certificateId, CompletionAction action, int? cycle = null)
-            => new(completion, programVersion, AssessmentOutcome.Passed, certificateId, now, action, cycle);
+            => new(completion, programVersion, AssessmentOutcome.Passed, certificateId, now, action, cycle) { Origin = origin };
 
         for (var attempt = 1; attempt <= MaxDecisionAttempts; attempt++)
         {
@@ -178,11 +182,15 @@ public sealed class IssuanceService(
             id,
             new LearnerIdentity(LearnerIdFor(c.Learner.ExternalId), c.Learner.FullLegalName, c.Learner.Email, c.Learner.ExternalId, c.Learner.HrId),
             program, new Completion(c.CompletedAt, c.Score), new Placement(c.Team, c.Cohort, c.JobSite),
-            receipt.ReceivedAt, Lms.AuditName, $"LMS completion event {c.EventId}").Credential;
+            receipt.ReceivedAt, ActorOf(receipt), ReasonOf(receipt)).Credential;
         if (await credentials.TryCreateAsync(issued, cancellationToken))
             logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
         return issued;
     }
+
+    private static string ActorOf(CompletionReceipt receipt) => receipt.Origin?.Actor ?? Lms.AuditName;
+
+    private static string ReasonOf(CompletionReceipt receipt) => receipt.Origin?.Reason ?? $"LMS completion event {receipt.Completion.EventId}";
 
     /// <summary>
     /// Gives a new credential its status list entries. Not a reason to fail the pass: one that did not

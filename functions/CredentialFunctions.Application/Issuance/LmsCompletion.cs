@@ -60,7 +60,14 @@ public sealed record CompletionReceipt(
     string? CertificateId,
     DateTimeOffset ReceivedAt,
     CompletionAction Action = CompletionAction.None,
-    int? RenewsCycle = null);
+    int? RenewsCycle = null)
+{
+    /// <summary>Who recorded the completion and why, when not the LMS's webhook; null for the LMS (and for every receipt written before origins were kept).</summary>
+    public CompletionOrigin? Origin { get; init; }
+}
+
+/// <summary>Who the audit trail names as issuing (or renewing) and why: a bulk issuance run and the program manager who started it.</summary>
+public sealed record CompletionOrigin(string Actor, string Reason);
 
 /// <summary>What a completion did to the learner's credentials.</summary>
 public enum CompletionAction

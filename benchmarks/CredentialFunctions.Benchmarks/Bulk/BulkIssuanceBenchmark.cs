@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Cohorts;
+using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Testing.Api;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CredentialFunctions.Benchmarks.Bulk;
+
+/// <summary>
+/// Bulk issuance of N learners (default 100,000) through the API on the local host (its in-process
+/// Durable backend, the local Cosmos server), from the POST to the run's end: credentials per
+/// second. Then the same cohort again, which must create none. Then the baseline: the raw SDK's
+/// CreateItemStreamAsync of N documents like the credentials just issued, at the run's concurrency
+/// (batches at once × rows at once per batch), and the ratio of the two. The renewal windows are
+/// recorded, not run: starting one is a call to the task hub in Azure, and running 100,000 of them
+/// here would measure the in-memory backend rather than issuance.
+/// </summary>
+internal static class BulkIssuanceBenchmark
+{
+    private const int Concurrency = CohortRunOrchestrator.DefaultParallelism * CohortBatchRunner.RowParallelism;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var count = args.FirstOrDefault() is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : CohortIntake.MaxRows;
+        var windows = new RecordingRenewalWindows();
+        await using var api = await ApiHost.StartAsync(overrides: services => services.AddSingleton<IRenewalWindows>(windows));
+        var programId = await api.CreateProgramAsync();
+        var completedAt = DateTimeOffset.UtcNow.AddDays(-1);
+        var cohort = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            learners = Enumerable.Range(1, count).Select(i => new
+            {
+                externalId = $"bench-{i:D6}", fullLegalName = $"Learner {i}", email = $"learner{i}@example.org", completedAt, score = 88, cohort = "2026-Q4",
+            }),
+        }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        Console.WriteLine($"Cohort of {count:N0} learners: {cohort.Length / 1024.0 / 1024.0:N1} MiB of JSON; {Concurrency} issuances at a time ({CohortRunOrchestrator.DefaultParallelism} batches of {CohortIntake.BatchSize} × {CohortBatchRunner.RowParallelism} rows)");
+
+        var (first, firstSeconds) = await RunAsync(api, programId, cohort);
+        var credentials = await api.CountAsync(CosmosLayout.Credentials);
+        var perSecond = first.GetProperty("issued").GetInt32() / firstSeconds;
+        Console.WriteLine($"bulk issuance: {Summary(first)} in {firstSeconds:N1} s = {perSecond:N1} credentials/s; {credentials:N0} credentials stored");
+
+        var (rerun, rerunSeconds) = await RunAsync(api, programId, cohort);
+        var created = await api.CountAsync(CosmosLayout.Credentials) - credentials;
+        Console.WriteLine($"re-run of the same cohort: {Summary(rerun)} in {rerunSeconds:N1} s; credentials created: {created}");
+
+        var rawPerSecond = await RawCreatesAsync(api, count);
+        Console.WriteLine($"raw SDK CreateItemStreamAsync of {count:N0} credential documents, {Concurrency} at a time: {rawPerSecond:N1} creates/s");
+        Console.WriteLine($"ratio bulk / raw: {perSecond / rawPerSecond:N3} (goal 0.7)");
+    }
+
+    private static string Summary(JsonElement status)
+        => string.Join(", ", new[] { "done", "issued", "renewed", "alreadyHeld", "failed", "unfinished" }.Select(f => $"{f} {status.GetProperty(f).GetInt32():N0}"));
+
+    private static async Task<(JsonElement Status, double Seconds)> RunAsync(ApiHost api, string programId, byte[] cohort)
+    {
+        var watch = Stopwatch.StartNew();
+        var request = api.Request(HttpMethod.Post, $"/api/programs/{programId}/issuances", role: Role.ProgramManager);
+        request.Content = new ByteArrayContent(cohort) { Headers = { ContentType = new("application/json") } };
+        using var response = await api.Client.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.Accepted) throw new InvalidOperationException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        var location = response.Headers.Location!.ToString();
+        var reported = TimeSpan.Zero;
+        while (true)
+        {
+            using var read = await api.SendAsync(HttpMethod.Get, location, role: Role.Auditor);
+            var status = await ApiHost.ReadJsonAsync(read);
+            if (status.GetProperty("finished").GetBoolean()) return (status, watch.Elapsed.TotalSeconds);
+            // A run of minutes says how far it is, so a run cut short still tells its rate.
+            if (watch.Elapsed - reported >= TimeSpan.FromMinutes(1))
+            {
+                reported = watch.Elapsed;
+                Console.WriteLine($"  after {watch.Elapsed.TotalSeconds:N0} s: {Summary(status)}");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>Documents shaped like the credentials the run stored (one of them, under new ids), written straight through the SDK.</summary>
+    private static async Task<double> RawCreatesAsync(ApiHost api, int count)
+    {
+        var container = api.Services.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Credentials);
+        using var iterator = container.GetItemQueryStreamIterator("SELECT TOP 1 * FROM c", requestOptions: new QueryRequestOptions { MaxItemCount = 1 });
+        JsonObject? template = null;
+        while (template is null && iterator.HasMoreResults)
+        {
+            using var page = await iterator.ReadNextAsync();
+            template = JsonNode.Parse(page.Content)!["Documents"]!.AsArray().FirstOrDefault()?.AsObject();
+        }
+        foreach (var system in new[] { "_rid", "_self", "_etag", "_attachments", "_ts" }) template!.Remove(system);
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (i, ct) =>
+        {
+            var document = template!.DeepClone().AsObject();
+            var id = $"raw-{i:D7}";
+            document["id"] = id;
+            using var created = await container.CreateItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), new PartitionKey(id), cancellationToken: ct);
+            created.EnsureSuccessStatusCode();
+        });
+        return count / watch.Elapsed.TotalSeconds;
+    }
+}

@@ -1,0 +1,88 @@
+using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Application.Cohorts;
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Domain;
+using CredentialFunctions.Integration.Tests.Api;
+using CredentialFunctions.Testing.Api;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CredentialFunctions.Integration.Tests.Bulk;
+
+/// <summary>
+/// What keeps a run's counts right under retries, against the local Cosmos server: a batch of a
+/// cancelled run does nothing, a retried batch or row repeats nothing, and the failures page.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class CohortRunStoreTests(ApiFixture fixture)
+{
+    private readonly ApiHost _api = fixture.Host;
+    private readonly ICohortRunStore _store = fixture.Host.Services.GetRequiredService<ICohortRunStore>();
+
+    private async Task<CohortRun> StoredRunAsync(string programId, int learners)
+    {
+        var run = new CohortRun($"run-T{Guid.NewGuid():N}"[..16], programId, CohortRunKind.Issuance, "user:tester", "JSON body", DateTimeOffset.UtcNow, learners, CohortIntake.BatchSize);
+        var rows = Enumerable.Range(1, learners).Select(i => new CohortRow(i, $"{run.RunId}-{i}", $"Learner {i}", $"l{i}@example.org", DateTimeOffset.UtcNow.AddDays(-1), 90)).ToList();
+        await _store.CreateAsync(run, rows, CancellationToken.None);
+        return run;
+    }
+
+    [Fact]
+    public async Task A_batch_of_a_run_cancelled_before_it_started_does_nothing_and_writes_no_result()
+    {
+        var run = await StoredRunAsync(await _api.CreateProgramAsync(), 3);
+        await _api.Services.GetRequiredService<CohortRuns>().CancelAsync(run.ProgramId, run.RunId, CancellationToken.None);
+        var before = await _api.CountAsync(CosmosLayout.Credentials);
+
+        await using var scope = _api.Services.CreateAsyncScope();
+        var outcome = await scope.ServiceProvider.GetRequiredService<CohortBatchRunner>().RunAsync(new CohortBatch(run.RunId, 1), CancellationToken.None);
+
+        Assert.True(outcome.Cancelled);
+        Assert.Null(await _store.ResultAsync(run.RunId, 1, CancellationToken.None));
+        Assert.Equal(before, await _api.CountAsync(CosmosLayout.Credentials));
+    }
+
+    [Fact]
+    public async Task A_batch_run_again_answers_its_stored_result_and_a_row_handled_again_answers_what_it_did_and_issues_nothing_more()
+    {
+        var run = await StoredRunAsync(await _api.CreateProgramAsync(), 3);
+        await using var scope = _api.Services.CreateAsyncScope();
+        var runner = scope.ServiceProvider.GetRequiredService<CohortBatchRunner>();
+
+        var first = await runner.RunAsync(new CohortBatch(run.RunId, 1), CancellationToken.None);
+        var credentials = await _api.CountAsync(CosmosLayout.Credentials);
+        var again = await runner.RunAsync(new CohortBatch(run.RunId, 1), CancellationToken.None);
+        // As a batch retried after a crash between its rows and its result: the row's receipt answers.
+        var handler = scope.ServiceProvider.GetServices<ICohortRowHandler>().Single(h => h.Kind == CohortRunKind.Issuance);
+        var row = (await _store.RowsAsync(run.RunId, 1, CancellationToken.None))[0];
+        var (once, twice) = (await handler.HandleAsync(run, row, CancellationToken.None), await handler.HandleAsync(run, row, CancellationToken.None));
+
+        Assert.Equal(new CohortCounts(Issued: 3), first.Counts);
+        Assert.Equal(first.Counts, again.Counts);
+        Assert.Equal(CohortRowStatus.Issued, once.Status);
+        Assert.Equal(once, twice);
+        Assert.Equal(credentials, await _api.CountAsync(CosmosLayout.Credentials));
+        Assert.Equal(new CohortCounts(Issued: 3), await _store.CountsAsync(run.RunId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Failures_come_in_row_order_a_few_batches_a_page_and_a_token_from_elsewhere_is_refused()
+    {
+        var run = await StoredRunAsync("prg-PAGING", 7 * CohortIntake.BatchSize);
+        for (var batch = 1; batch <= 7; batch++)
+        {
+            var failures = batch == 3 ? [] : new List<CohortFailure> { new(batch * 1000, $"l-{batch}", "Why not.") };
+            await _store.SaveResultAsync(new CohortBatchResult(run.RunId, batch, new CohortCounts(Issued: 250 - failures.Count, Failed: failures.Count), failures), CancellationToken.None);
+        }
+        // A retried batch writes its result again: still one result of the batch.
+        await _store.SaveResultAsync(new CohortBatchResult(run.RunId, 7, new CohortCounts(Issued: 249, Failed: 1), [new(7000, "l-7", "Why not.")]), CancellationToken.None);
+
+        var first = await _store.FailuresAsync(run.RunId, null, CancellationToken.None);
+        var second = await _store.FailuresAsync(run.RunId, first.ContinuationToken, CancellationToken.None);
+
+        Assert.Equal([1000, 2000, 4000, 5000], first.Items.Select(f => f.Row));
+        Assert.Equal([6000, 7000], second.Items.Select(f => f.Row));
+        Assert.Null(second.ContinuationToken);
+        Assert.Equal(new CohortCounts(Issued: 7 * 250 - 6, Failed: 6), await _store.CountsAsync(run.RunId, CancellationToken.None));
+        await Assert.ThrowsAsync<ValidationFailedException>(() => _store.FailuresAsync(run.RunId, "-1", CancellationToken.None));
+    }
+}
