@@ -19,6 +19,7 @@ using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Events;
+using CredentialFunctions.Application.Imports;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Links;
@@ -150,6 +151,7 @@ public static class CompositionRoot
         services.AddScoped<DurableClientAccessor>();
         services.TryAddScoped<IRenewalWindows>(sp => new DurableRenewalWindows(sp.GetRequiredService<DurableClientAccessor>().Client, sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IssuanceService>();
+        services.AddScoped<CredentialImport>();
         services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
         services.AddScoped<ApplicationService>();
         services.AddScoped<ApplicationResults>();

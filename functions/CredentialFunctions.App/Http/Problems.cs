@@ -30,6 +30,9 @@ public static class Problems
 
     public static Problem UnsupportedMediaType() => new(TypeBase + "unsupported-media-type", "Send JSON", StatusCodes.Status415UnsupportedMediaType, "The request body must be application/json.");
 
+    /// <summary>For a route that takes a body other than JSON (an import's CSV).</summary>
+    public static Problem UnsupportedMediaType(string mediaType) => new(TypeBase + "unsupported-media-type", $"Send {mediaType}", StatusCodes.Status415UnsupportedMediaType, $"The request body must be {mediaType}.");
+
     public static Problem TooManyRequests(TimeSpan retryAfter) => new(TypeBase + "rate-limited", "Too many requests", StatusCodes.Status429TooManyRequests, $"Try again in {Math.Ceiling(retryAfter.TotalSeconds)} seconds.");
 
     public static Problem BadSignature(string detail) => new(TypeBase + "bad-signature", "The webhook signature is not valid", StatusCodes.Status401Unauthorized, detail);

@@ -8,6 +8,9 @@ namespace CredentialFunctions.App.Http;
 public sealed class AcceptsAttribute(Type body) : Attribute
 {
     public Type Body { get; } = body;
+
+    /// <summary>The body's media type; JSON unless the function reads something else (an import's CSV, described as a string).</summary>
+    public string ContentType { get; init; } = "application/json";
 }
 
 /// <summary>
