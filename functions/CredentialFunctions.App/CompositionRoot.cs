@@ -18,6 +18,7 @@ using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
+using CredentialFunctions.Application.Cohorts;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Imports;
 using CredentialFunctions.Application.Issuance;
@@ -151,7 +152,6 @@ public static class CompositionRoot
         services.AddScoped<DurableClientAccessor>();
         services.TryAddScoped<IRenewalWindows>(sp => new DurableRenewalWindows(sp.GetRequiredService<DurableClientAccessor>().Client, sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IssuanceService>();
-        services.AddScoped<CredentialImport>();
         services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
         services.AddScoped<ApplicationService>();
         services.AddScoped<ApplicationResults>();
@@ -161,6 +161,17 @@ public static class CompositionRoot
         services.AddScoped<RenewalReconciliation>();
         // The renewal window's I/O; its messages leave through the outbox above.
         services.AddSingleton<RenewalWindowSteps>();
+
+        // Cohort runs (bulk issuance): the run store, the orchestration started with the invocation's
+        // client, and one row handler per run kind.
+        services.TryAddSingleton<ICohortRunStore, CosmosCohortRunStore>();
+        services.TryAddScoped<ICohortRunProcess>(sp => new DurableCohortRuns(sp.GetRequiredService<DurableClientAccessor>().Client));
+        services.AddScoped<ICohortRowHandler, CohortIssuance>();
+        services.AddScoped<ICohortRowHandler, CohortImport>();
+        services.AddScoped<CredentialImport>();
+        services.AddScoped<CohortIntake>();
+        services.AddScoped<CohortBatchRunner>();
+        services.AddSingleton<CohortRuns>();
 
         services.AddSingleton<BearerTokenAuthenticator>();
         services.AddSingleton<RateLimits>();

@@ -228,6 +228,26 @@ resource accessLog 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
   }
 }
 
+// CosmosLayout.CohortRuns: a cohort run (bulk issuance, import), its rows in batches and each
+// batch's result in the run's partition; the rows and failures are never queried.
+resource cohortRuns 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'cohortRuns'
+  properties: {
+    resource: {
+      id: 'cohortRuns'
+      partitionKey: { paths: ['/runId'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/rows/*' }, { path: '/failures/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {

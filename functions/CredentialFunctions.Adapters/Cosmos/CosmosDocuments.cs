@@ -52,6 +52,13 @@ internal static class CosmosDocuments
         return response.Headers.ETag;
     }
 
+    /// <summary>Creates the document or writes it over the one of the same id: for a document its writer owns alone, rewritten the same on a retry.</summary>
+    public static async Task UpsertAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
+    {
+        using var response = await container.UpsertItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), cancellationToken: cancellationToken);
+        EnsureSuccess(response);
+    }
+
     /// <summary>The value's JSON with the document id added (the domain types do not know about storage ids).</summary>
     public static JsonObject ToDocument<T>(T value, string id, params (string Name, JsonNode? Value)[] extra)
     {

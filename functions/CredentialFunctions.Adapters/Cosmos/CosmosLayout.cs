@@ -100,5 +100,14 @@ public static class CosmosLayout
     public static readonly ContainerLayout AccessLog = new(
         "accessLog", "/callerId", [], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog];
+    /// <summary>
+    /// Cohort runs (bulk issuance, import), keyed by run id: the run (id = runId), its rows in
+    /// numbered batches and each batch's result, all in the run's partition, so the status route's
+    /// sum of the results and its page of failures are single-partition queries. The rows and the
+    /// failures ride along and are never queried.
+    /// </summary>
+    public static readonly ContainerLayout CohortRuns = new(
+        "cohortRuns", "/runId", ["/rows/*", "/failures/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns];
 }

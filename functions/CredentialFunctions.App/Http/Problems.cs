@@ -30,8 +30,8 @@ public static class Problems
 
     public static Problem UnsupportedMediaType() => new(TypeBase + "unsupported-media-type", "Send JSON", StatusCodes.Status415UnsupportedMediaType, "The request body must be application/json.");
 
-    /// <summary>For a route that takes a body other than JSON (an import's CSV).</summary>
-    public static Problem UnsupportedMediaType(string mediaType) => new(TypeBase + "unsupported-media-type", $"Send {mediaType}", StatusCodes.Status415UnsupportedMediaType, $"The request body must be {mediaType}.");
+    /// <summary>For a route that takes more than JSON: the detail names what it takes.</summary>
+    public static Problem UnsupportedMediaType(string detail) => new(TypeBase + "unsupported-media-type", "Send a media type this route takes", StatusCodes.Status415UnsupportedMediaType, detail);
 
     public static Problem TooManyRequests(TimeSpan retryAfter) => new(TypeBase + "rate-limited", "Too many requests", StatusCodes.Status429TooManyRequests, $"Try again in {Math.Ceiling(retryAfter.TotalSeconds)} seconds.");
 

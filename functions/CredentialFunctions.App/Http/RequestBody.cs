@@ -18,16 +18,16 @@ public static class RequestBody
 
     private const string CallerKey = "credential-functions.caller";
 
-    /// <summary>Reads the raw body up to <see cref="MaxBytes"/>, and leaves it readable again for the function.</summary>
-    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>Reads the raw body up to <paramref name="maxBytes"/>, and leaves it readable again for the function.</summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBytes)
     {
-        if (request.ContentLength > MaxBytes) throw new RequestRejectedException(Problems.PayloadTooLarge(MaxBytes));
+        if (request.ContentLength > maxBytes) throw new RequestRejectedException(Problems.PayloadTooLarge(maxBytes));
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > MaxBytes) throw new RequestRejectedException(Problems.PayloadTooLarge(MaxBytes));
+            if (buffer.Length + read > maxBytes) throw new RequestRejectedException(Problems.PayloadTooLarge(maxBytes));
             buffer.Write(chunk, 0, read);
         }
         var bytes = buffer.ToArray();
@@ -35,16 +35,18 @@ public static class RequestBody
         return bytes;
     }
 
-    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken, int maxBytes = MaxBytes) where T : class
     {
-        var mediaType = request.ContentType?.Split(';')[0].Trim();
-        if (mediaType is null || !(mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
-            throw new RequestRejectedException(Problems.UnsupportedMediaType());
-        var bytes = await ReadBytesAsync(request, cancellationToken);
+        if (!IsJson(request)) throw new RequestRejectedException(Problems.UnsupportedMediaType());
+        var bytes = await ReadBytesAsync(request, cancellationToken, maxBytes);
         if (bytes.Length == 0) throw new RequestRejectedException(Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["A JSON body is required."] }));
         return JsonSerializer.Deserialize<T>(bytes, CredentialJson.Options)
             ?? throw new RequestRejectedException(Problems.Validation(new Dictionary<string, string[]> { ["body"] = ["A JSON object is required, not null."] }));
     }
+
+    public static bool IsJson(HttpRequest request) => MediaType(request) is { } type && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+
+    public static string? MediaType(HttpRequest request) => request.ContentType?.Split(';')[0].Trim();
 
     public static void SetCaller(this HttpContext context, Caller caller) => context.Items[CallerKey] = caller;
 

@@ -109,6 +109,7 @@ public static partial class OpenApiDescription
                 Required = true,
                 Content = new Dictionary<string, IOpenApiMediaType> { [accepts.ContentType] = new OpenApiMediaType { Schema = Read(schemas.For(accepts.Body), document) } },
             };
+            if (accepts.AlsoAs is { } other) operation.RequestBody.Content![other] = new OpenApiMediaType { Schema = Read(schemas.For(typeof(string)), document) };
             refusals = [.. refusals, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType];
         }
 

@@ -1,21 +1,18 @@
 using CredentialFunctions.Application.Access;
-using CredentialFunctions.Application.Events;
+using CredentialFunctions.Application.Cohorts;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
-using CredentialFunctions.Application.Renewal;
-using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Domain;
-using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
-using Microsoft.Extensions.Logging;
 
 namespace CredentialFunctions.Application.Imports;
 
-/// <summary>What became of one row, or would in a dry run.</summary>
+/// <summary>What would become of one row.</summary>
 public enum ImportRowOutcome
 {
-    /// <summary>Dry run: the row breaks no rule and the learner holds no credential of the program.</summary>
+    /// <summary>The row breaks no rule and the learner holds no credential of the program.</summary>
     WouldImport,
+    /// <summary>Not in a dry run's answer: what the import of such a row did.</summary>
     Imported,
     /// <summary>This row of this file (by its SHA-256) was imported before: nothing new.</summary>
     AlreadyImported,
@@ -27,53 +24,63 @@ public enum ImportRowOutcome
 
 public sealed record ImportRowResult(int Line, string? LearnerExternalId, ImportRowOutcome Outcome, string? CertificateId, IReadOnlyDictionary<string, string[]>? Reasons);
 
-/// <param name="Imported">Rows imported now, or in a dry run those that would be.</param>
+/// <summary>A dry run's answer: every row's outcome, and how many of each.</summary>
 public sealed record ImportReport(
-    string ProgramId, string FileName, string FileSha256, bool DryRun, int Rows, int Imported, int AlreadyImported, int AlreadyHeld, int Refused,
+    string ProgramId, string FileName, string FileSha256, int Rows, int WouldImport, int AlreadyImported, int AlreadyHeld, int Refused,
     IReadOnlyList<ImportRowResult> Results)
 {
-    public static ImportReport Of(string programId, ImportFile file, bool dryRun, IReadOnlyList<ImportRowResult> results)
+    public static ImportReport Of(string programId, ImportFile file, IReadOnlyList<ImportRowResult> results)
     {
-        int Count(params ImportRowOutcome[] outcomes) => results.Count(r => outcomes.Contains(r.Outcome));
-        return new(programId, file.FileName, file.Sha256, dryRun, results.Count, Count(ImportRowOutcome.Imported, ImportRowOutcome.WouldImport),
+        int Count(ImportRowOutcome outcome) => results.Count(r => r.Outcome == outcome);
+        return new(programId, file.FileName, file.Sha256, results.Count, Count(ImportRowOutcome.WouldImport),
             Count(ImportRowOutcome.AlreadyImported), Count(ImportRowOutcome.AlreadyHeld), Count(ImportRowOutcome.Refused), results);
     }
 }
 
 /// <summary>
-/// Brings a certification body's existing credentials over from its previous records, one row at a
-/// time, through the learner's <see cref="Holding"/> of the program like every issue: a learner who
-/// holds the program's credential is reported, never given a second one, and a file imported again
-/// imports nothing new (each row is recognised by the file's SHA-256 and its line). The holding is
-/// claimed first, then the credential written, its event published and its renewal window started;
-/// a crash between them is finished by importing the same file again.
+/// Brings a certification body's existing credentials over from its previous records. A dry run
+/// answers at once what each row would become, reading and writing nothing else; an import checks
+/// every row against the program first and refuses the file, naming each broken rule of each row,
+/// unless it breaks none, then starts a cohort run of kind <see cref="CohortRunKind.Import"/>, whose
+/// batches import the rows (<see cref="CohortImport"/>).
 /// </summary>
-public sealed class CredentialImport(
-    IProgramStore programs, ICredentialStore credentials, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids,
-    EventPublisher<Credential> events, StatusListPublisher statusLists, TimeProvider clock, ILogger<CredentialImport> logger)
+public sealed class CredentialImport(IProgramStore programs, ICredentialStore credentials, IHoldingStore holdings, CohortIntake intake, TimeProvider clock)
 {
-    /// <summary>Rows one request imports, each with a few writes, inside one function invocation's time.</summary>
-    public const int MaxRows = 1000;
-
-    private const int MaxClaimAttempts = 10;
-
-    /// <summary>Every row's outcome; with <paramref name="dryRun"/>, what each would be, and nothing written.</summary>
-    public async Task<ImportReport> ImportAsync(string programId, ImportFile file, Caller importer, bool dryRun, CancellationToken cancellationToken)
+    public async Task<ImportReport> DryRunAsync(string programId, ImportFile file, CancellationToken cancellationToken)
     {
-        var program = await programs.GetCurrentAsync(programId, cancellationToken) ?? throw new NotFoundException("Program", programId);
-        var now = clock.GetUtcNow();
+        var program = await ProgramAsync(programId, cancellationToken);
         var results = new List<ImportRowResult>(file.Rows.Count);
-        foreach (var (row, refusal) in Check(file, program, now))
-        {
-            if (row is null)
-                results.Add(refusal!);
-            else
-                results.Add(dryRun
-                    ? await PreviewAsync(program, row, file, cancellationToken)
-                    : await ImportRowAsync(program, row, new ImportOrigin(file.FileName, file.Sha256, row.Line, now, importer.AuditName), cancellationToken));
-        }
-        return ImportReport.Of(program.ProgramId, file, dryRun, results);
+        foreach (var (row, refusal) in Check(file, program, clock.GetUtcNow()))
+            results.Add(row is null ? refusal! : await PreviewAsync(program, row, file, cancellationToken));
+        return ImportReport.Of(program.ProgramId, file, results);
     }
+
+    public async Task<CohortRun> StartAsync(string programId, ImportFile file, Caller importer, CancellationToken cancellationToken)
+    {
+        var program = await ProgramAsync(programId, cancellationToken);
+        var rows = new List<CohortRow>(file.Rows.Count);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var refused = 0;
+        foreach (var (row, refusal) in Check(file, program, clock.GetUtcNow()))
+        {
+            if (row is not null)
+            {
+                var completion = row.Record.Completion;
+                rows.Add(new CohortRow(rows.Count + 1, row.LearnerExternalId, row.FullLegalName, row.Email, completion.CompletedAt, completion.Score,
+                    row.Placement.Team, row.Placement.Cohort, row.Placement.JobSite, new CohortRowImport(row, file.FileName, file.Sha256)));
+            }
+            else if (++refused <= CohortIntake.MaxRowsReported)
+            {
+                foreach (var (field, messages) in refusal!.Reasons!) errors[$"lines[{refusal.Line}].{field}"] = messages;
+            }
+        }
+        if (refused > CohortIntake.MaxRowsReported) errors["lines"] = [$"{refused:N0} rows are refused; the first {CohortIntake.MaxRowsReported} are listed. A dry run lists them all."];
+        if (errors.Count > 0) throw new ValidationFailedException(errors);
+        return await intake.StartAsync(program.ProgramId, CohortRunKind.Import, rows, $"CSV file {file.FileName} (SHA-256 {file.Sha256})", importer, cancellationToken);
+    }
+
+    private async Task<CertificationProgram> ProgramAsync(string programId, CancellationToken cancellationToken)
+        => await programs.GetCurrentAsync(programId, cancellationToken) ?? throw new NotFoundException("Program", programId);
 
     /// <summary>Each row's rules, and the file's own: a learner named twice imports once, from the first row.</summary>
     private static IEnumerable<(ImportedRow? Row, ImportRowResult? Refusal)> Check(ImportFile file, CertificationProgram program, DateTimeOffset now)
@@ -96,76 +103,19 @@ public sealed class CredentialImport(
         }
     }
 
+    /// <summary>What <see cref="CohortImport.ImportAsync"/> would do with the row, read and not written.</summary>
     private async Task<ImportRowResult> PreviewAsync(CertificationProgram program, ImportedRow row, ImportFile file, CancellationToken cancellationToken)
     {
-        var learnerId = IssuanceService.LearnerIdFor(row.LearnerExternalId);
-        if (await holdings.GetAsync(learnerId, program.ProgramId, cancellationToken) is not { Value: var holding })
-            return Result(row, ImportRowOutcome.WouldImport);
+        ImportRowResult Result(ImportRowOutcome outcome, string? certificateId = null) => new(row.Line, row.LearnerExternalId, outcome, certificateId, null);
+        if (await holdings.GetAsync(IssuanceService.LearnerIdFor(row.LearnerExternalId), program.ProgramId, cancellationToken) is not { Value: var holding })
+            return Result(ImportRowOutcome.WouldImport);
         if (holding.Pending is not null || holding.Reinstating is not null)
-            return Result(row, ImportRowOutcome.AlreadyHeld, holding.CertificateId);
+            return Result(ImportRowOutcome.AlreadyHeld, holding.CertificateId);
         return (await credentials.GetAsync(holding.CertificateId, cancellationToken))?.Value switch
         {
-            null or { HasEnded: true } => Result(row, ImportRowOutcome.WouldImport),
-            var held when IsFrom(held, file.Sha256, row.Line) => Result(row, ImportRowOutcome.AlreadyImported, held.CertificateId),
-            var held => Result(row, ImportRowOutcome.AlreadyHeld, held.CertificateId),
+            null or { HasEnded: true } => Result(ImportRowOutcome.WouldImport),
+            var held when CohortImport.IsFrom(held, file.Sha256, row.Line) => Result(ImportRowOutcome.AlreadyImported, held.CertificateId),
+            var held => Result(ImportRowOutcome.AlreadyHeld, held.CertificateId),
         };
     }
-
-    /// <summary>
-    /// Claims the learner's holding of the program for a new credential, as an LMS pass does: when
-    /// there is none, or its credential has ended or was never written (a claim that died). A holding
-    /// with a pass or a reinstatement pending is held.
-    /// </summary>
-    private async Task<ImportRowResult> ImportRowAsync(CertificationProgram program, ImportedRow row, ImportOrigin origin, CancellationToken cancellationToken)
-    {
-        var learnerId = IssuanceService.LearnerIdFor(row.LearnerExternalId);
-        for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
-        {
-            var current = await holdings.GetAsync(learnerId, program.ProgramId, cancellationToken);
-            if (current is null)
-            {
-                var id = ids.NewCertificateId();
-                if (await holdings.TryCreateAsync(new Holding(learnerId, program.ProgramId, id.Value, null), cancellationToken))
-                    return await WriteAsync(program, row, id, origin, cancellationToken);
-                continue;
-            }
-            var holding = current.Value;
-            if (holding.Pending is not null || holding.Reinstating is not null) return Result(row, ImportRowOutcome.AlreadyHeld, holding.CertificateId);
-            var held = (await credentials.GetAsync(holding.CertificateId, cancellationToken))?.Value;
-            if (held is { HasEnded: false })
-            {
-                if (!IsFrom(held, origin.FileSha256, row.Line)) return Result(row, ImportRowOutcome.AlreadyHeld, held.CertificateId);
-                await FinishAsync(held, cancellationToken);
-                return Result(row, ImportRowOutcome.AlreadyImported, held.CertificateId);
-            }
-            var claimed = ids.NewCertificateId();
-            if (await holdings.TryReplaceAsync(holding with { CertificateId = claimed.Value }, current.ETag, cancellationToken))
-                return await WriteAsync(program, row, claimed, origin, cancellationToken);
-        }
-        throw new ConcurrencyConflictException($"The holding of program '{program.ProgramId}' by {learnerId} kept changing; import the file again.");
-    }
-
-    private async Task<ImportRowResult> WriteAsync(CertificationProgram program, ImportedRow row, CertificateId id, ImportOrigin origin, CancellationToken cancellationToken)
-    {
-        var holder = new LearnerIdentity(IssuanceService.LearnerIdFor(row.LearnerExternalId), row.FullLegalName, row.Email, row.LearnerExternalId, row.HrId);
-        var imported = Credential.Import(id, holder, program, row.Record, row.Placement, origin).Credential;
-        if (await credentials.TryCreateAsync(imported, cancellationToken))
-            logger.LogInformation("Imported credential {CertificateId} for program {ProgramId} from line {Line} of {FileSha256}", id.Value, program.ProgramId, row.Line, origin.FileSha256);
-        await FinishAsync(imported, cancellationToken);
-        return Result(row, ImportRowOutcome.Imported, id.Value);
-    }
-
-    /// <summary>What follows the credential's write, each step harmless when already done.</summary>
-    private async Task FinishAsync(Credential credential, CancellationToken cancellationToken)
-    {
-        await events.TryPublishAsync(credential.CertificateId, credential, cancellationToken);
-        if (credential.ExpiresAt is not null) await windows.StartAsync(credential.CertificateId, cancellationToken);
-        if (credential.StatusLists is null) await statusLists.AssignAsync(credential.CertificateId, cancellationToken);
-    }
-
-    private static bool IsFrom(Credential credential, string fileSha256, int line)
-        => credential.ImportedFrom is { } origin && origin.FileSha256 == fileSha256 && origin.Line == line;
-
-    private static ImportRowResult Result(ImportedRow row, ImportRowOutcome outcome, string? certificateId = null)
-        => new(row.Line, row.LearnerExternalId, outcome, certificateId, null);
 }

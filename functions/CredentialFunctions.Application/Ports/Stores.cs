@@ -171,3 +171,27 @@ public interface ICredentialSearch
     /// <summary>A <paramref name="continuationToken"/> the store did not give for this query is a <see cref="Domain.ValidationFailedException"/>.</summary>
     Task<Page<Credential>> SearchAsync(Search.CredentialQuery query, DateTimeOffset at, string? continuationToken, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Cohort runs (bulk issuance, import): the run by id with ETag-guarded writes (cancel, finish), its
+/// rows stored in numbered batches before it, and each batch's result stored under its number.
+/// </summary>
+public interface ICohortRunStore : IVersionedStore<Cohorts.CohortRun>
+{
+    /// <summary>Stores the rows batch by batch and then the run, so a run that can be read has all its rows.</summary>
+    Task CreateAsync(Cohorts.CohortRun run, IReadOnlyList<Cohorts.CohortRow> rows, CancellationToken cancellationToken);
+
+    /// <summary>The rows of batch <paramref name="batch"/> (from 1), in their order.</summary>
+    Task<IReadOnlyList<Cohorts.CohortRow>> RowsAsync(string runId, int batch, CancellationToken cancellationToken);
+
+    /// <summary>Writes a batch's result over any earlier one of the same batch.</summary>
+    Task SaveResultAsync(Cohorts.CohortBatchResult result, CancellationToken cancellationToken);
+
+    Task<Cohorts.CohortBatchResult?> ResultAsync(string runId, int batch, CancellationToken cancellationToken);
+
+    /// <summary>The counts of every batch with a result so far, added up.</summary>
+    Task<Cohorts.CohortCounts> CountsAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Failed rows in row order, a few batches' worth per page; a token the store did not give for this run is a <see cref="Domain.ValidationFailedException"/>.</summary>
+    Task<Page<Cohorts.CohortFailure>> FailuresAsync(string runId, string? continuationToken, CancellationToken cancellationToken);
+}
