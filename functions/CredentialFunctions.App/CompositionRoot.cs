@@ -20,6 +20,7 @@ using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Cohorts;
 using CredentialFunctions.Application.Events;
+using CredentialFunctions.Application.Imports;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Links;
@@ -167,6 +168,8 @@ public static class CompositionRoot
         services.TryAddSingleton<ICohortRunStore, CosmosCohortRunStore>();
         services.TryAddScoped<ICohortRunProcess>(sp => new DurableCohortRuns(sp.GetRequiredService<DurableClientAccessor>().Client));
         services.AddScoped<ICohortRowHandler, CohortIssuance>();
+        services.AddScoped<ICohortRowHandler, CohortImport>();
+        services.AddScoped<CredentialImport>();
         services.AddScoped<CohortIntake>();
         services.AddScoped<CohortBatchRunner>();
         services.AddSingleton<CohortRuns>();

@@ -50,8 +50,13 @@ public sealed class ValidationErrors
 
     public bool Any => _errors.Count > 0;
 
+    public bool Has(string field) => _errors.ContainsKey(field);
+
+    /// <summary>The errors by field, for an answer that reports them rather than refusing the request (a row of a file, say).</summary>
+    public IReadOnlyDictionary<string, string[]> ByField() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
     public void ThrowIfAny()
     {
-        if (Any) throw new ValidationFailedException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        if (Any) throw new ValidationFailedException(ByField());
     }
 }

@@ -9,6 +9,9 @@ public sealed class AcceptsAttribute(Type body) : Attribute
 {
     public Type Body { get; } = body;
 
+    /// <summary>The body's media type; JSON unless the function reads something else (an import's CSV, described as a string).</summary>
+    public string ContentType { get; init; } = "application/json";
+
     /// <summary>Another media type the route also reads its body as (a CSV upload), described as text.</summary>
     public string? AlsoAs { get; init; }
 }

@@ -107,7 +107,7 @@ public static partial class OpenApiDescription
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,
-                Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = Read(schemas.For(accepts.Body), document) } },
+                Content = new Dictionary<string, IOpenApiMediaType> { [accepts.ContentType] = new OpenApiMediaType { Schema = Read(schemas.For(accepts.Body), document) } },
             };
             if (accepts.AlsoAs is { } other) operation.RequestBody.Content![other] = new OpenApiMediaType { Schema = Read(schemas.For(typeof(string)), document) };
             refusals = [.. refusals, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType];

@@ -7,6 +7,9 @@ public enum CohortRunKind
 {
     /// <summary>Bulk issuance: each learner's completion goes through the issuance path, as an LMS pass would.</summary>
     Issuance,
+
+    /// <summary>Import of existing records: each row's credential, issued in the past, is brought over as it stands (<see cref="Imports.CohortImport"/>).</summary>
+    Import,
 }
 
 /// <summary>
@@ -14,6 +17,7 @@ public enum CohortRunKind
 /// place in the upload, from 1 (the CSV's data rows, the JSON array's items), as problems and
 /// failures name it.
 /// </summary>
+/// <param name="Import">For an import run: the row's whole record and its file.</param>
 public sealed record CohortRow(
     int Number,
     string ExternalId,
@@ -23,7 +27,8 @@ public sealed record CohortRow(
     decimal Score,
     string? Team = null,
     string? Cohort = null,
-    string? JobSite = null);
+    string? JobSite = null,
+    Imports.CohortRowImport? Import = null);
 
 /// <summary>
 /// A cohort run: who asked for what, of which program, how many rows in how many stored batches,

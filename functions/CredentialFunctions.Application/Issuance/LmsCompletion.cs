@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
@@ -30,7 +29,7 @@ public sealed record LmsCompletion(
             PlainText.Required(errors, "learner.fullLegalName", Learner.FullLegalName, LearnerIdentity.MaxLegalNameLength),
             PlainText.Required(errors, "learner.email", Learner.Email, 320),
             PlainText.Optional(errors, "learner.hrId", Learner.HrId, 200));
-        if (!MailAddress.TryCreate(learner.Email, out var address) || address.Address != learner.Email)
+        if (!EmailAddresses.IsValid(learner.Email))
             errors.Add("learner.email", "A valid email address is required, e.g. ada@example.org.");
         if (Score is < 0 or > 100) errors.Add("score", "The score must be from 0 to 100.");
         if (ClockSkew.IsInTheFuture(CompletedAt, now)) errors.Add("completedAt", "The completion date cannot be in the future.");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Mail;
 using System.Text.Json.Nodes;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Events;
@@ -115,7 +114,7 @@ public sealed record CertificationApplication(
             FullLegalName = PlainText.Required(errors, "fullLegalName", candidate.FullLegalName, 300),
             Email = PlainText.Required(errors, "email", candidate.Email, 320),
         };
-        if (!errors.Any && (!MailAddress.TryCreate(validated.Email, out var address) || address.Address != validated.Email))
+        if (!errors.Any && !EmailAddresses.IsValid(validated.Email))
             errors.Add("email", "A valid email address is required, e.g. ada@example.org.");
         errors.ThrowIfAny();
         var draft = new CertificationApplication(applicationId, program.ProgramId, validated, ApplicationTerms.Of(program, pathway!), ApplicationStatus.Submitted, at,

@@ -116,6 +116,10 @@ public sealed record Credential(
     /// </summary>
     public AuditAnchor? Anchor { get; init; }
 
+    /// <summary>Set on a credential brought over from earlier records: which file, which row, who imported it and when.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ImportOrigin? ImportedFrom { get; init; }
+
     public static CredentialChange Issue(
         CertificateId id, LearnerIdentity holder, CertificationProgram program, Completion completion,
         Placement placement, DateTimeOffset at, string actor, string? reason = null)
@@ -134,6 +138,48 @@ public sealed record Credential(
         {
             ["programVersion"] = program.Version.ToString(CultureInfo.InvariantCulture),
             ["score"] = completion.Score.ToString(CultureInfo.InvariantCulture),
+        }).Announced(EventTypes.CredentialIssued);
+    }
+
+    /// <summary>
+    /// A credential issued before this system, as the previous records hold it: its original dates,
+    /// score, credits and renewals kept, its state what the clock says at the import (in grace or lapsed
+    /// since the instant the schedule says, not since the import). The audit trail opens with the import
+    /// (who, from which file), not with an issue: no issuance notice is owed for news years old, and
+    /// the renewal window owes only what falls due after the import (see <see cref="RenewalWindow"/>).
+    /// Announced as issued, so a subscriber learns of the credential as of any other.
+    /// </summary>
+    public static CredentialChange Import(CertificateId id, LearnerIdentity holder, CertificationProgram program, ImportedRecord record, Placement placement, ImportOrigin origin)
+    {
+        if (program.Assess(record.Completion.Score) != AssessmentOutcome.Passed)
+            throw new InvalidTransitionException($"A score of {record.Completion.Score} does not pass program '{program.ProgramId}' (threshold {program.Definition.PassThreshold}).");
+        if (record.ExpiresAt is { } expiry && expiry <= record.IssuedAt)
+            throw ValidationFailedException.For("expiresAt", "The expiry date must be after the issue date.");
+        var d = program.Definition;
+        var renewals = record.Renewals.OrderBy(r => r.At)
+            .Select(r => new RenewalRecord(r.At, r.Pathway, null, null, $"imported from {origin.FileName}"))
+            .ToList();
+        var schedule = record.ExpiresAt is { } e ? RenewalSchedule.For(e, d.Renewal) : null;
+        var (state, changedAt, reason) = schedule switch
+        {
+            { } s when origin.At >= s.GraceEndsAt => (CredentialState.Lapsed, s.GraceEndsAt, "Grace period ended without renewal."),
+            { } s when origin.At >= s.ExpiresAt => (CredentialState.InGrace, s.ExpiresAt, (string?)null),
+            _ => (CredentialState.Active, renewals.Count > 0 ? renewals[^1].At : record.IssuedAt, (string?)null),
+        };
+        var credential = new Credential(
+            id.Value, holder,
+            new ProgramReference(program.ProgramId, program.Version, d.Name, d.Kind, d.IssuingOrganization, d.Brand),
+            d.Renewal, record.Completion, d.PassThreshold, record.IssuedAt, record.ExpiresAt, renewals.Count + 1,
+            record.Credits.Count > 0 ? record.Credits : d.CreditsAwarded, renewals, [], d.ContentVersion, d.RegulatoryModule, placement,
+            state, changedAt, reason, null, []) { ImportedFrom = origin };
+        return credential.Record(origin.At, origin.By, AuditAction.Imported, $"Imported from {origin.FileName}.", new Dictionary<string, string>
+        {
+            ["fileName"] = origin.FileName,
+            ["fileSha256"] = origin.FileSha256,
+            ["line"] = origin.Line.ToString(CultureInfo.InvariantCulture),
+            ["programVersion"] = program.Version.ToString(CultureInfo.InvariantCulture),
+            ["score"] = record.Completion.Score.ToString(CultureInfo.InvariantCulture),
+            ["state"] = state.ToString(),
         }).Announced(EventTypes.CredentialIssued);
     }
 

@@ -29,6 +29,7 @@ public static class RecordDigest
         if (c.Terms.MaxGraceExtension is { } maxGraceExtension) t.Add("maxGraceExtension").Add(maxGraceExtension.ToString());
         if (c.Terms.CreditAttestation != CreditAttestation.ReviewRequired) t.Add("creditAttestation").Add(c.Terms.CreditAttestation.ToString());
         if (c.Suspension is { } suspension) t.Add("suspension").Add(Ticks(suspension.At)).Add(suspension.By).Add(suspension.Reason);
+        if (c.ImportedFrom is { } origin) t.Add("importedFrom").Add(origin.FileName).Add(origin.FileSha256).Add(Inv(origin.Line)).Add(Ticks(origin.At)).Add(origin.By);
         foreach (var link in c.Terms.PathwayLinks) t.Add("pathwayLink").Add(link.Pathway.ToString()).Add(link.Url);
         foreach (var credit in c.CreditsEarned) t.Add(credit.Amount.ToString(CultureInfo.InvariantCulture)).Add(credit.Category);
         foreach (var r in c.RenewalHistory) t.Add(Ticks(r.At)).Add(r.Pathway.ToString()).Add(r.PreviousExpiry is { } p ? Ticks(p) : null).Add(r.NewExpiry is { } n ? Ticks(n) : null).Add(r.By);

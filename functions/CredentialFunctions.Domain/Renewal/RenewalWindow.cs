@@ -60,7 +60,9 @@ public static class RenewalWindow
             return null;
         var cycle = credential.Cycle;
         // A message given up on (refused for good, or its attempts spent) is done with too: the window moves on.
-        bool Done(RenewalStep step) => credential.Outbox.Find(step.DeliveryKey) is { IsFinished: true };
+        // One whose instant came before the record was imported was the previous system's to send, or is past telling.
+        bool Done(RenewalStep step) => credential.Outbox.Find(step.DeliveryKey) is { IsFinished: true }
+            || credential.ImportedFrom is { } imported && step.At < imported.At;
 
         switch (credential.State)
         {

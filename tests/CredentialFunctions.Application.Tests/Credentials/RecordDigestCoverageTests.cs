@@ -29,6 +29,8 @@ public sealed class RecordDigestCoverageTests
             with { RequiredCeCredits = 10, MaxGraceExtension = IsoDuration.FromDays(60), PathwayLinks = [new RenewalPathwayLink(RenewalPathway.RetakeExam, "https://lms.example.org/exam")] };
         var program = A.Program(A.Definition(terms) with { RegulatoryModule = "OSHA-1910" });
         var c = A.Credential(program, holder: A.Learner with { HrId = "hr-7" });
+        // Where an import came from is stored too: set here, as only the digest (not the chain) is under test.
+        c = c with { ImportedFrom = new ImportOrigin("legacy.csv", new string('a', 64), 2, A.Jan1, "user:registrar") };
         c = c.LogCredit(A.Jan1.AddDays(30), 4, "CPD", "Safety seminar", "seminar-1", CreditSource.Holder, A.Jan1.AddDays(31), "user:ada")!.Credential;
         // Rejected, not approved: only a rejection carries a reason, and every stored field needs a value.
         c = c.RejectCredit(1, A.Jan1.AddDays(32), "user:pm", "No certificate attached").Credential;

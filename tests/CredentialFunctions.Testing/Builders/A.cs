@@ -59,4 +59,16 @@ public static class A
         return Domain.Credentials.Credential.Issue(Id(seed), holder ?? Learner, program, new Completion(completedAt ?? at, score),
             placement ?? new Placement("Blue", "2026-A", "Site 3"), at, "integration:lms").Credential;
     }
+
+    /// <summary>
+    /// Imported at <paramref name="importedAt"/> from earlier records, from line 2 of "legacy.csv":
+    /// issued one validity per cycle before <paramref name="expiresAt"/> (a year with the default terms), renewed on each anniversary.
+    /// </summary>
+    public static Credential Imported(DateTimeOffset expiresAt, DateTimeOffset importedAt, int renewals = 0, RenewalTerms? terms = null, int seed = 7)
+    {
+        var issuedAt = expiresAt.AddYears(-(renewals + 1));
+        var history = Enumerable.Range(1, renewals).Select(n => new ImportedRenewal(issuedAt.AddYears(n).AddDays(-10), RenewalPathway.RetakeExam)).ToList();
+        return Domain.Credentials.Credential.Import(Id(seed), Learner, Program(terms, at: issuedAt), new ImportedRecord(new Completion(issuedAt, 91), issuedAt, expiresAt, [], history),
+            new Placement("Blue", "2019-B", "Site 3"), new ImportOrigin("legacy.csv", new string('a', 64), 2, importedAt, "user:registrar")).Credential;
+    }
 }
