@@ -143,7 +143,7 @@ module cosmos 'modules/cosmos.bicep' = {
     tags: tags
     capacityMode: cosmosCapacityMode
     databaseName: databaseName
-    dataContributorPrincipalIds: [identity.outputs.principalId]
+    appPrincipalId: identity.outputs.principalId
   }
 }
 
@@ -275,6 +275,8 @@ module functionApp 'modules/function-app.bicep' = {
       Access__Audience: apiAudience
       // The daily renewal reconciliation (NCRONTAB with seconds), read by its timer trigger.
       Renewal__ReconcileSchedule: '0 30 2 * * *'
+      // The daily retention sweep (NCRONTAB with seconds), read by its timer trigger.
+      Retention__PurgeSchedule: '0 15 3 * * *'
       // Resolved by the platform with the identity (keyVaultReferenceIdentity). No version in the
       // URI, so a new secret version is picked up without a redeployment.
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'

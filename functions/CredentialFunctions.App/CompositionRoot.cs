@@ -30,6 +30,7 @@ using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.Retention;
 using CredentialFunctions.Application.Search;
 using CredentialFunctions.Application.Signing;
 using CredentialFunctions.Application.StatusLists;
@@ -88,6 +89,9 @@ public static class CompositionRoot
         services.TryAddSingleton<IApplicationStore, CosmosApplicationStore>();
         services.TryAddSingleton<ICredentialSearch, CosmosCredentialSearch>();
         services.TryAddSingleton<IAccessLog, CosmosAccessLog>();
+        services.TryAddSingleton<IRetentionRecords, CosmosRetentionRecords>();
+        services.TryAddSingleton<ILegalHoldStore, CosmosLegalHoldStore>();
+        services.TryAddSingleton<IPurgeLog, CosmosPurgeLog>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -147,6 +151,9 @@ public static class CompositionRoot
         services.AddSingleton<SupervisionService>();
         services.AddSingleton<StatusListPublisher>();
         services.AddSingleton<StatusListReconciliation>();
+        services.AddSingleton<LegalHolds>();
+        services.AddSingleton<RetentionPurge>();
+        services.AddSingleton<RetainedVerification>();
         // The window process (IRenewalWindows) lives per invocation, around the Durable client its host
         // sets on the accessor; the use cases that tell it are scoped with it. TryAdd: tests of the
         // functions alone record what the windows are told instead.

@@ -27,8 +27,8 @@ param autoscaleMaxThroughput int = 1000
 @description('Name of the database.')
 param databaseName string
 
-@description('Principal ids that get the built-in Cosmos DB Data Contributor role on the database.')
-param dataContributorPrincipalIds string[]
+@description('Principal id of the app: the built-in Data Contributor role on every container but the purge log, and on the purge log a role that can only create and read.')
+param appPrincipalId string
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2025-04-15' = {
   name: name
@@ -248,6 +248,49 @@ resource cohortRuns 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containe
   }
 }
 
+
+// CosmosLayout.LegalHolds: one record per learner or program, point-read by the retention sweep;
+// the history of placings and liftings is kept for the auditor and never queried.
+resource legalHolds 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'legalHolds'
+  properties: {
+    resource: {
+      id: 'legalHolds'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/history/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
+// CosmosLayout.PurgeLog: one entry per purged credential, only ever created (see the role below);
+// verification point-reads it by certificate id, auditors list it latest first.
+resource purgeLog 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'purgeLog'
+  properties: {
+    resource: {
+      id: 'purgeLog'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: []
+        compositeIndexes: [
+          [{ path: '/purgedAt', order: 'descending' }, { path: '/id', order: 'descending' }]
+        ]
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {
@@ -255,19 +298,70 @@ resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitio
   name: '00000000-0000-0000-0000-000000000002'
 }
 
+// Data-plane roles only add up (there is no deny), so the app's Data Contributor is granted container
+// by container: every container but the purge log. A new container joins this list, or the app cannot
+// reach it in Azure (a test checks the list against CosmosLayout).
+var readWriteContainers = [
+  programs.name
+  credentials.name
+  receipts.name
+  holdings.name
+  learners.name
+  statusLists.name
+  applications.name
+  accessLog.name
+  cohortRuns.name
+  legalHolds.name
+]
+
+// Named by role and container alone (the app is the one principal): a name computed from a runtime
+// principal id would blind What-If.
 resource dataContributorAssignments 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = [
-  for principalId in dataContributorPrincipalIds: {
+  for container in readWriteContainers: {
     parent: account
-    name: guid(account.id, principalId, dataContributor.id)
+    name: guid(account.id, dataContributor.id, container)
     properties: {
       roleDefinitionId: dataContributor.id
-      principalId: principalId
-      // Cosmos scopes are written in its data-plane form (…/dbs/<database>), not as the ARM id of the
-      // sqlDatabases resource; this one grants the credentials database and nothing else.
-      scope: '${account.id}/dbs/${database.name}'
+      principalId: appPrincipalId
+      // Cosmos scopes are written in their data-plane form (…/dbs/<database>/colls/<container>), not as
+      // the ARM id of the container resource.
+      scope: '${account.id}/dbs/${database.name}/colls/${container}'
     }
   }
 ]
+
+// The purge log is append-only in Azure: on it the app may create, read and query items, and no
+// role anyone holds lets a data-plane caller replace, upsert or delete one.
+resource appendOnly 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' = {
+  parent: account
+  name: guid(account.id, 'append-only-data-writer')
+  properties: {
+    roleName: 'Append-only Data Writer'
+    type: 'CustomRole'
+    assignableScopes: ['${account.id}/dbs/${database.name}']
+    permissions: [
+      {
+        dataActions: [
+          'Microsoft.DocumentDB/databaseAccounts/readMetadata'
+          'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/create'
+          'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read'
+          'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery'
+          'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/readChangeFeed'
+        ]
+      }
+    ]
+  }
+}
+
+resource purgeLogAppender 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-04-15' = {
+  parent: account
+  name: guid(account.id, appendOnly.id, purgeLog.name)
+  properties: {
+    roleDefinitionId: appendOnly.id
+    principalId: appPrincipalId
+    scope: '${account.id}/dbs/${database.name}/colls/${purgeLog.name}'
+  }
+}
 
 @description('Document endpoint, for Cosmos__AccountEndpoint.')
 output endpoint string = account.properties.documentEndpoint

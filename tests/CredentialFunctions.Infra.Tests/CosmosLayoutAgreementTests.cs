@@ -75,19 +75,40 @@ public sealed class CosmosLayoutAgreementTests(CompiledInfrastructure infra)
     }
 
     [Fact]
-    public void App_identity_gets_the_built_in_Data_Contributor_role_on_the_database_only()
+    public void App_identity_gets_the_built_in_Data_Contributor_role_on_each_container_but_the_purge_log()
     {
-        var (deployment, assignment) = infra.Single("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments");
+        var (deployment, assignment) = infra.Single("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments", r => !IsPurgeLogAssignment(r));
         var properties = assignment.GetProperty("properties");
 
         var role = deployment.Evaluate(properties.GetProperty("roleDefinitionId")).Sources.Single();
         Assert.EndsWith("'00000000-0000-0000-0000-000000000002')]", role, StringComparison.Ordinal);
-        var scope = deployment.Evaluate(properties.GetProperty("scope"));
-        Assert.EndsWith($"/dbs/{new CosmosOptions().DatabaseName}", scope.Text, StringComparison.Ordinal);
-
-        var principals = deployment.Parameter("dataContributorPrincipalIds").Items().Select(p => p.Sources[0]);
-        Assert.Equal(["[reference('identity').outputs.principalId.value]"], principals);
+        var scope = properties.GetProperty("scope").GetString()!;
+        Assert.Contains($"/dbs/{{1}}/colls/{{2}}', resourceId('Microsoft.DocumentDB/databaseAccounts', parameters('name')), parameters('databaseName'), variables('readWriteContainers')[copyIndex()])", scope, StringComparison.Ordinal);
+        Assert.Equal("[length(variables('readWriteContainers'))]", assignment.GetProperty("copy").GetProperty("count").GetString());
+        var containers = deployment.Variable("readWriteContainers").Items().Select(c => c.Text).Order(StringComparer.Ordinal);
+        Assert.Equal(CosmosLayout.All.Where(c => c != CosmosLayout.PurgeLog).Select(c => c.Name).Order(StringComparer.Ordinal), containers);
+        Assert.Equal("[reference('identity').outputs.principalId.value]", deployment.Parameter("appPrincipalId").Sources[0]);
     }
+
+    [Fact]
+    public void On_the_purge_log_the_app_identity_may_create_and_read_and_nothing_else()
+    {
+        var (deployment, assignment) = infra.Single("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments", IsPurgeLogAssignment);
+        var (_, definition) = infra.Single("Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions");
+
+        Assert.Contains("'append-only-data-writer'", definition.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Contains("'append-only-data-writer'", assignment.GetProperty("properties").GetProperty("roleDefinitionId").GetString(), StringComparison.Ordinal);
+        var actions = definition.GetProperty("properties").GetProperty("permissions").EnumerateArray()
+            .SelectMany(p => p.GetProperty("dataActions").EnumerateArray()).Select(a => a.GetString()!).ToList();
+        const string items = "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/";
+        Assert.Equal([items + "create", items + "read"], actions.Where(a => a.StartsWith(items, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(actions, a => a.EndsWith('*') || a.EndsWith("/delete", StringComparison.Ordinal) || a.EndsWith("/replace", StringComparison.Ordinal)
+            || a.EndsWith("/upsert", StringComparison.Ordinal) || a.Contains("executeStoredProcedure", StringComparison.Ordinal));
+        Assert.Equal("[parameters('appPrincipalId')]", assignment.GetProperty("properties").GetProperty("principalId").GetString());
+    }
+
+    private static bool IsPurgeLogAssignment(JsonElement assignment)
+        => assignment.GetProperty("properties").GetProperty("scope").GetString()!.Contains($"'{CosmosLayout.PurgeLog.Name}')", StringComparison.Ordinal);
 
     private (ContainerLayout Layout, JsonElement Resource) Pair(string name)
     {

@@ -59,6 +59,17 @@ internal static class CosmosDocuments
         EnsureSuccess(response);
     }
 
+    /// <summary>Deletes the document guarded by its ETag; false when it is already gone.</summary>
+    public static async Task<bool> DeleteAsync(Container container, string id, string partitionKey, string etag, CancellationToken cancellationToken)
+    {
+        using var response = await container.DeleteItemStreamAsync(id, new PartitionKey(partitionKey), new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound) return false;
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed)
+            throw new ConcurrencyConflictException($"Document {id} was changed by another writer.");
+        EnsureSuccess(response);
+        return true;
+    }
+
     /// <summary>The value's JSON with the document id added (the domain types do not know about storage ids).</summary>
     public static JsonObject ToDocument<T>(T value, string id, params (string Name, JsonNode? Value)[] extra)
     {

@@ -53,6 +53,19 @@ public sealed class CosmosHoldingStore(CredentialDatabase database) : IHoldingSt
         }
     }
 
+    public async Task<bool> TryDeleteAsync(Holding holding, string etag, CancellationToken cancellationToken)
+    {
+        var id = DocumentId(holding.LearnerId, holding.ProgramId);
+        try
+        {
+            return await CosmosDocuments.DeleteAsync(_container, id, id, etag, cancellationToken);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            return false;
+        }
+    }
+
     public async Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         var query = new QueryDefinition(PendingBefore).WithParameter("@before", before.ToUnixTimeMilliseconds());

@@ -109,5 +109,23 @@ public static class CosmosLayout
     public static readonly ContainerLayout CohortRuns = new(
         "cohortRuns", "/runId", ["/rows/*", "/failures/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns];
+    /// <summary>
+    /// Legal holds, one record per learner or program (id = pk = a hash of "learner:{id}" or
+    /// "program:{id}", as ids may hold characters a Cosmos id cannot): the retention sweep point-reads
+    /// the two that could stop a purge; the standing ones are listed by an indexed query.
+    /// </summary>
+    public static readonly ContainerLayout LegalHolds = new(
+        "legalHolds", "/id", ["/history/*"], []);
+
+    /// <summary>
+    /// The purge log, one entry per purged credential (id = pk = certificate id): only ever created,
+    /// and in Azure the app's identity may do nothing else to it (a custom data-plane role without
+    /// replace, upsert or delete; infra/modules/cosmos.bicep). Verification point-reads it when a
+    /// record is missing; auditors list it latest first (the composite below).
+    /// </summary>
+    public static readonly ContainerLayout PurgeLog = new(
+        "purgeLog", "/id", [],
+        [new CompositeIndex(("/purgedAt", true), ("/id", true))]);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns, LegalHolds, PurgeLog];
 }

@@ -43,11 +43,14 @@ public sealed class CosmosCredentialStore(CredentialDatabase database, RecordAnc
     public async Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
         => await CosmosDocuments.ReplaceAsync(_container, await DocumentAsync(credential, cancellationToken), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
 
+    public Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken)
+        => CosmosDocuments.DeleteAsync(_container, certificateId, certificateId, etag, cancellationToken);
+
     private async Task<JsonObject> DocumentAsync(Credential credential, CancellationToken cancellationToken)
     {
         var anchored = await anchoring.SealAsync(credential, cancellationToken);
-        return CosmosCredentialSearch.WithSearchFields(CosmosStatusListRecords.WithBehind(CosmosUnsentEvents.WithUnsentEventsStamp(
-            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(anchored, anchored.CertificateId), anchored), anchored.Outbox), anchored), anchored);
+        return CosmosRetentionRecords.WithRetentionStart(CosmosCredentialSearch.WithSearchFields(CosmosStatusListRecords.WithBehind(CosmosUnsentEvents.WithUnsentEventsStamp(
+            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(anchored, anchored.CertificateId), anchored), anchored.Outbox), anchored), anchored), anchored);
     }
 }
 

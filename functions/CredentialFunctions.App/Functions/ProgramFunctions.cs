@@ -4,6 +4,7 @@ using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Domain.Payments;
 using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Domain.Retention;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -43,7 +44,8 @@ public sealed record ProgramRequest(
     CertificateTemplate? CertificateTemplate = null,
     IReadOnlyList<EligibilityPathway>? EligibilityPathways = null,
     Money? Fee = null,
-    RetakeRequest? Retake = null)
+    RetakeRequest? Retake = null,
+    RetentionPolicy? Retention = null)
 {
     public ProgramDefinition ToDefinition()
     {
@@ -68,6 +70,7 @@ public sealed record ProgramRequest(
             EligibilityPathways = EligibilityPathways ?? [],
             Fee = Fee,
             Retake = (Retake ?? new RetakeRequest()).ToPolicy(),
+            Retention = Retention,
         };
     }
 }

@@ -3,6 +3,7 @@ using CredentialFunctions.App.Http;
 using CredentialFunctions.App.Pages;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Links;
+using CredentialFunctions.Application.Retention;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
@@ -13,7 +14,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace CredentialFunctions.App.Functions;
 
 /// <summary>Public verification by id, link or QR (as JSON, or a page for a browser), its QR code, and the full record for those entitled to it.</summary>
-public sealed class VerificationFunctions(VerificationService verification, PrintedCredentials printed, CredentialLinks links, CredentialRecords records)
+public sealed class VerificationFunctions(VerificationService verification, RetainedVerification retained, PrintedCredentials printed, CredentialLinks links, CredentialRecords records)
 {
     [Function("VerifyCredential")]
     [Anonymous]
@@ -26,7 +27,7 @@ public sealed class VerificationFunctions(VerificationService verification, Prin
         => HtmlPage.IsWanted(request)
             ? await HtmlPage.OrRefusalAsync(async () => VerificationPage.Render(await printed.ReadAsync(certificateId, cancellationToken), links))
             // A status can change any minute (grace, lapse, revocation): never serve it from a cache.
-            : new JsonResponse(await verification.VerifyAsync(certificateId, cancellationToken)).WithHeader("Cache-Control", "no-store").WithHeader("Vary", "Accept");
+            : new JsonResponse(await retained.VerifyAsync(certificateId, cancellationToken)).WithHeader("Cache-Control", "no-store").WithHeader("Vary", "Accept");
 
     [Function("CredentialQrCode")]
     [Anonymous]

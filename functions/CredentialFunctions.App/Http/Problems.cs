@@ -9,6 +9,7 @@ using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Retention;
 using Microsoft.AspNetCore.Http;
 
 namespace CredentialFunctions.App.Http;
@@ -65,6 +66,7 @@ public static class Problems
         InvalidTransitionException t => new(TypeBase + "invalid-transition", "Not possible in the credential's current state", StatusCodes.Status409Conflict, t.Message),
         LimitReachedException l => new(TypeBase + "limit-reached", "The record holds the most it may", StatusCodes.Status409Conflict, l.Message,
             Errors: new Dictionary<string, string[]> { [l.Limit] = [$"At most {l.Maximum}."] }),
+        LegalHoldStateException h => new(TypeBase + "legal-hold-state", "Not possible while the legal hold stands as it does", StatusCodes.Status409Conflict, h.Message),
         ConcurrencyConflictException c => new(TypeBase + "conflict", "Changed by someone else", StatusCodes.Status412PreconditionFailed, c.Message),
         _ => new(TypeBase + "internal", "Something went wrong on our side", StatusCodes.Status500InternalServerError, "The error was logged; retrying later is safe: every write is idempotent or guarded."),
     };

@@ -48,6 +48,12 @@ public interface ICredentialStore : IVersionedStore<Credential>
 {
     /// <summary>Returns false when a credential with that id already exists.</summary>
     Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the record: the one way a credential leaves the store (the retention purge, both modes).
+    /// Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; false when it is already gone.
+    /// </summary>
+    Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken);
 }
 
 /// <summary>Who supervises each learner, one document per learner: a point read by learner id, ETag-guarded writes.</summary>
@@ -105,6 +111,9 @@ public interface IHoldingStore
 
     /// <summary>Returns false when the ETag is stale: someone else changed the holding first.</summary>
     Task<bool> TryReplaceAsync(Holding holding, string etag, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the ETag is stale or the holding is already gone.</summary>
+    Task<bool> TryDeleteAsync(Holding holding, string etag, CancellationToken cancellationToken);
 
     /// <summary>Holdings with a pass or a reinstatement pending since before an instant, page by page (an indexed query of pending holdings only).</summary>
     Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);

@@ -16,7 +16,14 @@ public sealed record VerificationResult(
     DateTimeOffset? IssuedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset CheckedAt,
-    string? Problem);
+    string? Problem)
+{
+    /// <summary>Set only for a record anonymised under its program's retention policy: what is kept of it (see <see cref="Retention.RetainedVerification"/>).</summary>
+    public RemovedRecord? Removed { get; init; }
+}
+
+/// <summary>What verification still says of a record anonymised under retention: its dates, nothing about its holder.</summary>
+public sealed record RemovedRecord(DateTimeOffset IssuedAt, DateTimeOffset? ExpiresAt, DateTimeOffset EndedAt, DateTimeOffset RemovedAt);
 
 /// <summary>The text is not a certificate id, or its check symbol says it was mistyped (HTTP 400, no store read).</summary>
 public sealed class MistypedCertificateIdException(string message, CertificateId.ParseFailure failure) : DomainException(message)

@@ -1,4 +1,5 @@
 using CredentialFunctions.Domain.Payments;
+using CredentialFunctions.Domain.Retention;
 
 namespace CredentialFunctions.Domain.Programs;
 
@@ -105,6 +106,9 @@ public sealed record ProgramDefinition(
 
     public RetakePolicy Retake { get; init; } = RetakePolicy.Default;
 
+    /// <summary>How long the program's records are kept, and whether they are then anonymised or deleted; null keeps them. Not a constructor parameter, so programs stored before it existed still read (as kept).</summary>
+    public RetentionPolicy? Retention { get; init; }
+
     public EligibilityPathway? Pathway(string pathwayId) => EligibilityPathways.FirstOrDefault(p => p.PathwayId == pathwayId);
 
     /// <summary>Every broken rule at once, so the caller can fix the whole request in one go; the definition with its text normalised.</summary>
@@ -130,6 +134,7 @@ public sealed record ProgramDefinition(
         var pathways = ApplicationRules.ValidatePathways(errors, EligibilityPathways ?? []);
         ApplicationRules.ValidateFee(errors, Fee);
         ApplicationRules.ValidateRetake(errors, Retake ?? RetakePolicy.Default);
+        RetentionPolicy.Validate(errors, Retention);
         errors.ThrowIfAny();
         return this with
         {

@@ -26,6 +26,9 @@ public sealed class CompiledInfrastructure : IDisposable
     internal (ArmDeployment Deployment, JsonElement Resource) Single(string type) =>
         Assert.Single(Main.FindAll(type));
 
+    internal (ArmDeployment Deployment, JsonElement Resource) Single(string type, Func<JsonElement, bool> where) =>
+        Assert.Single(Main.FindAll(type), found => where(found.Resource));
+
     public void Dispose()
     {
         _document.Dispose();

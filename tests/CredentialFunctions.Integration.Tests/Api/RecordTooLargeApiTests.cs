@@ -37,5 +37,7 @@ public sealed class RecordTooLargeApiTests(ApiFixture fixture)
 
         public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
             => throw new RecordTooLargeException(credential.CertificateId, 1_900_000, 1_835_008);
+
+        public Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken) => inner.DeleteAsync(certificateId, etag, cancellationToken);
     }
 }

@@ -127,5 +127,7 @@ public sealed class VerificationApiTests(ApiFixture fixture)
         public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken) => inner.TryCreateAsync(credential, cancellationToken);
 
         public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken) => inner.ReplaceAsync(credential, etag, cancellationToken);
+
+        public Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken) => inner.DeleteAsync(certificateId, etag, cancellationToken);
     }
 }

@@ -55,6 +55,8 @@ internal sealed class CrashingHoldingStore(IHoldingStore inner, Crash crash) : I
         return replaced;
     }
 
+    public Task<bool> TryDeleteAsync(Holding holding, string etag, CancellationToken cancellationToken) => inner.TryDeleteAsync(holding, etag, cancellationToken);
+
     public Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
         => inner.PendingDecidedBeforeAsync(before, continuationToken, pageSize, cancellationToken);
 }
@@ -88,6 +90,8 @@ internal sealed class CrashingCredentialStore(ICredentialStore inner, Crash cras
         crash.After(Crash.CredentialWritten);
         return written;
     }
+
+    public Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken) => inner.DeleteAsync(certificateId, etag, cancellationToken);
 }
 
 internal sealed class CrashingRenewalWindows(IRenewalWindows inner, Crash crash) : IRenewalWindows

@@ -30,5 +30,13 @@ public sealed class InMemoryCredentialStore : ICredentialStore
         return Task.FromResult(next.ETag);
     }
 
+    public Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken)
+    {
+        if (_records.GetValueOrDefault(certificateId) is not { } current) return Task.FromResult(false);
+        if (current.ETag != etag || !_records.TryRemove(new KeyValuePair<string, Versioned<Credential>>(certificateId, current)))
+            throw new ConcurrencyConflictException($"Credential {certificateId} was changed by another writer.");
+        return Task.FromResult(true);
+    }
+
     private string NextETag() => Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

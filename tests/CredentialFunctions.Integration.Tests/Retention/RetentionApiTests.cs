@@ -1,0 +1,227 @@
+using System.Net;
+using System.Text.Json;
+using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Application;
+using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.Retention;
+using CredentialFunctions.Domain.Retention;
+using CredentialFunctions.Integration.Tests.Api;
+using CredentialFunctions.Testing.Api;
+using CredentialFunctions.Testing.Cosmos;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CredentialFunctions.Integration.Tests.Retention;
+
+/// <summary>
+/// The retention sweep through the real composition on the local Cosmos server, with a fake clock
+/// moved on by years: what it purges and how, what it leaves, legal holds, the purge log, a re-run
+/// and a crash between the log's write and the record's removal.
+/// </summary>
+public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixture<CosmosServerFixture>
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly CrashingPurgeLog.Switch _crash = new();
+
+    private Task<ApiHost> StartAsync() => ApiHost.StartAsync(cosmos.Endpoint, overrides: services =>
+    {
+        services.AddSingleton<TimeProvider>(_clock);
+        services.AddSingleton<IRenewalWindows>(new RecordingRenewalWindows());
+        services.AddSingleton<IPurgeLog>(sp => new CrashingPurgeLog(new CosmosPurgeLog(sp.GetRequiredService<CredentialDatabase>()), _crash));
+    });
+
+    private static object Retention(int years, string after, string purge) => new { years, after, purge };
+
+    /// <summary>A program that never expires, so a record ends only when it is revoked or its learner leaves.</summary>
+    private static async Task<string> ProgramAsync(ApiHost host, object? retention)
+        => await host.CreateProgramAsync(Bodies.Program(validity: null).With("retention", retention));
+
+    private async Task<string> IssueAsync(ApiHost host, string programId, string learner)
+    {
+        var body = JsonSerializer.Serialize(Bodies.Completion(programId, completedAt: _clock.GetUtcNow().AddMinutes(-5))
+            .With("learner", new Dictionary<string, object?> { ["externalId"] = learner, ["fullLegalName"] = "Grace Brewster Hopper", ["email"] = $"{learner}@example.org" }), CredentialJson.Options);
+        using var response = await host.Client.SendAsync(host.SignedLms(body, _clock.GetUtcNow()));
+        var json = await ApiHost.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, json.ToString());
+        return json.GetProperty("certificateId").GetString()!;
+    }
+
+    private static async Task RevokeAsync(ApiHost host, string certificateId)
+    {
+        using var response = await host.SendAsync(HttpMethod.Post, $"/api/credentials/{certificateId}/revocation", new { reason = "Exam misconduct" }, Role.ProgramManager);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static Task<RetentionReport> SweepAsync(ApiHost host) => host.Services.GetRequiredService<RetentionPurge>().RunAsync(CancellationToken.None);
+
+    private static async Task<HttpStatusCode> RecordStatusAsync(ApiHost host, string certificateId)
+    {
+        using var response = await host.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor);
+        return response.StatusCode;
+    }
+
+    private static async Task<List<JsonElement>> PurgeLogAsync(ApiHost host)
+    {
+        using var response = await host.SendAsync(HttpMethod.Get, "/api/purge-log", role: Role.Auditor);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await ApiHost.ReadJsonAsync(response)).GetProperty("entries").EnumerateArray()];
+    }
+
+    private static async Task<HttpResponseMessage> HoldAsync(ApiHost host, string subject, string id, string action = "", object? body = null, Role role = Role.Administrator)
+        => await host.SendAsync(HttpMethod.Post, $"/api/legal-holds/{subject}/{id}{action}", body ?? new { reason = "Litigation 2026-17" }, role);
+
+    [Fact]
+    public async Task Past_retention_records_are_anonymised_or_deleted_as_their_program_says_and_the_rest_are_untouched()
+    {
+        await using var host = await StartAsync();
+        var anonymising = await ProgramAsync(host, Retention(3, "credentialEnd", "anonymise"));
+        var deleting = await ProgramAsync(host, Retention(3, "credentialEnd", "delete"));
+        var keeping = await ProgramAsync(host, null);
+        var (anonymised, deleted, kept) = (await IssueAsync(host, anonymising, "a-old"), await IssueAsync(host, deleting, "d-old"), await IssueAsync(host, keeping, "k-old"));
+        var active = await IssueAsync(host, anonymising, "a-active");
+        foreach (var id in new[] { anonymised, deleted, kept }) await RevokeAsync(host, id);
+        var revokedAt = _clock.GetUtcNow();
+        _clock.Advance(TimeSpan.FromDays(2 * 365));
+        var younger = await IssueAsync(host, anonymising, "a-young");
+        await RevokeAsync(host, younger);
+
+        _clock.Advance(TimeSpan.FromDays(366 + 2));
+        var report = await SweepAsync(host);
+
+        Assert.Equal((2, 0, 0), (report.Purged, report.Held, report.Failed));
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, anonymised));
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, deleted));
+        foreach (var id in new[] { kept, active, younger }) Assert.Equal(HttpStatusCode.OK, await RecordStatusAsync(host, id));
+
+        using var removed = await host.SendAsync(HttpMethod.Get, $"/api/verify/{anonymised}");
+        var answer = await ApiHost.ReadJsonAsync(removed);
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        Assert.False(answer.GetProperty("authentic").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, answer.GetProperty("holderName").ValueKind);
+        Assert.StartsWith("This record was removed on", answer.GetProperty("problem").GetString());
+        Assert.Equal(revokedAt, answer.GetProperty("removed").GetProperty("endedAt").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain("a-old", answer.ToString());
+        Assert.DoesNotContain("Hopper", answer.ToString());
+        await Problem.AssertAsync(await host.SendAsync(HttpMethod.Get, $"/api/verify/{deleted}"), HttpStatusCode.NotFound, "not-found");
+
+        var log = await PurgeLogAsync(host);
+        Assert.Equal(new[] { anonymised, deleted }.Order(), log.Select(e => e.GetProperty("certificateId").GetString()).Order());
+        Assert.All(log, e => Assert.Equal(
+            ["certificateId", "dueSince", "endedAt", "expiresAt", "issuedAt", "mode", "policyVersion", "programId", "purgedAt", "purgedBy"],
+            e.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)));
+        Assert.All(log, e => Assert.Equal(PurgeLogEntry.Sweep, e.GetProperty("purgedBy").GetString()));
+        Assert.Equal(["anonymise", "delete"], log.OrderBy(e => e.GetProperty("certificateId").GetString() == deleted).Select(e => e.GetProperty("mode").GetString()));
+        Assert.DoesNotContain(log, e => e.ToString().Contains("old@example.org", StringComparison.Ordinal) || e.ToString().Contains("Hopper", StringComparison.Ordinal));
+
+        // The holding went with the record: the learner passes again and is issued a new credential.
+        Assert.NotEqual(anonymised, await IssueAsync(host, anonymising, "a-old"));
+    }
+
+    [Fact]
+    public async Task A_re_run_purges_nothing_twice_and_the_log_keeps_one_entry_per_record()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "delete"));
+        var id = await IssueAsync(host, program, "once");
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+        Assert.Equal(new RetentionReport(0, 0, 0, 0), await SweepAsync(host));
+        Assert.Single(await PurgeLogAsync(host));
+    }
+
+    [Fact]
+    public async Task A_crash_between_the_logs_write_and_the_records_removal_is_finished_by_the_next_run()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "anonymise"));
+        var id = await IssueAsync(host, program, "crash");
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+        _crash.DieAfterNextAppend = true;
+
+        var crashed = await SweepAsync(host);
+
+        Assert.Equal((1, 0, 1), (crashed.Examined, crashed.Purged, crashed.Failed));
+        Assert.NotNull(await host.Services.GetRequiredService<IPurgeLog>().GetAsync(id, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.OK, await RecordStatusAsync(host, id));
+
+        // A hold placed after the decision does not undo it: the entry says it was decided.
+        using (var held = await HoldAsync(host, "learners", "lms:crash")) Assert.Equal(HttpStatusCode.Created, held.StatusCode);
+        var report = await SweepAsync(host);
+
+        Assert.Equal((1, 1, 0), (report.Examined, report.Purged, report.Failed));
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+        Assert.Equal([id], (await PurgeLogAsync(host)).Select(e => e.GetProperty("certificateId").GetString()));
+    }
+
+    [Theory]
+    [InlineData("learners")]
+    [InlineData("programs")]
+    public async Task A_legal_hold_stops_the_purge_while_it_stands_and_once_lifted_the_next_run_purges(string subject)
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "delete"));
+        var id = await IssueAsync(host, program, "held");
+        await RevokeAsync(host, id);
+        var subjectId = subject == "learners" ? "lms:held" : program;
+        using (var placed = await HoldAsync(host, subject, subjectId)) Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        _clock.Advance(TimeSpan.FromDays(367));
+
+        Assert.Equal(new RetentionReport(1, 0, 1, 0), await SweepAsync(host));
+        Assert.Equal(HttpStatusCode.OK, await RecordStatusAsync(host, id));
+        Assert.Empty(await PurgeLogAsync(host));
+
+        using var listed = await host.SendAsync(HttpMethod.Get, "/api/legal-holds", role: Role.Auditor);
+        var hold = Assert.Single((await ApiHost.ReadJsonAsync(listed)).GetProperty("holds").EnumerateArray());
+        Assert.Equal((subject[..^1], subjectId, "user:tester"), (hold.GetProperty("subject").GetString(), hold.GetProperty("subjectId").GetString(), hold.GetProperty("standing").GetProperty("placedBy").GetString()));
+
+        using var lifted = await HoldAsync(host, subject, subjectId, "/lift", new { reason = "Case settled" });
+        Assert.Equal(HttpStatusCode.OK, lifted.StatusCode);
+        Assert.Equal(["placed", "lifted"], (await ApiHost.ReadJsonAsync(lifted)).GetProperty("history").EnumerateArray().Select(h => h.GetProperty("change").GetString()));
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+        using var none = await host.SendAsync(HttpMethod.Get, "/api/legal-holds", role: Role.Administrator);
+        Assert.Empty((await ApiHost.ReadJsonAsync(none)).GetProperty("holds").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Counted_from_employment_a_record_is_kept_while_the_learner_is_employed_and_purged_years_after_they_leave()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(2, "employmentEnd", "anonymise"));
+        var (leaver, stayer) = (await IssueAsync(host, program, "leaver"), await IssueAsync(host, program, "stayer"));
+        await RevokeAsync(host, stayer);
+        using (var left = await host.SendAsync(HttpMethod.Post, $"/api/credentials/{leaver}/tracking-end", new { reason = "Left the company" }, Role.ProgramManager))
+            Assert.Equal(HttpStatusCode.OK, left.StatusCode);
+
+        _clock.Advance(TimeSpan.FromDays(2 * 365 - 2));
+        Assert.Equal(0, (await SweepAsync(host)).Purged);
+        _clock.Advance(TimeSpan.FromDays(4));
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, leaver));
+        Assert.Equal(HttpStatusCode.OK, await RecordStatusAsync(host, stayer));
+    }
+
+    [Fact]
+    public async Task A_policy_revised_on_the_program_applies_to_its_records_at_the_next_run_and_the_log_names_the_version()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(5, "credentialEnd", "delete"));
+        var id = await IssueAsync(host, program, "revised");
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(2 * 365 + 1));
+        Assert.Equal(0, (await SweepAsync(host)).Purged);
+
+        var revision = host.Request(HttpMethod.Put, $"/api/programs/{program}", Bodies.Program(validity: null).With("retention", Retention(2, "credentialEnd", "delete")), Role.ProgramManager);
+        revision.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+        using (var revised = await host.Client.SendAsync(revision)) Assert.Equal(HttpStatusCode.OK, revised.StatusCode);
+
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+        Assert.Equal(2, Assert.Single(await PurgeLogAsync(host)).GetProperty("policyVersion").GetInt32());
+    }
+}
