@@ -8,6 +8,21 @@ namespace CredentialFunctions.App.Http;
 public sealed class AcceptsAttribute(Type body) : Attribute
 {
     public Type Body { get; } = body;
+
+    /// <summary>
+    /// The media types the body is accepted as: JSON unless the function reads raw bytes (a
+    /// <see cref="Stream"/> body, such as an uploaded file), which the document describes as binary.
+    /// </summary>
+    public string[] MediaTypes { get; init; } = ["application/json"];
+}
+
+/// <summary>A query parameter an HTTP function reads, for the OpenAPI document.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class QueryParameterAttribute(string name, string description) : Attribute
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    public bool Required { get; init; }
 }
 
 /// <summary>
