@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CredentialFunctions.Application.Access;
@@ -44,17 +43,9 @@ public sealed class DocumentApiFixture : IAsyncLifetime
 /// </summary>
 public sealed class ApplicationDocumentApiTests(DocumentApiFixture fixture) : IClassFixture<DocumentApiFixture>
 {
-    private const string Requirement = "Degree certificate";
+    private const string Requirement = Applicants.RequiredDocument;
 
     private readonly ApiHost _api = fixture.Host;
-
-    private sealed record Candidate(string Subject, string LearnerId);
-
-    private static Candidate NewCandidate()
-    {
-        var n = Guid.NewGuid().ToString("N")[..8];
-        return new Candidate($"cand-{n}", $"lms:{n}");
-    }
 
     private static byte[] Pdf(int length)
     {
@@ -64,35 +55,18 @@ public sealed class ApplicationDocumentApiTests(DocumentApiFixture fixture) : IC
         return bytes;
     }
 
-    private Task<HttpResponseMessage> SendAsync(Candidate candidate, HttpRequestMessage request, Role role = Role.Learner)
-    {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiHost.TokenFor(role, candidate.Subject, candidate.LearnerId));
-        return _api.Client.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(Applicant candidate, HttpMethod method, string path, HttpContent? content = null, Role role = Role.Learner)
+        => _api.Client.SendAsync(candidate.Request(method, path, content, role));
 
-    private Task<HttpResponseMessage> UploadAsync(Candidate candidate, string applicationId, HttpContent content, string query = $"fileName=diploma.pdf&requirement={Requirement}", Role role = Role.Learner)
-        => SendAsync(candidate, new HttpRequestMessage(HttpMethod.Post, $"/api/applications/{applicationId}/documents?{query}") { Content = content }, role);
+    private Task<HttpResponseMessage> UploadAsync(Applicant candidate, string applicationId, HttpContent content, string query = $"fileName=diploma.pdf&requirement={Requirement}", Role role = Role.Learner)
+        => SendAsync(candidate, HttpMethod.Post, $"/api/applications/{applicationId}/documents?{query}", content, role);
 
     private static ByteArrayContent FileContent(byte[] bytes, string mediaType = "application/pdf")
         => new(bytes) { Headers = { ContentType = new MediaTypeHeaderValue(mediaType) } };
 
-    private async Task<(string Id, Candidate Candidate)> SubmitAsync()
-    {
-        var programId = await _api.CreateProgramAsync(Bodies.Program()
-            .With("eligibilityPathways", new[] { new { pathwayId = "degree-experience", name = "Degree and two years' experience", documents = new[] { new { name = Requirement, accepted = "A scan of the certificate" } } } })
-            .With("fee", new { minorUnits = 25_000, currency = "USD" }));
-        var candidate = NewCandidate();
-        using var submitted = await SendAsync(candidate, new HttpRequestMessage(HttpMethod.Post, "/api/applications")
-        {
-            Content = ApiHost.Json(new { programId, pathwayId = "degree-experience", fullLegalName = "Ada King Lovelace", email = "ada@example.org" }),
-        });
-        var json = await ApiHost.ReadJsonAsync(submitted);
-        Assert.True(submitted.StatusCode == HttpStatusCode.Created, json.ToString());
-        return (json.GetProperty("applicationId").GetString()!, candidate);
-    }
+    private async Task<(string Id, Applicant Candidate)> SubmitAsync() => await _api.ApplyAsync(await _api.CreateProgramAsync(Applicants.Program()));
 
-    private async Task<string> StoredAsync(string applicationId)
-        => (await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/applications/{applicationId}", role: Role.Auditor))).ToString();
+    private Task<string> StoredAsync(string applicationId) => _api.ApplicationAsync(applicationId);
 
     /// <summary>Every blob under the application's folder, committed or only staged.</summary>
     private async Task<List<string>> BlobsOfAsync(string applicationId)
@@ -131,7 +105,7 @@ public sealed class ApplicationDocumentApiTests(DocumentApiFixture fixture) : IC
             entry.GetProperty("action").GetString(), entry.GetProperty("actor").GetString(),
             entry.GetProperty("details").GetProperty("sha256").GetString(), entry.GetProperty("details").GetProperty("documentId").GetString()));
 
-        using var byCandidate = await SendAsync(candidate, new HttpRequestMessage(HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}"));
+        using var byCandidate = await SendAsync(candidate, HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}");
         using var byReviewer = await _api.SendAsync(HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}", role: Role.ProgramManager);
         foreach (var download in new[] { byCandidate, byReviewer })
         {
@@ -152,7 +126,7 @@ public sealed class ApplicationDocumentApiTests(DocumentApiFixture fixture) : IC
         var (id, _) = await SubmitAsync();
         var before = await StoredAsync(id);
 
-        await Problem.AssertAsync(await UploadAsync(NewCandidate(), id, FileContent(Pdf(2048))), HttpStatusCode.Forbidden, "forbidden");
+        await Problem.AssertAsync(await UploadAsync(Applicant.New(), id, FileContent(Pdf(2048))), HttpStatusCode.Forbidden, "forbidden");
 
         await AssertNothingKeptAsync(id, before);
     }
@@ -205,7 +179,7 @@ public sealed class ApplicationDocumentApiTests(DocumentApiFixture fixture) : IC
     [Fact]
     public async Task An_upload_to_an_unknown_application_is_404()
     {
-        await Problem.AssertAsync(await UploadAsync(NewCandidate(), "app-none", FileContent(Pdf(2048))), HttpStatusCode.NotFound, "not-found");
+        await Problem.AssertAsync(await UploadAsync(Applicant.New(), "app-none", FileContent(Pdf(2048))), HttpStatusCode.NotFound, "not-found");
 
         Assert.Empty(await BlobsOfAsync("app-none"));
     }
@@ -248,10 +222,10 @@ public sealed class ApplicationDocumentApiTests(DocumentApiFixture fixture) : IC
         var (id, candidate) = await SubmitAsync();
         using var uploaded = await UploadAsync(candidate, id, FileContent(Pdf(2048)));
         var documentId = uploaded.Headers.Location!.OriginalString.Split('/')[^1];
-        var stranger = NewCandidate();
+        var stranger = Applicant.New();
 
-        await Problem.AssertAsync(await SendAsync(stranger, new HttpRequestMessage(HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}")), HttpStatusCode.Forbidden, "forbidden");
-        await Problem.AssertAsync(await SendAsync(stranger, new HttpRequestMessage(HttpMethod.Get, $"/api/applications/{id}/documents")), HttpStatusCode.Forbidden, "forbidden");
+        await Problem.AssertAsync(await SendAsync(stranger, HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}"), HttpStatusCode.Forbidden, "forbidden");
+        await Problem.AssertAsync(await SendAsync(stranger, HttpMethod.Get, $"/api/applications/{id}/documents"), HttpStatusCode.Forbidden, "forbidden");
         await Problem.AssertAsync(await _api.SendAsync(HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}", role: Role.Auditor), HttpStatusCode.Forbidden, "forbidden");
         await Problem.AssertAsync(await _api.SendAsync(HttpMethod.Get, $"/api/applications/{id}/documents/doc-none", role: Role.ProgramManager), HttpStatusCode.NotFound, "not-found");
     }
