@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using CredentialFunctions.Application.Access;
@@ -174,6 +175,46 @@ public sealed class ApplicationDocumentApiTests(DocumentApiFixture fixture) : IC
         await Problem.AssertAsync(await UploadAsync(candidate, id, FileContent(exe), "fileName=diploma.pdf"), HttpStatusCode.UnsupportedMediaType, "unsupported-document-type");
 
         await AssertNothingKeptAsync(id, before);
+    }
+
+    [Fact]
+    public async Task A_document_whose_application_was_approved_while_it_streamed_is_409_and_its_blob_is_deleted()
+    {
+        var (id, candidate) = await SubmitAsync();
+        var content = new ApprovedMidway(Pdf(3 * 1024 * 1024), async () =>
+        {
+            using var approved = await _api.SendAsync(HttpMethod.Post, $"/api/applications/{id}/approve", new { }, Role.ProgramManager);
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        });
+
+        await Problem.AssertAsync(await UploadAsync(candidate, id, content), HttpStatusCode.Conflict, "application-transition");
+
+        Assert.True(content.Approved);
+        Assert.Empty(await BlobsOfAsync(id));
+        var application = JsonDocument.Parse(await StoredAsync(id)).RootElement;
+        Assert.Equal("awaitingPayment", application.GetProperty("status").GetString());
+        Assert.Empty(application.GetProperty("documents").EnumerateArray());
+    }
+
+    /// <summary>A body sent in two halves, with a reviewer's approval in between: the state changes after the check and before the write.</summary>
+    private sealed class ApprovedMidway(byte[] bytes, Func<Task> approve) : HttpContent
+    {
+        public bool Approved { get; private set; }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
+            await stream.FlushAsync();
+            await approve();
+            Approved = true;
+            await stream.WriteAsync(bytes.AsMemory(bytes.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = -1;
+            return false;
+        }
     }
 
     [Fact]
