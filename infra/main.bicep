@@ -54,6 +54,7 @@ var deploymentContainerName = 'app-package'
 var documentsContainerName = 'application-documents'
 var signingKeyName = 'open-badges-issuer'
 var lmsWebhookSecretName = 'lms-webhook-signing-secret'
+var examWebhookSecretName = 'exam-webhook-signing-secret'
 var stripeSecretKeySecretName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-signing-secret'
 var auditAnchorSecretName = 'audit-anchor-key'
@@ -280,6 +281,7 @@ module functionApp 'modules/function-app.bicep' = {
       // Resolved by the platform with the identity (keyVaultReferenceIdentity). No version in the
       // URI, so a new secret version is picked up without a redeployment.
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'
+      Webhooks__Exams__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${examWebhookSecretName}/)'
       Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeySecretName}/)'
       Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName}/)'
       // Read by the app itself with the identity, not as a reference: every version of the secret is
@@ -299,6 +301,7 @@ output SERVICE_API_URI string = functionApp.outputs.uri
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_SIGNING_KEY_NAME string = keyVault.outputs.signingKeyName
 output AZURE_KEY_VAULT_LMS_WEBHOOK_SECRET_NAME string = lmsWebhookSecretName
+output AZURE_KEY_VAULT_EXAM_WEBHOOK_SECRET_NAME string = examWebhookSecretName
 output AZURE_KEY_VAULT_STRIPE_SECRET_KEY_NAME string = stripeSecretKeySecretName
 output AZURE_KEY_VAULT_STRIPE_WEBHOOK_SECRET_NAME string = stripeWebhookSecretName
 output AZURE_KEY_VAULT_AUDIT_ANCHOR_SECRET_NAME string = auditAnchorSecretName

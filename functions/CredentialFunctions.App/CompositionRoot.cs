@@ -163,6 +163,7 @@ public static class CompositionRoot
         services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
         services.AddScoped<ApplicationService>();
         services.AddScoped<ApplicationResults>();
+        services.AddScoped<ApplicationDocumentService>();
         services.AddSingleton<PaymentLedger>();
         services.AddScoped<IssuanceReconciliation>();
         services.AddScoped<CredentialLifecycle>();

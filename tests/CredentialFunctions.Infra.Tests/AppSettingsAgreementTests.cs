@@ -102,6 +102,7 @@ public sealed class AppSettingsAgreementTests(CompiledInfrastructure infra)
         var secrets = Settings().Where(s => s.Key.EndsWith("Secret", StringComparison.OrdinalIgnoreCase)).ToArray();
 
         Assert.Contains(secrets, s => s.Key == "Webhooks__Lms__SigningSecret");
+        Assert.Contains(secrets, s => s.Key == "Webhooks__Exams__SigningSecret");
         Assert.All(secrets, s => Assert.Matches(@"^@Microsoft\.KeyVault\(SecretUri=⟨\?⟩secrets/[a-z0-9-]+/\)$", s.Value.Text));
 
         var (app, site) = infra.Single("Microsoft.Web/sites");

@@ -91,6 +91,12 @@ public sealed class BlobApplicationDocuments(BlobContainerClient container, IIdS
         }
     }
 
+    public async Task DeleteAsync(string applicationId, string documentId, CancellationToken cancellationToken)
+    {
+        if (!IsNameSegment(applicationId) || !IsNameSegment(documentId)) return;
+        await container.GetBlobClient(BlobName(applicationId, documentId)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
     /// <summary>Stages the block already in <paramref name="buffer"/> and every one after it, refusing the document once it passes the cap.</summary>
     private static async Task<(List<string> BlockIds, long Length, string Sha256)> StageAsync(
         BlockBlobClient blob, Stream content, byte[] buffer, int read, CancellationToken cancellationToken)

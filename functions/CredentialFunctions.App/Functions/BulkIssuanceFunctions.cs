@@ -32,7 +32,7 @@ public sealed class BulkIssuanceFunctions(CohortIntake intake, CohortRuns runs)
 
     [Function("StartBulkIssuance")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
-    [Accepts(typeof(CohortRequest), AlsoAs = Csv)]
+    [Accepts(typeof(CohortRequest), MediaTypes = ["application/json", Csv])]
     [Answers(StatusCodes.Status202Accepted, typeof(CohortRunStatus))]
     [Answers(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Start(

@@ -21,7 +21,7 @@ public sealed class ImportFunctions(CredentialImport imports, CohortRuns runs)
 {
     [Function("ImportCredentials")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]
-    [Accepts(typeof(string), ContentType = BulkIssuanceFunctions.Csv)]
+    [Accepts(typeof(string), MediaTypes = [BulkIssuanceFunctions.Csv])]
     [Answers(StatusCodes.Status200OK, typeof(ImportReport))]
     [Answers(StatusCodes.Status202Accepted, typeof(CohortRunStatus))]
     [Answers(StatusCodes.Status404NotFound)]

@@ -80,6 +80,7 @@ public sealed class HttpFunctionPipeline(
         var secret = integration switch
         {
             IssuanceIntegrations.Lms => webhooks.Value.Lms.SigningSecret,
+            IssuanceIntegrations.ExamProvider => webhooks.Value.Exams.SigningSecret,
             _ => throw new InvalidOperationException($"No webhook secret setting for integration '{integration}'."),
         };
         // Until someone stores the secret in Key Vault, the platform leaves the reference text itself in the setting.
@@ -101,4 +102,5 @@ public sealed class HttpFunctionPipeline(
 public static class IssuanceIntegrations
 {
     public const string Lms = Application.Issuance.IssuanceService.LmsIntegration;
+    public const string ExamProvider = Application.Applications.ApplicationResults.ExamProviderIntegration;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Payments;
@@ -60,6 +61,10 @@ public static class Problems
         IllegalApplicationTransitionException t => new(TypeBase + "application-transition", "Not possible in the application's current state", StatusCodes.Status409Conflict, t.Message,
             Possible: [.. t.Possible.Select(a => JsonNamingPolicy.CamelCase.ConvertName(a.ToString()))]),
         PaymentSignatureException s => BadSignature(s.Message),
+        DocumentTooLargeException d => new(TypeBase + "document-too-large", "The document is too large", StatusCodes.Status413PayloadTooLarge,
+            $"{d.Message} Send a smaller scan, or split it into several documents."),
+        UnsupportedDocumentTypeException u => new(TypeBase + "unsupported-document-type", "The document is not a PDF, PNG or JPEG", StatusCodes.Status415UnsupportedMediaType,
+            $"{u.Message} Its type is read from its bytes, whatever its name or Content-Type says."),
         PaymentProviderException p => new(TypeBase + "payment-provider", "The payment provider is not available", StatusCodes.Status503ServiceUnavailable,
             p.IsTransient ? p.Message + " Try again shortly." : p.Message),
         ProgramHeldException h => new(TypeBase + "program-held", "Another credential holds the program", StatusCodes.Status409Conflict, h.Message),

@@ -9,11 +9,21 @@ public sealed class AcceptsAttribute(Type body) : Attribute
 {
     public Type Body { get; } = body;
 
-    /// <summary>The body's media type; JSON unless the function reads something else (an import's CSV, described as a string).</summary>
-    public string ContentType { get; init; } = "application/json";
+    /// <summary>
+    /// The media types the body is accepted as: JSON unless the function reads raw bytes (a
+    /// <see cref="Stream"/> body, such as an uploaded file), which the document describes as binary,
+    /// or text such as a CSV upload, described as a string.
+    /// </summary>
+    public string[] MediaTypes { get; init; } = ["application/json"];
+}
 
-    /// <summary>Another media type the route also reads its body as (a CSV upload), described as text.</summary>
-    public string? AlsoAs { get; init; }
+/// <summary>A query parameter an HTTP function reads, for the OpenAPI document.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class QueryParameterAttribute(string name, string description) : Attribute
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    public bool Required { get; init; }
 }
 
 /// <summary>

@@ -92,6 +92,14 @@ public static partial class OpenApiDescription
                     Required = true,
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String },
                 })
+                .Concat(method.GetCustomAttributes<QueryParameterAttribute>().Select(q => (IOpenApiParameter)new OpenApiParameter
+                {
+                    Name = q.Name,
+                    In = ParameterLocation.Query,
+                    Required = q.Required,
+                    Description = q.Description,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                }))
                 .ToList(),
             Responses = [],
         };
@@ -107,9 +115,14 @@ public static partial class OpenApiDescription
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,
-                Content = new Dictionary<string, IOpenApiMediaType> { [accepts.ContentType] = new OpenApiMediaType { Schema = Read(schemas.For(accepts.Body), document) } },
+                // Raw bytes (an uploaded file) are a binary string, text (a CSV upload) a string, JSON its schema.
+                Content = accepts.MediaTypes.ToDictionary(m => m, m => (IOpenApiMediaType)new OpenApiMediaType
+                {
+                    Schema = accepts.Body == typeof(Stream) ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
+                        : m == "application/json" ? Read(schemas.For(accepts.Body), document)
+                        : Read(schemas.For(typeof(string)), document),
+                }),
             };
-            if (accepts.AlsoAs is { } other) operation.RequestBody.Content![other] = new OpenApiMediaType { Schema = Read(schemas.For(typeof(string)), document) };
             refusals = [.. refusals, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType];
         }
 

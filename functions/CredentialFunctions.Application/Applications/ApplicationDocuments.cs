@@ -26,6 +26,9 @@ public interface IApplicationDocuments
 
     /// <exception cref="NotFoundException">No such document under the application.</exception>
     Task<DocumentContent> OpenAsync(string applicationId, string documentId, CancellationToken cancellationToken);
+
+    /// <summary>Removes a stored document the application never took (its write was refused); nothing happens when there is none.</summary>
+    Task DeleteAsync(string applicationId, string documentId, CancellationToken cancellationToken);
 }
 
 /// <summary>An upload over the size cap (HTTP 413).</summary>

@@ -14,19 +14,48 @@ namespace CredentialFunctions.Application.Applications;
 /// </summary>
 public sealed class ApplicationResults(ApplicationService applications, IssuanceService issuance, IIdSource ids, TimeProvider clock)
 {
+    /// <summary>The exam provider's integration, as its signed webhook calls and the application's history name it.</summary>
+    public const string ExamProviderIntegration = "exams";
+
+    /// <summary>
+    /// The exam provider's signed report of a sitting: the same path as a program manager's entry,
+    /// recorded as the exam provider. An application it names that does not exist is an unknown
+    /// reference in the body, not a missing resource at the URL.
+    /// </summary>
+    public async Task<(CertificationApplication Application, bool FirstDelivery)> RecordExamProviderResultAsync(ExamProviderResult result, Caller provider, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var resultId = PlainText.Required(errors, "resultId", result.ResultId, 200);
+        var applicationId = PlainText.Required(errors, "applicationId", result.ApplicationId, 100);
+        errors.ThrowIfAny();
+        try
+        {
+            return await RecordAsync(applicationId, new ExamResultEntry(result.Score, result.TakenAt, resultId), provider, cancellationToken);
+        }
+        catch (NotFoundException e) when (e.What == "Application")
+        {
+            throw new UnknownReferenceException("applicationId", $"There is no application '{applicationId}'; check the id the exam provider was given.");
+        }
+    }
+
+    /// <inheritdoc cref="RecordAsync"/>
+    public async Task<CertificationApplication> RecordResultAsync(string applicationId, ExamResultEntry result, Caller caller, CancellationToken cancellationToken)
+        => (await RecordAsync(applicationId, result, caller, cancellationToken)).Application;
+
     /// <summary>
     /// Closes an attempt. A pass is issued first through the issuance path, keyed by the
     /// application and the result, then recorded on the application: a retry after a crash between
-    /// the two finds the same issuance and records it once. A result already recorded answers as it was.
+    /// the two finds the same issuance and records it once. A result already recorded answers as it
+    /// was, and says it was not the first delivery.
     /// </summary>
-    public async Task<CertificationApplication> RecordResultAsync(string applicationId, ExamResultEntry result, Caller caller, CancellationToken cancellationToken)
+    private async Task<(CertificationApplication Application, bool FirstDelivery)> RecordAsync(string applicationId, ExamResultEntry result, Caller caller, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors();
         var resultId = result.ResultId is null ? ids.NewId("res-") : PlainText.Required(errors, "resultId", result.ResultId, 200);
         errors.ThrowIfAny();
         var application = await applications.ReadAsync(applicationId, cancellationToken);
-        if (application.AttemptWith(resultId) is not null) return application;
+        if (application.AttemptWith(resultId) is not null) return (application, false);
         string? certificateId = null;
         if (application.Assess(result.Score, result.TakenAt, now) == AssessmentOutcome.Passed)
         {
@@ -37,8 +66,13 @@ public sealed class ApplicationResults(ApplicationService applications, Issuance
             certificateId = issued.CertificateId
                 ?? throw new InvalidTransitionException($"Program '{application.ProgramId}' as it stands now does not count a score of {result.Score} as a pass; the application's terms did. Ask an administrator.");
         }
-        return await applications.ChangeAsync(applicationId,
-            a => a.AttemptWith(resultId) is not null ? null : a.RecordResult(resultId, result.Score, result.TakenAt, now, caller.AuditName, certificateId), cancellationToken);
+        var first = true;
+        var recorded = await applications.ChangeAsync(applicationId, a =>
+        {
+            // A concurrent delivery of the same result recorded it first.
+            first = a.AttemptWith(resultId) is null;
+            return first ? a.RecordResult(resultId, result.Score, result.TakenAt, now, caller.AuditName, certificateId) : null;
+        }, cancellationToken);
+        return (recorded, first);
     }
-
 }

@@ -19,6 +19,9 @@ public sealed record ManualPayment(long AmountMinorUnits, string Currency, strin
 /// <summary>An exam result: a program manager's entry, or the exam provider's signed webhook (whose event id makes redelivery harmless).</summary>
 public sealed record ExamResultEntry(decimal Score, DateTimeOffset TakenAt, string? ResultId = null);
 
+/// <summary>What the exam provider's signed webhook reports: its own id of the result (a redelivery changes nothing), the application, the score and when the exam was taken.</summary>
+public sealed record ExamProviderResult(string ResultId, string ApplicationId, decimal Score, DateTimeOffset TakenAt);
+
 /// <summary>
 /// The application use cases: candidates submit, add documents, answer, withdraw and follow their
 /// own applications; reviewers (program managers, administrators) decide, record payments made

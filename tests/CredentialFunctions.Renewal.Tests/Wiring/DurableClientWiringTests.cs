@@ -101,6 +101,8 @@ public sealed class DurableClientWiringTests
             // The outbox's email transport, the pages and the artifacts build their links from it.
             ["Links:PublicBaseUrl"] = "https://func-test.azurewebsites.net",
             ["AuditAnchors:DevelopmentKey"] = ApiHost.AnchorKey,
+            // The document routes' storage; making its client connects to nothing.
+            ["Documents:ConnectionString"] = "UseDevelopmentStorage=true",
         }).Build();
         return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

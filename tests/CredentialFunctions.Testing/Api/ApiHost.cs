@@ -27,6 +27,7 @@ namespace CredentialFunctions.Testing.Api;
 public sealed class ApiHost : IAsyncDisposable
 {
     public const string LmsSecret = "test-lms-secret";
+    public const string ExamSecret = "test-exam-secret";
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
     public const string IssuerName = "Test Certification Body";
@@ -92,6 +93,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Access:DevelopmentSigningKey"] = SigningKey,
             ["AuditAnchors:DevelopmentKey"] = AnchorKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
+            ["Webhooks:Exams:SigningSecret"] = ExamSecret,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
             ["Signing:DevelopmentKey"] = IssuerKey,
             ["Issuer:Name"] = IssuerName,
@@ -141,8 +143,16 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <summary>A signed LMS webhook delivery, as an LMS would send it.</summary>
     public HttpRequestMessage SignedLms(string rawBody, DateTimeOffset? signedAt = null, string secret = LmsSecret)
+        => Signed("/api/webhooks/lms/completions", rawBody, secret, signedAt);
+
+    /// <summary>A signed exam result delivery, as the exam provider would send it.</summary>
+    public static HttpRequestMessage SignedExamResult(string rawBody, DateTimeOffset? signedAt = null, string secret = ExamSecret)
+        => Signed("/api/webhooks/exams/results", rawBody, secret, signedAt);
+
+    /// <summary>A webhook delivery signed with an integration's shared secret (<see cref="WebhookSignature"/>).</summary>
+    public static HttpRequestMessage Signed(string path, string rawBody, string secret, DateTimeOffset? signedAt = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/lms/completions") { Content = new StringContent(rawBody, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(rawBody, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation(WebhookSignature.Header,
             WebhookSignature.Sign(secret, (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(rawBody)));
         return request;
