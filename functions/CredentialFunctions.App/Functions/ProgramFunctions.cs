@@ -43,7 +43,8 @@ public sealed record ProgramRequest(
     CertificateTemplate? CertificateTemplate = null,
     IReadOnlyList<EligibilityPathway>? EligibilityPathways = null,
     Money? Fee = null,
-    RetakeRequest? Retake = null)
+    RetakeRequest? Retake = null,
+    IReadOnlyList<string>? XapiActivities = null)
 {
     public ProgramDefinition ToDefinition()
     {
@@ -68,6 +69,7 @@ public sealed record ProgramRequest(
             EligibilityPathways = EligibilityPathways ?? [],
             Fee = Fee,
             Retake = (Retake ?? new RetakeRequest()).ToPolicy(),
+            XapiActivities = XapiActivities ?? [],
         };
     }
 }
@@ -79,6 +81,7 @@ public sealed class ProgramFunctions(ProgramService programs)
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     [Accepts(typeof(ProgramRequest))]
     [Answers(StatusCodes.Status201Created, typeof(CertificationProgram))]
+    [Answers(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "programs")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -110,6 +113,7 @@ public sealed class ProgramFunctions(ProgramService programs)
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
     [Answers(StatusCodes.Status428PreconditionRequired)]
+    [Answers(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Revise(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "programs/{programId}")] HttpRequest request, string programId, CancellationToken cancellationToken)
     {

@@ -27,6 +27,8 @@ namespace CredentialFunctions.Testing.Api;
 public sealed class ApiHost : IAsyncDisposable
 {
     public const string LmsSecret = "test-lms-secret";
+    public const string XapiSecret = "test-xapi-secret";
+    public const string XapiLmsHomePage = "https://lms.example.org";
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
     public const string IssuerName = "Test Certification Body";
@@ -92,6 +94,8 @@ public sealed class ApiHost : IAsyncDisposable
             ["Access:DevelopmentSigningKey"] = SigningKey,
             ["AuditAnchors:DevelopmentKey"] = AnchorKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
+            ["Webhooks:Xapi:SigningSecret"] = XapiSecret,
+            ["Webhooks:Xapi:LmsAccountHomePage"] = XapiLmsHomePage,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
             ["Signing:DevelopmentKey"] = IssuerKey,
             ["Issuer:Name"] = IssuerName,
