@@ -39,6 +39,9 @@ param apiAudience string
 @minLength(1)
 param issuerName string
 
+@description('The account.homePage of the LMS whose xAPI account names are the learners\' LMS ids (XAPI_LMS_HOME_PAGE); empty when the LRS names learners by mailbox only.')
+param xapiLmsHomePage string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
@@ -55,6 +58,7 @@ var documentsContainerName = 'application-documents'
 var signingKeyName = 'open-badges-issuer'
 var lmsWebhookSecretName = 'lms-webhook-signing-secret'
 var examWebhookSecretName = 'exam-webhook-signing-secret'
+var xapiForwardSecretName = 'xapi-forward-secret'
 var stripeSecretKeySecretName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-signing-secret'
 var auditAnchorSecretName = 'audit-anchor-key'
@@ -282,6 +286,9 @@ module functionApp 'modules/function-app.bicep' = {
       // URI, so a new secret version is picked up without a redeployment.
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'
       Webhooks__Exams__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${examWebhookSecretName}/)'
+      // The LRS's statement forward: its Basic password (user name Webhooks__Xapi__UserName, default lrs), or the key it signs with.
+      Webhooks__Xapi__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${xapiForwardSecretName}/)'
+      Webhooks__Xapi__LmsAccountHomePage: xapiLmsHomePage
       Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeySecretName}/)'
       Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName}/)'
       // Read by the app itself with the identity, not as a reference: every version of the secret is
@@ -302,6 +309,7 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_SIGNING_KEY_NAME string = keyVault.outputs.signingKeyName
 output AZURE_KEY_VAULT_LMS_WEBHOOK_SECRET_NAME string = lmsWebhookSecretName
 output AZURE_KEY_VAULT_EXAM_WEBHOOK_SECRET_NAME string = examWebhookSecretName
+output AZURE_KEY_VAULT_XAPI_FORWARD_SECRET_NAME string = xapiForwardSecretName
 output AZURE_KEY_VAULT_STRIPE_SECRET_KEY_NAME string = stripeSecretKeySecretName
 output AZURE_KEY_VAULT_STRIPE_WEBHOOK_SECRET_NAME string = stripeWebhookSecretName
 output AZURE_KEY_VAULT_AUDIT_ANCHOR_SECRET_NAME string = auditAnchorSecretName

@@ -11,3 +11,4 @@ param cosmosCapacityMode = readEnvironmentVariable('COSMOS_CAPACITY_MODE', 'Serv
 param emailDataLocation = readEnvironmentVariable('EMAIL_DATA_LOCATION', 'Europe')
 param apiAudience = readEnvironmentVariable('API_AUDIENCE', 'api://credential-functions')
 param issuerName = readEnvironmentVariable('ISSUER_NAME', 'Certification Body')
+param xapiLmsHomePage = readEnvironmentVariable('XAPI_LMS_HOME_PAGE', '')

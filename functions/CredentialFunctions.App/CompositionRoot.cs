@@ -35,6 +35,7 @@ using CredentialFunctions.Application.Search;
 using CredentialFunctions.Application.Signing;
 using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Application.Verification;
+using CredentialFunctions.Application.Xapi;
 using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.Extensions.Configuration;
@@ -92,6 +93,7 @@ public static class CompositionRoot
         services.TryAddSingleton<IRetentionRecords, CosmosRetentionRecords>();
         services.TryAddSingleton<ILegalHoldStore, CosmosLegalHoldStore>();
         services.TryAddSingleton<IPurgeLog, CosmosPurgeLog>();
+        services.TryAddSingleton<IActivityClaimStore, CosmosActivityClaimStore>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -141,6 +143,7 @@ public static class CompositionRoot
 
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());
+        services.AddSingleton<ActivityClaims>();
         services.AddSingleton<ProgramService>();
         services.AddScoped<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();
@@ -160,6 +163,9 @@ public static class CompositionRoot
         services.AddScoped<DurableClientAccessor>();
         services.TryAddScoped<IRenewalWindows>(sp => new DurableRenewalWindows(sp.GetRequiredService<DurableClientAccessor>().Client, sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IssuanceService>();
+        // xAPI statements an LRS forwards issue through the same service as the LMS webhook.
+        services.AddSingleton(sp => new XapiLearnerDirectory(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Xapi.LmsAccountHomePage));
+        services.AddScoped<XapiForwarding>();
         services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
         services.AddScoped<ApplicationService>();
         services.AddScoped<ApplicationResults>();

@@ -291,6 +291,26 @@ resource purgeLog 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
+// CosmosLayout.ActivityClaims: which program each xAPI activity IRI completes, one document per IRI,
+// created or ETag-replaced so two programs never both claim one; point reads only, nothing indexed.
+resource activityClaims 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'activities'
+  properties: {
+    resource: {
+      id: 'activities'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [{ path: '/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {
@@ -311,6 +331,7 @@ var readWriteContainers = [
   applications.name
   accessLog.name
   cohortRuns.name
+  activityClaims.name
   legalHolds.name
 ]
 

@@ -127,5 +127,14 @@ public static class CosmosLayout
         "purgeLog", "/id", [],
         [new CompositeIndex(("/purgedAt", true), ("/id", true))]);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns, LegalHolds, PurgeLog];
+    /// <summary>
+    /// Which program each xAPI activity IRI completes (id = pk = a hash of the IRI, which may be longer
+    /// than an id or hold '/', '#', '?'): a statement finds its program with one point read, and a
+    /// program takes an IRI only by creating this document or replacing it with its ETag, so two
+    /// programs never both hold one. Never queried, so nothing is indexed.
+    /// </summary>
+    public static readonly ContainerLayout ActivityClaims = new(
+        "activities", "/id", ["/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns, LegalHolds, PurgeLog, ActivityClaims];
 }

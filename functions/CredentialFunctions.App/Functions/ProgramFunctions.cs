@@ -45,7 +45,8 @@ public sealed record ProgramRequest(
     IReadOnlyList<EligibilityPathway>? EligibilityPathways = null,
     Money? Fee = null,
     RetakeRequest? Retake = null,
-    RetentionPolicy? Retention = null)
+    RetentionPolicy? Retention = null,
+    IReadOnlyList<string>? XapiActivities = null)
 {
     public ProgramDefinition ToDefinition()
     {
@@ -71,6 +72,7 @@ public sealed record ProgramRequest(
             Fee = Fee,
             Retake = (Retake ?? new RetakeRequest()).ToPolicy(),
             Retention = Retention,
+            XapiActivities = XapiActivities ?? [],
         };
     }
 }
@@ -82,6 +84,7 @@ public sealed class ProgramFunctions(ProgramService programs)
     [RequireRole(Role.Administrator, Role.ProgramManager)]
     [Accepts(typeof(ProgramRequest))]
     [Answers(StatusCodes.Status201Created, typeof(CertificationProgram))]
+    [Answers(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "programs")] HttpRequest request, CancellationToken cancellationToken)
     {
@@ -113,6 +116,7 @@ public sealed class ProgramFunctions(ProgramService programs)
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
     [Answers(StatusCodes.Status428PreconditionRequired)]
+    [Answers(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Revise(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "programs/{programId}")] HttpRequest request, string programId, CancellationToken cancellationToken)
     {

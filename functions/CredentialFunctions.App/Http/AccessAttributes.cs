@@ -36,3 +36,14 @@ public sealed class PaymentProviderWebhookAttribute(string provider, string sign
     public string Provider { get; } = provider;
     public string SignatureHeader { get; } = signatureHeader;
 }
+
+/// <summary>
+/// An LRS forwarding xAPI statements: HTTP Basic with the integration's user name and secret, as LRS
+/// statement forwarding is configured, or our webhook signature (<see cref="SignedWebhookAttribute"/>)
+/// with the same secret, for a sender that signs.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class LrsForwardAttribute(string integration) : AccessAttribute
+{
+    public string Integration { get; } = integration;
+}

@@ -60,16 +60,30 @@ public sealed class HttpFunctionPipeline(
                 return null;
 
             case SignedWebhookAttribute webhook:
-                var secret = SecretFor(webhook.Integration);
-                var body = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
-                var failure = WebhookSignature.Verify(context.Request.Headers[WebhookSignature.Header], secret, body, clock.GetUtcNow(), webhooks.Value.MaxAge);
-                if (failure != WebhookSignature.Failure.None) return Problems.BadSignature(Explain(failure)).ToResponse();
-                context.SetCaller(Caller.Integration(webhook.Integration));
+                return await AdmitSignedAsync(context, webhook.Integration);
+
+            case LrsForwardAttribute lrs:
+                // A sender that signs is held to its signature; otherwise the LRS's Basic credentials admit.
+                if (context.Request.Headers.ContainsKey(WebhookSignature.Header)) return await AdmitSignedAsync(context, lrs.Integration);
+                if (!LrsBasicCredentials.Match(context.Request.Headers.Authorization, webhooks.Value.Xapi.UserName, SecretFor(lrs.Integration)))
+                    return Problems.Unauthenticated($"Send HTTP Basic credentials (the LRS forward's user name and secret), or sign the body with {WebhookSignature.Header}.")
+                        .ToResponse().WithHeader("WWW-Authenticate", $"Basic realm=\"{lrs.Integration}\", charset=\"UTF-8\"");
+                context.SetCaller(Caller.Integration(lrs.Integration));
                 return null;
 
             default:
                 throw new InvalidOperationException($"Unknown access attribute {access.GetType().Name}.");
         }
+    }
+
+    private async Task<JsonResponse?> AdmitSignedAsync(HttpContext context, string integration)
+    {
+        var secret = SecretFor(integration);
+        var body = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);
+        var failure = WebhookSignature.Verify(context.Request.Headers[WebhookSignature.Header], secret, body, clock.GetUtcNow(), webhooks.Value.MaxAge);
+        if (failure != WebhookSignature.Failure.None) return Problems.BadSignature(Explain(failure)).ToResponse();
+        context.SetCaller(Caller.Integration(integration));
+        return null;
     }
 
     private static JsonResponse TooManyRequests(TimeSpan retryAfter)
@@ -81,6 +95,7 @@ public sealed class HttpFunctionPipeline(
         {
             IssuanceIntegrations.Lms => webhooks.Value.Lms.SigningSecret,
             IssuanceIntegrations.ExamProvider => webhooks.Value.Exams.SigningSecret,
+            IssuanceIntegrations.Xapi => webhooks.Value.Xapi.SigningSecret,
             _ => throw new InvalidOperationException($"No webhook secret setting for integration '{integration}'."),
         };
         // Until someone stores the secret in Key Vault, the platform leaves the reference text itself in the setting.
@@ -103,4 +118,5 @@ public static class IssuanceIntegrations
 {
     public const string Lms = Application.Issuance.IssuanceService.LmsIntegration;
     public const string ExamProvider = Application.Applications.ApplicationResults.ExamProviderIntegration;
+    public const string Xapi = "xapi";
 }

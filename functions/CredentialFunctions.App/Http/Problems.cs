@@ -5,6 +5,7 @@ using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Payments;
+using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
@@ -43,6 +44,10 @@ public static class Problems
 
     public static Problem InvalidIfMatch(string detail) => new(TypeBase + "invalid-if-match", "The If-Match header is invalid", StatusCodes.Status400BadRequest, detail);
 
+    public static Problem XapiVersion(string? requested) => new(TypeBase + "xapi-version", "The xAPI version is not spoken here", StatusCodes.Status400BadRequest,
+        $"Send {Application.Xapi.XapiVersion.Header}: 1.0.3 (or any 1.0.x) or 2.0.0, as every xAPI client does; "
+        + (string.IsNullOrWhiteSpace(requested) ? "the header is missing." : $"'{requested}' is not one of them."));
+
     public static Problem FromException(Exception exception) => exception switch
     {
         RequestRejectedException r => r.Problem,
@@ -67,6 +72,7 @@ public static class Problems
             $"{u.Message} Its type is read from its bytes, whatever its name or Content-Type says."),
         PaymentProviderException p => new(TypeBase + "payment-provider", "The payment provider is not available", StatusCodes.Status503ServiceUnavailable,
             p.IsTransient ? p.Message + " Try again shortly." : p.Message),
+        ActivityClaimedException a => new(TypeBase + "activity-claimed", "Another program is completed by that activity", StatusCodes.Status409Conflict, a.Message, Errors: a.Conflicts),
         ProgramHeldException h => new(TypeBase + "program-held", "Another credential holds the program", StatusCodes.Status409Conflict, h.Message),
         InvalidTransitionException t => new(TypeBase + "invalid-transition", "Not possible in the credential's current state", StatusCodes.Status409Conflict, t.Message),
         LimitReachedException l => new(TypeBase + "limit-reached", "The record holds the most it may", StatusCodes.Status409Conflict, l.Message,

@@ -4,10 +4,12 @@ namespace CredentialFunctions.App.Http;
 /// The JSON body an HTTP function reads. The OpenAPI document takes the request schema from it, and
 /// the problems every body can cause (400 validation, 413, 415) follow from it.
 /// </summary>
+/// <paramref name="alternatives"/> are other shapes the same body may take (one item or an array of them): the schema is then one of them all.
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class AcceptsAttribute(Type body) : Attribute
+public sealed class AcceptsAttribute(Type body, params Type[] alternatives) : Attribute
 {
     public Type Body { get; } = body;
+    public IReadOnlyList<Type> Alternatives { get; } = alternatives;
 
     /// <summary>
     /// The media types the body is accepted as: JSON unless the function reads raw bytes (a

@@ -104,10 +104,21 @@ public static partial class OpenApiDescription
             Responses = [],
         };
         (operation.Security, var refusals) = Admission(access, function.Methods, document);
+        if (access is LrsForwardAttribute)
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Application.Xapi.XapiVersion.Header,
+                In = ParameterLocation.Header,
+                Required = true,
+                Description = "The xAPI version the statements follow: 1.0, 1.0.x or 2.0.x.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
         operation.Description = access switch
         {
             RequireRoleAttribute roles => $"Roles: {string.Join(", ", roles.Roles)}.",
             SignedWebhookAttribute webhook => $"Called by the {webhook.Integration} integration, signed with its shared secret.",
+            LrsForwardAttribute lrs => $"Called by an LRS forwarding xAPI statements: HTTP Basic with the {lrs.Integration} integration's user name and secret, or signed with that secret. "
+                + $"Send {Application.Xapi.XapiVersion.Header} (1.0.x or 2.0.x); every answer carries it.",
             _ => "Anyone, no account; rate limited per client.",
         };
         if (accepts is not null)
@@ -119,7 +130,8 @@ public static partial class OpenApiDescription
                 Content = accepts.MediaTypes.ToDictionary(m => m, m => (IOpenApiMediaType)new OpenApiMediaType
                 {
                     Schema = accepts.Body == typeof(Stream) ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
-                        : m == "application/json" ? Read(schemas.For(accepts.Body), document)
+                        : m == "application/json" ? Read(accepts.Alternatives.Count == 0 ? schemas.For(accepts.Body)
+                            : new JsonObject { ["oneOf"] = new JsonArray([.. accepts.Alternatives.Prepend(accepts.Body).Select(schemas.For)]) }, document)
                         : Read(schemas.For(typeof(string)), document),
                 }),
             };
@@ -170,6 +182,26 @@ public static partial class OpenApiDescription
                         + "a timestamp more than 5 minutes from the server's clock is refused. Several v1= values may be sent while a secret is rotated.",
                 });
                 return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, document)] = [] }], [StatusCodes.Status401Unauthorized]);
+
+            case LrsForwardAttribute lrs:
+                var basic = $"{lrs.Integration}Basic";
+                schemes.TryAdd(basic, new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "basic",
+                    Description = "The user name and secret the LRS's statement forwarding is configured with (Webhooks__Xapi__UserName, Webhooks__Xapi__SigningSecret).",
+                });
+                var signed = SignatureSchemeFor(lrs.Integration);
+                schemes.TryAdd(signed, new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = WebhookSignature.Header,
+                    Description = $"t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" with the {lrs.Integration} integration's secret>, as for the other signed webhooks.",
+                });
+                // Either one admits: two requirements, not one requiring both.
+                return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(basic, document)] = [] },
+                         new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(signed, document)] = [] }], [StatusCodes.Status401Unauthorized]);
 
             case PaymentProviderWebhookAttribute provider:
                 var scheme = $"{provider.Provider}Signature";

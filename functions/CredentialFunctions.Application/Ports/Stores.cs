@@ -204,3 +204,15 @@ public interface ICohortRunStore : IVersionedStore<Cohorts.CohortRun>
     /// <summary>Failed rows in row order, a few batches' worth per page; a token the store did not give for this run is a <see cref="Domain.ValidationFailedException"/>.</summary>
     Task<Page<Cohorts.CohortFailure>> FailuresAsync(string runId, string? continuationToken, CancellationToken cancellationToken);
 }
+
+/// <summary>Which program each xAPI activity IRI completes (<see cref="Programs.ActivityClaim"/>): point reads, the first creation wins, ETag-guarded replaces.</summary>
+public interface IActivityClaimStore
+{
+    Task<Versioned<Programs.ActivityClaim>?> GetAsync(string activityId, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the activity is already claimed.</summary>
+    Task<bool> TryCreateAsync(Programs.ActivityClaim claim, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the ETag is stale: someone else claimed it first.</summary>
+    Task<bool> TryReplaceAsync(Programs.ActivityClaim claim, string etag, CancellationToken cancellationToken);
+}

@@ -6,11 +6,12 @@ using CredentialFunctions.Domain.Programs;
 namespace CredentialFunctions.Application.Programs;
 
 /// <summary>Creates and revises programs; a revision is a new version, credentials keep theirs.</summary>
-public sealed class ProgramService(IProgramStore programs, IIdSource ids, TimeProvider clock)
+public sealed class ProgramService(IProgramStore programs, ActivityClaims activities, IIdSource ids, TimeProvider clock)
 {
     public async Task<CertificationProgram> CreateAsync(ProgramDefinition definition, Caller caller, CancellationToken cancellationToken)
     {
         var program = CertificationProgram.Create(ids.NewId("prg-"), definition, clock.GetUtcNow(), caller.AuditName);
+        await activities.ClaimAsync(program, cancellationToken);
         await programs.AddVersionAsync(program, cancellationToken);
         return program;
     }
@@ -26,6 +27,7 @@ public sealed class ProgramService(IProgramStore programs, IIdSource ids, TimePr
         if (expectedVersion is { } expected && expected != current.Version)
             throw new ConcurrencyConflictException($"Program '{programId}' is at version {current.Version}, not {expected}; re-read it and apply your change again.");
         var next = current.Revise(definition, clock.GetUtcNow(), caller.AuditName);
+        await activities.ClaimAsync(next, cancellationToken);
         await programs.AddVersionAsync(next, cancellationToken);
         return next;
     }

@@ -109,6 +109,9 @@ public sealed record ProgramDefinition(
     /// <summary>How long the program's records are kept, and whether they are then anonymised or deleted; null keeps them. Not a constructor parameter, so programs stored before it existed still read (as kept).</summary>
     public RetentionPolicy? Retention { get; init; }
 
+    /// <summary>The xAPI activity IRIs whose passing statements complete the program (<see cref="XapiActivities"/>); each belongs to one program at a time. Not a constructor parameter, so programs stored before it existed still read (none).</summary>
+    public IReadOnlyList<string> XapiActivities { get; init; } = [];
+
     public EligibilityPathway? Pathway(string pathwayId) => EligibilityPathways.FirstOrDefault(p => p.PathwayId == pathwayId);
 
     /// <summary>Every broken rule at once, so the caller can fix the whole request in one go; the definition with its text normalised.</summary>
@@ -135,11 +138,13 @@ public sealed record ProgramDefinition(
         ApplicationRules.ValidateFee(errors, Fee);
         ApplicationRules.ValidateRetake(errors, Retake ?? RetakePolicy.Default);
         RetentionPolicy.Validate(errors, Retention);
+        var activities = Programs.XapiActivities.Validated(errors, XapiActivities);
         errors.ThrowIfAny();
         return this with
         {
             Name = name, IssuingOrganization = issuer, Brand = brand, ContentVersion = contentVersion, RegulatoryModule = regulatoryModule, CreditsAwarded = credits,
             CertificateTemplate = template, EligibilityPathways = pathways, Retake = Retake ?? RetakePolicy.Default,
+            XapiActivities = activities,
         };
     }
 

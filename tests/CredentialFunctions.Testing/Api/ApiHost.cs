@@ -28,6 +28,8 @@ public sealed class ApiHost : IAsyncDisposable
 {
     public const string LmsSecret = "test-lms-secret";
     public const string ExamSecret = "test-exam-secret";
+    public const string XapiSecret = "test-xapi-secret";
+    public const string XapiLmsHomePage = "https://lms.example.org";
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
     public const string IssuerName = "Test Certification Body";
@@ -94,6 +96,8 @@ public sealed class ApiHost : IAsyncDisposable
             ["AuditAnchors:DevelopmentKey"] = AnchorKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
             ["Webhooks:Exams:SigningSecret"] = ExamSecret,
+            ["Webhooks:Xapi:SigningSecret"] = XapiSecret,
+            ["Webhooks:Xapi:LmsAccountHomePage"] = XapiLmsHomePage,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
             ["Signing:DevelopmentKey"] = IssuerKey,
             ["Issuer:Name"] = IssuerName,
