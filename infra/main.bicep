@@ -57,6 +57,7 @@ var lmsWebhookSecretName = 'lms-webhook-signing-secret'
 var stripeSecretKeySecretName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-signing-secret'
 var auditAnchorSecretName = 'audit-anchor-key'
+var scimBearerSecretName = 'scim-bearer-secret'
 
 // Built-in role definition ids: the same in every tenant. Each is named as the portal shows it.
 var roles = {
@@ -280,6 +281,7 @@ module functionApp 'modules/function-app.bicep' = {
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'
       Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeySecretName}/)'
       Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName}/)'
+      Scim__BearerSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${scimBearerSecretName}/)'
       // Read by the app itself with the identity, not as a reference: every version of the secret is
       // an anchor key (its version id the key id), so anchors made before a rotation still check.
       AuditAnchors__KeyVaultUri: keyVault.outputs.uri
@@ -297,6 +299,7 @@ output SERVICE_API_URI string = functionApp.outputs.uri
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_SIGNING_KEY_NAME string = keyVault.outputs.signingKeyName
 output AZURE_KEY_VAULT_LMS_WEBHOOK_SECRET_NAME string = lmsWebhookSecretName
+output AZURE_KEY_VAULT_SCIM_BEARER_SECRET_NAME string = scimBearerSecretName
 output AZURE_KEY_VAULT_STRIPE_SECRET_KEY_NAME string = stripeSecretKeySecretName
 output AZURE_KEY_VAULT_STRIPE_WEBHOOK_SECRET_NAME string = stripeWebhookSecretName
 output AZURE_KEY_VAULT_AUDIT_ANCHOR_SECRET_NAME string = auditAnchorSecretName

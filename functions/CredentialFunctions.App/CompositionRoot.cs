@@ -9,6 +9,7 @@ using CredentialFunctions.Adapters.Documents;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Events;
+using CredentialFunctions.Adapters.Hr;
 using CredentialFunctions.Adapters.Payments;
 using CredentialFunctions.Adapters.ServiceBus;
 using CredentialFunctions.Adapters.Signing;
@@ -19,6 +20,7 @@ using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
 using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Events;
+using CredentialFunctions.Application.Hr;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Links;
@@ -62,6 +64,7 @@ public static class CompositionRoot
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section));
         services.AddOptions<IssuerOptions>().Bind(configuration.GetSection(IssuerOptions.Section));
         services.AddOptions<AuditAnchorOptions>().Bind(configuration.GetSection(AuditAnchorOptions.Section));
+        services.AddOptions<ScimOptions>().Bind(configuration.GetSection(ScimOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -86,6 +89,7 @@ public static class CompositionRoot
         services.TryAddSingleton<IApplicationStore, CosmosApplicationStore>();
         services.TryAddSingleton<ICredentialSearch, CosmosCredentialSearch>();
         services.TryAddSingleton<IAccessLog, CosmosAccessLog>();
+        services.TryAddSingleton<IDirectoryStore, CosmosDirectoryStore>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -157,6 +161,11 @@ public static class CompositionRoot
         services.AddScoped<IssuanceReconciliation>();
         services.AddScoped<CredentialLifecycle>();
         services.AddScoped<RenewalReconciliation>();
+        // HR over SCIM: the learner directory's Users, and what each means for the learner's records.
+        services.AddSingleton<LearnerLinking>();
+        services.AddScoped<EmploymentSync>();
+        services.AddScoped<HrProvisioning>();
+        services.AddSingleton(sp => new ScimDocuments(new Uri(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri(), "api/scim/v2/")));
         // The renewal window's I/O; its messages leave through the outbox above.
         services.AddSingleton<RenewalWindowSteps>();
 

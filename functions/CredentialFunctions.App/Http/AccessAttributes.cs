@@ -36,3 +36,14 @@ public sealed class PaymentProviderWebhookAttribute(string provider, string sign
     public string Provider { get; } = provider;
     public string SignatureHeader { get; } = signatureHeader;
 }
+
+/// <summary>
+/// The HR provisioning client on the SCIM routes: the provisioning secret as a bearer token (what
+/// Entra ID's provisioning service sends as its "Secret Token"), or an Entra ID token with the
+/// HrProvisioning app role. Refusals are SCIM errors (RFC 7644 §3.12), not problem details.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ScimProvisioningAttribute : AccessAttribute
+{
+    public const string Integration = "hr-scim";
+}

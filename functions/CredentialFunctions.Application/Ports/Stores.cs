@@ -171,3 +171,19 @@ public interface ICredentialSearch
     /// <summary>A <paramref name="continuationToken"/> the store did not give for this query is a <see cref="Domain.ValidationFailedException"/>.</summary>
     Task<Page<Credential>> SearchAsync(Search.CredentialQuery query, DateTimeOffset at, string? continuationToken, CancellationToken cancellationToken);
 }
+
+/// <summary>The learner directory: people as HR provisions them over SCIM, by SCIM id (point reads, ETag-guarded writes), by userName or externalId.</summary>
+public interface IDirectoryStore : IVersionedStore<Hr.DirectoryUser>
+{
+    /// <summary>Returns the new user's ETag, or null when a user with that id already exists.</summary>
+    Task<string?> TryCreateAsync(Hr.DirectoryUser user, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the user was already gone.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Users matching the filter (all when null), in a stable order, from the 0-based offset: how many
+    /// match in all, and at most <paramref name="count"/> of them with their ETags.
+    /// </summary>
+    Task<(int Total, IReadOnlyList<Versioned<Hr.DirectoryUser>> Users)> ListAsync(Hr.ScimFilter? filter, int offset, int count, CancellationToken cancellationToken);
+}

@@ -22,6 +22,7 @@ public enum AuditAction
     CreditRejected,
     Suspended,
     SuspensionLifted,
+    PlacementChanged,
 }
 
 /// <summary>

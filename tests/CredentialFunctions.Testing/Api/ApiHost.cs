@@ -27,6 +27,7 @@ namespace CredentialFunctions.Testing.Api;
 public sealed class ApiHost : IAsyncDisposable
 {
     public const string LmsSecret = "test-lms-secret";
+    public const string ScimSecret = "test-scim-secret";
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
     public const string IssuerName = "Test Certification Body";
@@ -92,6 +93,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Access:DevelopmentSigningKey"] = SigningKey,
             ["AuditAnchors:DevelopmentKey"] = AnchorKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
+            ["Scim:BearerSecret"] = ScimSecret,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
             ["Signing:DevelopmentKey"] = IssuerKey,
             ["Issuer:Name"] = IssuerName,
