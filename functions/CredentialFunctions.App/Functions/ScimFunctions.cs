@@ -4,13 +4,16 @@ using CredentialFunctions.Application.Hr;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.App.Functions;
 
 /// <summary>
 /// HR's joiners, movers and leavers over SCIM 2.0 (RFC 7644): the Users of the learner directory
 /// and the discovery documents, called by Entra ID's provisioning service (or any SCIM client).
-/// Served under /api/scim/v2, as the Functions host puts one route prefix before every route.
+/// Served under /api/scim/v2, as the Functions host puts one route prefix before every route. A
+/// leaver ends their credentials' renewal windows, so every User route takes the [DurableClient]
+/// binding through which the host hands the invocation the windows' client (<see cref="DurableClientMiddleware"/>).
 /// </summary>
 public sealed class ScimFunctions(HrProvisioning provisioning, ScimDocuments documents)
 {
@@ -22,7 +25,8 @@ public sealed class ScimFunctions(HrProvisioning provisioning, ScimDocuments doc
     [Answers(StatusCodes.Status201Created, typeof(JsonObject), ContentType = ScimResponses.MediaType)]
     [Answers(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Users)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Users)] HttpRequest request,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var created = await provisioning.CreateAsync(await RequestBody.ReadJsonAsync<JsonObject>(request, cancellationToken), request.Caller(), cancellationToken);
         return UserAnswer(created, StatusCodes.Status201Created).WithHeader("Location", documents.LocationOf(created.Value.Id).ToString());
@@ -33,7 +37,8 @@ public sealed class ScimFunctions(HrProvisioning provisioning, ScimDocuments doc
     [Answers(StatusCodes.Status200OK, typeof(ScimListResponse), ContentType = ScimResponses.MediaType)]
     [Answers(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Users)] HttpRequest request, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Users)] HttpRequest request,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var query = request.Query;
         var page = await provisioning.ListAsync(query["filter"].FirstOrDefault(), query["startIndex"].FirstOrDefault(), query["count"].FirstOrDefault(), cancellationToken);
@@ -45,7 +50,8 @@ public sealed class ScimFunctions(HrProvisioning provisioning, ScimDocuments doc
     [Answers(StatusCodes.Status200OK, typeof(JsonObject), ContentType = ScimResponses.MediaType)]
     [Answers(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Users + "/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Users + "/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
         => UserAnswer(await provisioning.GetAsync(id, cancellationToken));
 
     [Function("ScimReplaceUser")]
@@ -56,7 +62,8 @@ public sealed class ScimFunctions(HrProvisioning provisioning, ScimDocuments doc
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Replace(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Users + "/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Users + "/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
         => UserAnswer(await provisioning.ReplaceAsync(id, await RequestBody.ReadJsonAsync<JsonObject>(request, cancellationToken), IfMatch(request), request.Caller(), cancellationToken));
 
     [Function("ScimPatchUser")]
@@ -67,7 +74,8 @@ public sealed class ScimFunctions(HrProvisioning provisioning, ScimDocuments doc
     [Answers(StatusCodes.Status409Conflict)]
     [Answers(StatusCodes.Status412PreconditionFailed)]
     public async Task<IActionResult> Patch(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Users + "/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Users + "/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
         => UserAnswer(await provisioning.PatchAsync(id, await RequestBody.ReadJsonAsync<JsonObject>(request, cancellationToken), IfMatch(request), request.Caller(), cancellationToken));
 
     [Function("ScimDeleteUser")]
@@ -76,12 +84,22 @@ public sealed class ScimFunctions(HrProvisioning provisioning, ScimDocuments doc
     [Answers(StatusCodes.Status404NotFound)]
     [Answers(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Delete(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Users + "/{id}")] HttpRequest request, string id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Users + "/{id}")] HttpRequest request, string id,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         await provisioning.DeleteAsync(id, request.Caller(), cancellationToken);
         return new StatusCodeResult(StatusCodes.Status204NoContent);
     }
 
+    private JsonResponse UserAnswer(Application.Ports.Versioned<DirectoryUser> user, int status = StatusCodes.Status200OK)
+        => ScimResponses.Ok(documents.User(user), status).WithHeader("ETag", ScimVersion.Of(user.ETag));
+
+    private static string? IfMatch(HttpRequest request) => request.Headers.IfMatch.FirstOrDefault() is { Length: > 0 } v ? v : null;
+}
+
+/// <summary>The SCIM discovery documents (RFC 7644 §4): what this endpoint supports, its resource type and its schemas.</summary>
+public sealed class ScimDiscoveryFunctions(ScimDocuments documents)
+{
     [Function("ScimServiceProviderConfig")]
     [ScimProvisioning]
     [Answers(StatusCodes.Status200OK, typeof(JsonObject), ContentType = ScimResponses.MediaType)]
@@ -102,9 +120,4 @@ public sealed class ScimFunctions(HrProvisioning provisioning, ScimDocuments doc
     public IActionResult Schemas(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "scim/v2/Schemas")] HttpRequest request)
         => ScimResponses.Ok(documents.Schemas());
-
-    private JsonResponse UserAnswer(Application.Ports.Versioned<DirectoryUser> user, int status = StatusCodes.Status200OK)
-        => ScimResponses.Ok(documents.User(user), status).WithHeader("ETag", ScimVersion.Of(user.ETag));
-
-    private static string? IfMatch(HttpRequest request) => request.Headers.IfMatch.FirstOrDefault() is { Length: > 0 } v ? v : null;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using CredentialFunctions.Application.Search;
 using CredentialFunctions.Domain.Learners;
 
@@ -16,8 +17,10 @@ public sealed record DirectoryUser(
     string Id, string UserName, string UserNameKey, string? ExternalId, JsonObject Resource, string? LearnerId, string? SupervisorId,
     DateTimeOffset Created, DateTimeOffset LastModified)
 {
+    [JsonIgnore]
     public HrFacts Facts => ScimUserResource.Facts(Resource);
 
+    [JsonIgnore]
     public Employment Employment => new(Facts.Active, Facts.Department, Facts.JobSite);
 
     public static string KeyOf(string userName) => SearchText.Fold(userName);
