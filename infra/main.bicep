@@ -62,6 +62,7 @@ var xapiForwardSecretName = 'xapi-forward-secret'
 var stripeSecretKeySecretName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-signing-secret'
 var auditAnchorSecretName = 'audit-anchor-key'
+var scimBearerSecretName = 'scim-bearer-secret'
 
 // Built-in role definition ids: the same in every tenant. Each is named as the portal shows it.
 var roles = {
@@ -291,6 +292,7 @@ module functionApp 'modules/function-app.bicep' = {
       Webhooks__Xapi__LmsAccountHomePage: xapiLmsHomePage
       Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeySecretName}/)'
       Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName}/)'
+      Scim__BearerSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${scimBearerSecretName}/)'
       // Read by the app itself with the identity, not as a reference: every version of the secret is
       // an anchor key (its version id the key id), so anchors made before a rotation still check.
       AuditAnchors__KeyVaultUri: keyVault.outputs.uri
@@ -310,6 +312,7 @@ output AZURE_KEY_VAULT_SIGNING_KEY_NAME string = keyVault.outputs.signingKeyName
 output AZURE_KEY_VAULT_LMS_WEBHOOK_SECRET_NAME string = lmsWebhookSecretName
 output AZURE_KEY_VAULT_EXAM_WEBHOOK_SECRET_NAME string = examWebhookSecretName
 output AZURE_KEY_VAULT_XAPI_FORWARD_SECRET_NAME string = xapiForwardSecretName
+output AZURE_KEY_VAULT_SCIM_BEARER_SECRET_NAME string = scimBearerSecretName
 output AZURE_KEY_VAULT_STRIPE_SECRET_KEY_NAME string = stripeSecretKeySecretName
 output AZURE_KEY_VAULT_STRIPE_WEBHOOK_SECRET_NAME string = stripeWebhookSecretName
 output AZURE_KEY_VAULT_AUDIT_ANCHOR_SECRET_NAME string = auditAnchorSecretName

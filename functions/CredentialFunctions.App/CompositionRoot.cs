@@ -9,6 +9,7 @@ using CredentialFunctions.Adapters.Documents;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
 using CredentialFunctions.Adapters.Events;
+using CredentialFunctions.Adapters.Hr;
 using CredentialFunctions.Adapters.Payments;
 using CredentialFunctions.Adapters.ServiceBus;
 using CredentialFunctions.Adapters.Signing;
@@ -21,6 +22,7 @@ using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Cohorts;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Imports;
+using CredentialFunctions.Application.Hr;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Links;
@@ -66,6 +68,7 @@ public static class CompositionRoot
         services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section));
         services.AddOptions<IssuerOptions>().Bind(configuration.GetSection(IssuerOptions.Section));
         services.AddOptions<AuditAnchorOptions>().Bind(configuration.GetSection(AuditAnchorOptions.Section));
+        services.AddOptions<ScimOptions>().Bind(configuration.GetSection(ScimOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -94,6 +97,7 @@ public static class CompositionRoot
         services.TryAddSingleton<ILegalHoldStore, CosmosLegalHoldStore>();
         services.TryAddSingleton<IPurgeLog, CosmosPurgeLog>();
         services.TryAddSingleton<IActivityClaimStore, CosmosActivityClaimStore>();
+        services.TryAddSingleton<IDirectoryStore, CosmosDirectoryStore>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -174,6 +178,11 @@ public static class CompositionRoot
         services.AddScoped<IssuanceReconciliation>();
         services.AddScoped<CredentialLifecycle>();
         services.AddScoped<RenewalReconciliation>();
+        // HR over SCIM: the learner directory's Users, and what each means for the learner's records.
+        services.AddSingleton<LearnerLinking>();
+        services.AddScoped<EmploymentSync>();
+        services.AddScoped<HrProvisioning>();
+        services.AddSingleton(sp => new ScimDocuments(new Uri(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri(), "api/scim/v2/")));
         // The renewal window's I/O; its messages leave through the outbox above.
         services.AddSingleton<RenewalWindowSteps>();
 

@@ -311,6 +311,26 @@ resource activityClaims 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/cont
   }
 }
 
+// CosmosLayout.Directory: the learner directory, one document per SCIM User (id = pk); userName and
+// externalId are indexed for the provisioning client's lookups, the User resource is not.
+resource directory 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'directory'
+  properties: {
+    resource: {
+      id: 'directory'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/resource/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {
@@ -332,6 +352,7 @@ var readWriteContainers = [
   accessLog.name
   cohortRuns.name
   activityClaims.name
+  directory.name
   legalHolds.name
 ]
 

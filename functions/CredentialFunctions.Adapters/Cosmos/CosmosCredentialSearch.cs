@@ -117,6 +117,7 @@ public sealed class CosmosCredentialSearch(CredentialDatabase database) : ICrede
         Equal("placement.jobSite", "jobSite", f.JobSite);
         Equal("contentVersion", "contentVersion", f.ContentVersion);
         Equal("regulatoryModule", "regulatoryModule", f.RegulatoryModule);
+        Equal("holder.hrId", "hrId", f.HrId);
 
         var direction = query.Sort.Descending ? "DESC" : "ASC";
         var sql = new StringBuilder("SELECT * FROM c");

@@ -136,5 +136,14 @@ public static class CosmosLayout
     public static readonly ContainerLayout ActivityClaims = new(
         "activities", "/id", ["/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns, LegalHolds, PurgeLog, ActivityClaims];
+    /// <summary>
+    /// The learner directory: people as HR provisions them over SCIM, keyed by the SCIM User's id
+    /// (id = pk), so every read and write of a User is a point operation. A provisioning client finds
+    /// a person by userName or externalId before creating them: those two are indexed, the User
+    /// resource itself rides along unindexed.
+    /// </summary>
+    public static readonly ContainerLayout Directory = new(
+        "directory", "/id", ["/resource/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns, LegalHolds, PurgeLog, ActivityClaims, Directory];
 }

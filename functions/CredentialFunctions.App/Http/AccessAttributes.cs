@@ -47,3 +47,14 @@ public sealed class LrsForwardAttribute(string integration) : AccessAttribute
 {
     public string Integration { get; } = integration;
 }
+
+/// <summary>
+/// The HR provisioning client on the SCIM routes: the provisioning secret as a bearer token (what
+/// Entra ID's provisioning service sends as its "Secret Token"), or an Entra ID token with the
+/// HrProvisioning app role. Refusals are SCIM errors (RFC 7644 §3.12), not problem details.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ScimProvisioningAttribute : AccessAttribute
+{
+    public const string Integration = "hr-scim";
+}

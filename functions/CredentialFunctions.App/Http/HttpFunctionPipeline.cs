@@ -1,5 +1,8 @@
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
 using CredentialFunctions.Adapters.Access;
+using CredentialFunctions.Adapters.Hr;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Integrations;
@@ -18,12 +21,14 @@ namespace CredentialFunctions.App.Http;
 public sealed class HttpFunctionPipeline(
     BearerTokenAuthenticator authenticator,
     IOptions<WebhookOptions> webhooks,
+    IOptions<ScimOptions> scim,
     RateLimits rateLimits,
     TimeProvider clock,
     ILogger<HttpFunctionPipeline> logger)
 {
     public async Task<IActionResult> InvokeAsync(HttpContext context, MethodInfo function, Func<Task<IActionResult>> next)
     {
+        var answersScim = function.GetCustomAttribute<ScimProvisioningAttribute>() is not null;
         try
         {
             var access = function.GetCustomAttribute<AccessAttribute>()
@@ -35,7 +40,7 @@ public sealed class HttpFunctionPipeline(
         {
             var problem = Problems.FromException(exception);
             if (problem.Status >= 500) logger.LogError(exception, "HTTP function {Function} failed", function.Name);
-            return (problem with { Instance = context.Request.Path.Value }).ToResponse();
+            return answersScim ? ScimResponses.FromException(exception) : (problem with { Instance = context.Request.Path.Value }).ToResponse();
         }
     }
 
@@ -71,6 +76,15 @@ public sealed class HttpFunctionPipeline(
                 context.SetCaller(Caller.Integration(lrs.Integration));
                 return null;
 
+            case ScimProvisioningAttribute:
+                var (provisioner, status, refusal) = await AuthenticateProvisioningAsync(context.Request.Headers.Authorization);
+                if (provisioner is null)
+                    return status == StatusCodes.Status401Unauthorized
+                        ? ScimResponses.Error(status, null, refusal!).WithHeader("WWW-Authenticate", "Bearer")
+                        : ScimResponses.Error(status, null, refusal!);
+                context.SetCaller(provisioner);
+                return null;
+
             default:
                 throw new InvalidOperationException($"Unknown access attribute {access.GetType().Name}.");
         }
@@ -84,6 +98,30 @@ public sealed class HttpFunctionPipeline(
         if (failure != WebhookSignature.Failure.None) return Problems.BadSignature(Explain(failure)).ToResponse();
         context.SetCaller(Caller.Integration(integration));
         return null;
+    }
+
+    /// <summary>
+    /// The provisioning secret, compared in constant time (as hashes, so its length leaks nothing
+    /// either), else an Entra ID token with the HrProvisioning app role. Not rate limited per caller:
+    /// a provisioning cycle writes thousands of Users, and Entra ID paces itself.
+    /// </summary>
+    private async Task<(Caller? Caller, int Status, string? Refusal)> AuthenticateProvisioningAsync(string? authorization)
+    {
+        const string scheme = "Bearer ";
+        if (string.IsNullOrWhiteSpace(authorization) || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            return (null, StatusCodes.Status401Unauthorized, "Send the provisioning secret token: Authorization: Bearer <token>.");
+        var secret = scim.Value.BearerSecret;
+        // Until someone stores the secret in Key Vault, the platform leaves the reference text itself in the setting.
+        if (!string.IsNullOrEmpty(secret) && !secret.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal)
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(authorization[scheme.Length..].Trim())), SHA256.HashData(Encoding.UTF8.GetBytes(secret))))
+            return (Caller.Integration(ScimProvisioningAttribute.Integration), 0, null);
+        var outcome = await authenticator.AuthenticateAsync(authorization);
+        return outcome.Caller switch
+        {
+            { } caller when caller.Roles.Contains(Role.HrProvisioning) => (caller, 0, null),
+            { } => (null, StatusCodes.Status403Forbidden, $"The token's app has no {Role.HrProvisioning} role."),
+            null => (null, StatusCodes.Status401Unauthorized, "The bearer token is neither the provisioning secret token nor a valid Entra ID token."),
+        };
     }
 
     private static JsonResponse TooManyRequests(TimeSpan retryAfter)

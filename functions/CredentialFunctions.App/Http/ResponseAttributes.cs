@@ -33,6 +33,7 @@ public sealed class QueryParameterAttribute(string name, string description) : A
 /// a refusal (4xx) is always a problem, so it names only the status. What the pipeline itself may
 /// answer (401, 403, 429, 500) and what a body may cause need not be repeated: the document adds them.
 /// A function that declares no success is missing from the description, and a test fails on it.
+/// A success with no body (204) names typeof(void).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class AnswersAttribute : Attribute

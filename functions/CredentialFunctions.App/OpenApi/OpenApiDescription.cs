@@ -25,6 +25,8 @@ public static partial class OpenApiDescription
 
     public const string BearerScheme = "bearer";
 
+    public const string ScimScheme = "scimBearer";
+
     private const string ProblemMediaType = "application/problem+json";
 
     private static readonly Lazy<string> Document = new(() => Generate(HttpFunctionCatalog.All).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1).GetAwaiter().GetResult());
@@ -43,7 +45,8 @@ public static partial class OpenApiDescription
                 Title = "CredentialFunctions API",
                 Version = typeof(OpenApiDescription).Assembly.GetName().Version?.ToString() ?? "1.0.0",
                 Description = "Programs, issuance from the LMS, public verification and the renewal lifecycle of credentials. "
-                    + "Every refusal is an RFC 9457 problem (application/problem+json) whose type is urn:credential-functions:problem:<slug>.",
+                    + "Every refusal is an RFC 9457 problem (application/problem+json) whose type is urn:credential-functions:problem:<slug>, "
+                    + "except on the SCIM routes (/scim/v2), whose refusals are SCIM errors (RFC 7644 §3.12, application/scim+json).",
             },
             Servers = [new OpenApiServer { Url = "/" + RoutePrefix }],
             Paths = [],
@@ -51,13 +54,14 @@ public static partial class OpenApiDescription
         };
         var schemas = new SchemaComponents(CredentialJson.Options);
         var problem = schemas.For(typeof(Problem));
+        var scimError = schemas.For(typeof(Application.Hr.ScimError));
 
         foreach (var route in functions.GroupBy(f => f.Route, StringComparer.Ordinal))
         {
             var item = new OpenApiPathItem { Operations = [] };
             foreach (var function in route)
                 foreach (var method in function.Methods)
-                    item.Operations[new HttpMethod(method)] = Operation(function, document, schemas, problem);
+                    item.Operations[new HttpMethod(method)] = Operation(function, document, schemas, problem, scimError);
             document.Paths["/" + route.Key] = item;
         }
 
@@ -66,7 +70,7 @@ public static partial class OpenApiDescription
         return document;
     }
 
-    private static OpenApiOperation Operation(HttpFunction function, OpenApiDocument document, SchemaComponents schemas, JsonNode problem)
+    private static OpenApiOperation Operation(HttpFunction function, OpenApiDocument document, SchemaComponents schemas, JsonNode problem, JsonNode scimError)
     {
         var method = function.Method;
         var access = method.GetCustomAttribute<AccessAttribute>()
@@ -119,18 +123,23 @@ public static partial class OpenApiDescription
             SignedWebhookAttribute webhook => $"Called by the {webhook.Integration} integration, signed with its shared secret.",
             LrsForwardAttribute lrs => $"Called by an LRS forwarding xAPI statements: HTTP Basic with the {lrs.Integration} integration's user name and secret, or signed with that secret. "
                 + $"Send {Application.Xapi.XapiVersion.Header} (1.0.x or 2.0.x); every answer carries it.",
+            ScimProvisioningAttribute => "Called by the HR provisioning client (SCIM 2.0, RFC 7644); refusals are SCIM errors (application/scim+json).",
             _ => "Anyone, no account; rate limited per client.",
         };
+        // SCIM answers its refusals in its own error shape and media type (RFC 7644 §3.12), and takes its own media type too.
+        var scim = access is ScimProvisioningAttribute;
+        var (refusalMediaType, refusal) = scim ? (ScimResponses.MediaType, scimError) : (ProblemMediaType, problem);
         if (accepts is not null)
         {
+            string[] mediaTypes = scim ? [ScimResponses.MediaType, "application/json"] : accepts.MediaTypes;
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true,
-                // Raw bytes (an uploaded file) are a binary string, text (a CSV upload) a string, JSON its schema.
-                Content = accepts.MediaTypes.ToDictionary(m => m, m => (IOpenApiMediaType)new OpenApiMediaType
+                // Raw bytes (an uploaded file) are a binary string, text (a CSV upload) a string, JSON (SCIM's too) its schema.
+                Content = mediaTypes.ToDictionary(m => m, m => (IOpenApiMediaType)new OpenApiMediaType
                 {
                     Schema = accepts.Body == typeof(Stream) ? new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" }
-                        : m == "application/json" ? Read(accepts.Alternatives.Count == 0 ? schemas.For(accepts.Body)
+                        : m is "application/json" or ScimResponses.MediaType ? Read(accepts.Alternatives.Count == 0 ? schemas.For(accepts.Body)
                             : new JsonObject { ["oneOf"] = new JsonArray([.. accepts.Alternatives.Prepend(accepts.Body).Select(schemas.For)]) }, document)
                         : Read(schemas.For(typeof(string)), document),
                 }),
@@ -140,9 +149,10 @@ public static partial class OpenApiDescription
 
         // A status may come in several media types (JSON for a script, a page for a browser): one response, one content entry each.
         foreach (var success in answers.Where(a => a.Body is not null))
-            AddContent(operation, success.Status, success.ContentType, Read(schemas.For(success.Body!), document));
+            if (success.Body == typeof(void)) operation.Responses[Status(success.Status)] = new OpenApiResponse { Description = ReasonPhrases.GetReasonPhrase(success.Status) };
+            else AddContent(operation, success.Status, success.ContentType, Read(schemas.For(success.Body!), document));
         foreach (var status in answers.Where(a => a.Body is null).Select(a => a.Status).Concat(refusals).Append(StatusCodes.Status500InternalServerError).Distinct().Order())
-            AddContent(operation, status, ProblemMediaType, Read(problem, document));
+            AddContent(operation, status, refusalMediaType, Read(refusal, document));
         // A refusal declared with a media type of its own is also answered as that (a page saying the problem).
         foreach (var page in answers.Where(a => a.Body is null && a.ContentType != "application/json"))
             AddContent(operation, page.Status, page.ContentType, Read(schemas.For(typeof(string)), document));
@@ -213,6 +223,16 @@ public static partial class OpenApiDescription
                     Description = $"The {provider.Provider} webhook signature, verified with the endpoint's signing secret by the provider's own library.",
                 });
                 return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, document)] = [] }], [StatusCodes.Status401Unauthorized]);
+
+            case ScimProvisioningAttribute:
+                schemes.TryAdd(ScimScheme, new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "The HR provisioning secret token (Entra ID provisioning's \"Secret Token\"), or an Entra ID token with the HrProvisioning app role.",
+                });
+                return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ScimScheme, document)] = [] }],
+                    [StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden]);
 
             case AnonymousAttribute:
                 return ([], [StatusCodes.Status429TooManyRequests]);

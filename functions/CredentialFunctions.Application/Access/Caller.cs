@@ -3,9 +3,10 @@ namespace CredentialFunctions.Application.Access;
 /// <summary>
 /// The roles of spec C12; in Entra ID they are the app roles of the API's registration. A
 /// Supervisor signs off a learner's competence for the supervisor sign-off renewal pathway; Finance
-/// reconciles payments and refunds against the provider's payout report.
+/// reconciles payments and refunds against the provider's payout report. HrProvisioning is the
+/// app role of the HR provisioning client (Entra ID's provisioning service) on the SCIM routes.
 /// </summary>
-public enum Role { Administrator, ProgramManager, Auditor, Learner, Supervisor, Finance }
+public enum Role { Administrator, ProgramManager, Auditor, Learner, Supervisor, Finance, HrProvisioning }
 
 /// <summary>Who is calling, as established by the bearer token or a webhook signature.</summary>
 /// <param name="LearnerId">

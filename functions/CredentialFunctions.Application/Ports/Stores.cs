@@ -216,3 +216,19 @@ public interface IActivityClaimStore
     /// <summary>Returns false when the ETag is stale: someone else claimed it first.</summary>
     Task<bool> TryReplaceAsync(Programs.ActivityClaim claim, string etag, CancellationToken cancellationToken);
 }
+
+/// <summary>The learner directory: people as HR provisions them over SCIM, by SCIM id (point reads, ETag-guarded writes), by userName or externalId.</summary>
+public interface IDirectoryStore : IVersionedStore<Hr.DirectoryUser>
+{
+    /// <summary>Returns the new user's ETag, or null when a user with that id already exists.</summary>
+    Task<string?> TryCreateAsync(Hr.DirectoryUser user, CancellationToken cancellationToken);
+
+    /// <summary>Returns false when the user was already gone.</summary>
+    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Users matching the filter (all when null), in a stable order, from the 0-based offset: how many
+    /// match in all, and at most <paramref name="count"/> of them with their ETags.
+    /// </summary>
+    Task<(int Total, IReadOnlyList<Versioned<Hr.DirectoryUser>> Users)> ListAsync(Hr.ScimFilter? filter, int offset, int count, CancellationToken cancellationToken);
+}

@@ -35,7 +35,8 @@ public sealed record CredentialFilter(
     string? Cohort = null,
     string? JobSite = null,
     string? ContentVersion = null,
-    string? RegulatoryModule = null);
+    string? RegulatoryModule = null,
+    string? HrId = null);
 
 /// <summary>One search: the filter, the order, and how many per page.</summary>
 public sealed record CredentialQuery(CredentialFilter Filter, SearchSort Sort, int PageSize)

@@ -23,6 +23,7 @@ public enum AuditAction
     Suspended,
     SuspensionLifted,
     Imported,
+    PlacementChanged,
 }
 
 /// <summary>

@@ -441,6 +441,24 @@ public sealed record Credential(
         return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null).Announced(EventTypes.CredentialTrackingEnded);
     }
 
+    /// <summary>
+    /// The holder moved (a new team or job site, from HR): reports count the credential where the
+    /// holder is now, and the audit entry keeps where they were. Null when it already says so.
+    /// </summary>
+    public CredentialChange? ChangePlacement(Placement placement, DateTimeOffset at, string actor, string reason)
+    {
+        reason = RequireReason(reason);
+        if (placement == Placement) return null;
+        // A field that is not set is left out of the details rather than written as a word that could be a name.
+        var details = new (string Key, string? Value)[]
+            {
+                ("fromTeam", Placement.Team), ("toTeam", placement.Team), ("fromCohort", Placement.Cohort), ("toCohort", placement.Cohort),
+                ("fromJobSite", Placement.JobSite), ("toJobSite", placement.JobSite),
+            }
+            .Where(d => d.Value is not null).ToDictionary(d => d.Key, d => d.Value!);
+        return (this with { Placement = placement }).Record(at, actor, AuditAction.PlacementChanged, reason, details);
+    }
+
     /// <summary>Claims a message for one sender (see <see cref="Credentials.Outbox.Claim"/>); null when there is nothing to claim.</summary>
     public Credential? ClaimOutboxEntry(OutboxEntry entry, string claimant, DateTimeOffset at, TimeSpan lease)
         => Outbox.Claim(entry, claimant, at, lease) is { } claimed ? WithOutbox(claimed) : null;

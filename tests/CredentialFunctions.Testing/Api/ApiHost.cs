@@ -30,6 +30,7 @@ public sealed class ApiHost : IAsyncDisposable
     public const string ExamSecret = "test-exam-secret";
     public const string XapiSecret = "test-xapi-secret";
     public const string XapiLmsHomePage = "https://lms.example.org";
+    public const string ScimSecret = "test-scim-secret";
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
     public const string IssuerName = "Test Certification Body";
@@ -98,6 +99,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["Webhooks:Exams:SigningSecret"] = ExamSecret,
             ["Webhooks:Xapi:SigningSecret"] = XapiSecret,
             ["Webhooks:Xapi:LmsAccountHomePage"] = XapiLmsHomePage,
+            ["Scim:BearerSecret"] = ScimSecret,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
             ["Signing:DevelopmentKey"] = IssuerKey,
             ["Issuer:Name"] = IssuerName,

@@ -42,10 +42,11 @@ public sealed class OpenApiContract
         var template = _paths.FirstOrDefault(p => p.Pattern.IsMatch(path)).Path;
         if (template is null || _document["paths"]![template]![method.Method.ToLowerInvariant()] is not JsonObject operation) return null;
         if (operation["responses"]![status] is not JsonObject answer) return $"{described}: the operation does not describe {status}";
+        if (answer["content"] is null && response.Content.Headers.ContentLength is null or 0) return null;
         var mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
         if (answer["content"]?[mediaType]?["schema"] is not { } schema) return $"{described} as {mediaType}: the response describes no such content";
         var body = await response.Content.ReadAsStringAsync();
-        if (mediaType is not ("application/json" or "application/problem+json")) return null;
+        if (mediaType is not ("application/json" or "application/problem+json" or "application/scim+json")) return null;
 
         var results = SchemaWithComponents(schema).Evaluate(JsonDocument.Parse(body).RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (results.IsValid) return null;
