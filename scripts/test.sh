@@ -18,6 +18,13 @@ for tool in tools/*/; do
   fi
 done
 
+# PDFs are set in DejaVu Sans (functions/CredentialFunctions.Adapters/Pdf/DejaVuFonts.cs reads it from here).
+if [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; then
+  echo "== apt-get install fonts-dejavu-core"
+  sudo=$([[ $(id -u) -eq 0 ]] && echo "" || echo sudo)
+  $sudo apt-get install -y --no-install-recommends fonts-dejavu-core
+fi
+
 echo "== dotnet test"
 log=$(mktemp)
 set +e

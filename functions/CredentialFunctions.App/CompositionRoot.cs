@@ -19,6 +19,7 @@ using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.Reports;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.Extensions.Configuration;
@@ -53,12 +54,16 @@ public static class CompositionRoot
         services.AddSingleton(sp => CosmosClientFactory.Create(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new CredentialDatabase(sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(), sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
         // TryAdd: a test may wrap a store (to count its reads, say) and the composition keeps the rest.
-        services.TryAddSingleton<ICredentialStore, CosmosCredentialStore>();
+        // Every credential write keeps the compliance counts beside it (Application/Reports).
+        services.TryAddSingleton<ICredentialStore>(sp => new CountedCredentialStore(
+            ActivatorUtilities.CreateInstance<CosmosCredentialStore>(sp), sp.GetRequiredService<ComplianceProjection>()));
         services.TryAddSingleton<IProgramStore, CosmosProgramStore>();
         services.TryAddSingleton<IReceiptStore, CosmosReceiptStore>();
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
         services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
+        services.TryAddSingleton<IComplianceTallies, CosmosComplianceTallies>();
+        services.TryAddSingleton<ICredentialCatalog, CosmosCredentialCatalog>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -87,6 +92,9 @@ public static class CompositionRoot
         services.AddSingleton<VerificationService>();
         services.AddSingleton<CredentialRecords>();
         services.AddSingleton<SupervisionService>();
+        services.AddSingleton<ComplianceProjection>();
+        services.AddSingleton<ComplianceReports>();
+        services.AddSingleton<ComplianceRecount>();
         // The window process (IRenewalWindows) lives per invocation, around the Durable client its host
         // sets on the accessor; the use cases that tell it are scoped with it. TryAdd: tests of the
         // functions alone record what the windows are told instead.

@@ -157,6 +157,26 @@ resource learners 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
+// CosmosLayout.ComplianceTallies: the maintained counts of the compliance reports, one per dimension,
+// group and completion month; a report queries one dimension's months, the entries are never queried.
+resource complianceTallies 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'complianceTallies'
+  properties: {
+    resource: {
+      id: 'complianceTallies'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/entries/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {

@@ -60,5 +60,13 @@ public static class CosmosLayout
     public static readonly ContainerLayout Learners = new(
         "learners", "/id", ["/history/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners];
+    /// <summary>
+    /// The compliance reports' maintained counts, one per dimension, group and completion month
+    /// (id = pk = a hash of the three, which may hold any character): a report queries one dimension's
+    /// months and sums them; the entries (standing → count) are read, never queried.
+    /// </summary>
+    public static readonly ContainerLayout ComplianceTallies = new(
+        "complianceTallies", "/id", ["/entries/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, ComplianceTallies];
 }

@@ -65,3 +65,25 @@ public sealed class TextResponse(string body, string contentType) : IActionResul
         await response.WriteAsync(body, context.HttpContext.RequestAborted);
     }
 }
+
+/// <summary>A body already in bytes (a CSV or PDF report), written as it is.</summary>
+public sealed class BytesResponse(byte[] body, string contentType) : IActionResult
+{
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public BytesResponse WithHeader(string name, string value)
+    {
+        Headers[name] = value;
+        return this;
+    }
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        foreach (var (name, value) in Headers) response.Headers[name] = value;
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
+    }
+}

@@ -112,8 +112,13 @@ public static partial class OpenApiDescription
             refusals = [.. refusals, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType];
         }
 
+        // A status may answer in several media types (a report as JSON, CSV, HTML or PDF): one response, a content entry each.
         foreach (var success in answers.Where(a => a.Body is not null))
-            operation.Responses[Status(success.Status)] = Response(success.Status, success.ContentType, Read(schemas.For(success.Body!), document));
+        {
+            var schema = Read(schemas.For(success.Body!), document);
+            if (operation.Responses.TryGetValue(Status(success.Status), out var described)) described.Content![success.ContentType] = new OpenApiMediaType { Schema = schema };
+            else operation.Responses[Status(success.Status)] = Response(success.Status, success.ContentType, schema);
+        }
         foreach (var status in answers.Where(a => a.Body is null).Select(a => a.Status).Concat(refusals).Append(StatusCodes.Status500InternalServerError).Distinct().Order())
             operation.Responses[Status(status)] = Response(status, ProblemMediaType, Read(problem, document));
         return operation;

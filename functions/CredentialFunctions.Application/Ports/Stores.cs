@@ -116,3 +116,23 @@ public interface IIdSource
     /// <summary>A short random id with a prefix, e.g. "prg-7QXM2K9DRH".</summary>
     string NewId(string prefix);
 }
+
+/// <summary>
+/// The maintained compliance counts (<see cref="Domain.Reports.ComplianceTally"/>), one document per
+/// dimension, group and completion month, by <see cref="Domain.Reports.TallyKey.Id"/>; ETag-guarded like every record.
+/// </summary>
+public interface IComplianceTallies : IVersionedStore<Domain.Reports.ComplianceTally>
+{
+    /// <summary>Returns false when the tally already exists.</summary>
+    Task<bool> TryCreateAsync(Domain.Reports.ComplianceTally tally, CancellationToken cancellationToken);
+
+    /// <summary>The tallies of a dimension whose month (yyyy-MM) is within the range, inclusive, either end open; with their ETags.</summary>
+    Task<IReadOnlyList<Versioned<Domain.Reports.ComplianceTally>>> OfDimensionAsync(
+        Domain.Reports.ReportDimension dimension, string? fromMonth, string? toMonth, CancellationToken cancellationToken);
+}
+
+/// <summary>Every credential, page by page: the compliance recount's one pass over the records.</summary>
+public interface ICredentialCatalog
+{
+    Task<Page<Credential>> AllAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}
