@@ -96,7 +96,9 @@ public sealed class DurableClientWiringTests
             ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
             ["Cosmos:DatabaseName"] = "unused",
         }).Build();
-        return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        return new ServiceCollection().AddLogging().AddCredentialServices(configuration)
+            // The access log is the search branch's to register in the composition; until then, the test kit's.
+            .AddSingleton<CredentialFunctions.Application.Access.IAccessLog, CredentialFunctions.Testing.Api.RecordingAccessLog>().BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
     /// <summary>
