@@ -35,6 +35,10 @@ param apiTenantId string = tenant().tenantId
 @description('Audience the API requires in bearer tokens: the app registration\'s application id URI or client id.')
 param apiAudience string
 
+@description('Name of the certification body that issues the credentials: the Open Badges issuer profile\'s name (ISSUER_NAME).')
+@minLength(1)
+param issuerName string
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var functionAppName = '${abbrs.webSitesFunctions}${resourceToken}'
@@ -44,12 +48,15 @@ var tags = { 'azd-env-name': environmentName }
 var databaseName = 'credentials'
 var paymentsTopicName = 'payments'
 var financeSubscriptionName = 'finance'
+var credentialsTopicName = 'credentials'
+var credentialsSubscriptionName = 'subscribers'
 var deploymentContainerName = 'app-package'
 var documentsContainerName = 'application-documents'
 var signingKeyName = 'open-badges-issuer'
 var lmsWebhookSecretName = 'lms-webhook-signing-secret'
 var stripeSecretKeySecretName = 'stripe-secret-key'
 var stripeWebhookSecretName = 'stripe-webhook-signing-secret'
+var auditAnchorSecretName = 'audit-anchor-key'
 
 // Built-in role definition ids: the same in every tenant. Each is named as the portal shows it.
 var roles = {
@@ -148,12 +155,14 @@ module serviceBus 'modules/service-bus.bicep' = {
     tags: tags
     topicName: paymentsTopicName
     subscriptionName: financeSubscriptionName
+    credentialsTopicName: credentialsTopicName
+    credentialsSubscriptionName: credentialsSubscriptionName
     topicRoleAssignments: [
       {
         roleDefinitionId: roles.serviceBusDataSender
         principalId: identity.outputs.principalId
         principalType: 'ServicePrincipal'
-        description: 'Publish payment events from the outbox.'
+        description: 'Publish payment and credential events from the outbox.'
       }
     ]
   }
@@ -188,7 +197,7 @@ module keyVault 'modules/key-vault.bicep' = {
         roleDefinitionId: roles.keyVaultSecretsUser
         principalId: identity.outputs.principalId
         principalType: 'ServicePrincipal'
-        description: 'Resolve the webhook secrets\' Key Vault references.'
+        description: 'Resolve the webhook secrets\' Key Vault references; read the versions of the audit anchor key.'
       }
     ]
     operatorRoleAssignments: deployerVaultRoles
@@ -247,11 +256,17 @@ module functionApp 'modules/function-app.bicep' = {
       Cosmos__DatabaseName: cosmos.outputs.databaseName
       ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
       ServiceBus__PaymentsTopic: serviceBus.outputs.topicName
+      ServiceBus__CredentialsTopic: serviceBus.outputs.credentialsTopicName
+      // Every event's CloudEvents source: this deployment's address, as in Links__PublicBaseUrl.
+      Events__Source: 'https://${functionAppName}.azurewebsites.net'
+      // Publishes what a crash left in an outbox (NCRONTAB with seconds), read by its timer trigger.
+      Events__RepairSchedule: '0 */5 * * * *'
       Email__Acs__Endpoint: communication.outputs.endpoint
       Email__SenderAddress: communication.outputs.senderAddress
       // Links in emails start here. The app's own output cannot feed its settings (a cycle), so the
       // host name is the default one Azure gives an app without a unique-hostname scope.
       Links__PublicBaseUrl: 'https://${functionAppName}.azurewebsites.net'
+      Issuer__Name: issuerName
       Signing__KeyVaultUri: keyVault.outputs.uri
       Signing__KeyName: keyVault.outputs.signingKeyName
       Documents__BlobServiceUri: storage.outputs.blobEndpoint
@@ -265,6 +280,10 @@ module functionApp 'modules/function-app.bicep' = {
       Webhooks__Lms__SigningSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${lmsWebhookSecretName}/)'
       Stripe__SecretKey: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeSecretKeySecretName}/)'
       Stripe__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.uri}secrets/${stripeWebhookSecretName}/)'
+      // Read by the app itself with the identity, not as a reference: every version of the secret is
+      // an anchor key (its version id the key id), so anchors made before a rotation still check.
+      AuditAnchors__KeyVaultUri: keyVault.outputs.uri
+      AuditAnchors__SecretName: auditAnchorSecretName
     }
   }
 }
@@ -280,7 +299,9 @@ output AZURE_KEY_VAULT_SIGNING_KEY_NAME string = keyVault.outputs.signingKeyName
 output AZURE_KEY_VAULT_LMS_WEBHOOK_SECRET_NAME string = lmsWebhookSecretName
 output AZURE_KEY_VAULT_STRIPE_SECRET_KEY_NAME string = stripeSecretKeySecretName
 output AZURE_KEY_VAULT_STRIPE_WEBHOOK_SECRET_NAME string = stripeWebhookSecretName
+output AZURE_KEY_VAULT_AUDIT_ANCHOR_SECRET_NAME string = auditAnchorSecretName
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_SERVICE_BUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output AZURE_SERVICE_BUS_PAYMENTS_TOPIC string = serviceBus.outputs.topicName
 output AZURE_SERVICE_BUS_FINANCE_SUBSCRIPTION string = serviceBus.outputs.subscriptionName
+output AZURE_SERVICE_BUS_CREDENTIALS_TOPIC string = serviceBus.outputs.credentialsTopicName

@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 command -v dotnet >/dev/null || { echo "Needs the .NET 10 SDK on PATH." >&2; exit 1; }
 command -v node >/dev/null || { echo "Needs Node.js 20 or newer on PATH (the local Cosmos server runs on it)." >&2; exit 1; }
 
+# The browser tests drive Debian's Chromium through its driver (CI runs this as root).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  echo "== apt-get install chromium chromium-driver"
+  apt-get update -qq && apt-get install -y -qq chromium chromium-driver
+fi
+
 for tool in tools/*/; do
   if [[ -f "$tool/package-lock.json" ]]; then
     echo "== npm ci in $tool"
@@ -17,13 +23,6 @@ for tool in tools/*/; do
     fi
   fi
 done
-
-# PDFs are set in DejaVu Sans (functions/CredentialFunctions.Adapters/Pdf/DejaVuFonts.cs reads it from here).
-if [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; then
-  echo "== apt-get install fonts-dejavu-core"
-  sudo=$([[ $(id -u) -eq 0 ]] && echo "" || echo sudo)
-  $sudo apt-get install -y --no-install-recommends fonts-dejavu-core
-fi
 
 echo "== dotnet test"
 log=$(mktemp)

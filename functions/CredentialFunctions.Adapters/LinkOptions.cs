@@ -3,7 +3,7 @@ namespace CredentialFunctions.Adapters;
 /// <summary>
 /// App settings section "Links": where links sent to learners and employers point. Emails link to
 /// <c>{PublicBaseUrl}/api/verify/{certificateId}</c> (this app's public verification endpoint) and
-/// <c>{PublicBaseUrl}/renew/{certificateId}</c> (the learner's renewal page, served by the web front end).
+/// <c>{PublicBaseUrl}/api/renew/{certificateId}</c> (the learner's renewal page), both served by this app.
 /// </summary>
 public sealed class LinkOptions
 {

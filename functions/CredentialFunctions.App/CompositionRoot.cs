@@ -1,18 +1,27 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Access;
+using CredentialFunctions.Adapters.Anchors;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Adapters.Documents;
 using CredentialFunctions.Adapters.Durable;
 using CredentialFunctions.Adapters.Email;
+using CredentialFunctions.Adapters.Events;
 using CredentialFunctions.Adapters.Payments;
+using CredentialFunctions.Adapters.ServiceBus;
+using CredentialFunctions.Adapters.Signing;
 using CredentialFunctions.Adapters.Webhooks;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Applications;
+using CredentialFunctions.Application.Badges;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
+using CredentialFunctions.Application.Links;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Payments;
@@ -20,7 +29,11 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.Reports;
+using CredentialFunctions.Application.Search;
+using CredentialFunctions.Application.Signing;
+using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Application.Verification;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,8 +56,13 @@ public static class CompositionRoot
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section));
         services.AddOptions<RateLimits.Options>().Bind(configuration.GetSection(RateLimits.Options.Section));
+        services.AddOptions<ServiceBusOptions>().Bind(configuration.GetSection(ServiceBusOptions.Section));
+        services.AddOptions<EventOptions>().Bind(configuration.GetSection(EventOptions.Section));
         services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section));
         services.AddOptions<DocumentOptions>().Bind(configuration.GetSection(DocumentOptions.Section));
+        services.AddOptions<SigningOptions>().Bind(configuration.GetSection(SigningOptions.Section));
+        services.AddOptions<IssuerOptions>().Bind(configuration.GetSection(IssuerOptions.Section));
+        services.AddOptions<AuditAnchorOptions>().Bind(configuration.GetSection(AuditAnchorOptions.Section));
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IIdSource, RandomIdSource>();
@@ -53,6 +71,9 @@ public static class CompositionRoot
 
         services.AddSingleton(sp => CosmosClientFactory.Create(sp.GetRequiredService<IOptions<CosmosOptions>>().Value, sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => new CredentialDatabase(sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(), sp.GetRequiredService<IOptions<CosmosOptions>>().Value));
+        // The keys that seal every credential write and check every verification. TryAdd: a test rotates them.
+        services.TryAddSingleton(sp => AnchorKeys.Create(sp.GetRequiredService<IOptions<AuditAnchorOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RecordAnchoring>();
         // TryAdd: a test may wrap a store (to count its reads, say) and the composition keeps the rest.
         // Every credential write keeps the compliance counts beside it (Application/Reports).
         services.TryAddSingleton<ICredentialStore>(sp => new CountedCredentialStore(
@@ -62,8 +83,13 @@ public static class CompositionRoot
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
         services.TryAddSingleton<IRenewalWindowRecords, CosmosRenewalWindowRecords>();
         services.TryAddSingleton<ISupervisionStore, CosmosSupervisionStore>();
+        services.TryAddSingleton<IStatusListStore, CosmosStatusListStore>();
+        services.TryAddSingleton<IStatusListRecords, CosmosStatusListRecords>();
+        services.TryAddSingleton<IRandomSource, CryptoRandomSource>();
+        services.TryAddSingleton<IApplicationStore, CosmosApplicationStore>();
+        services.TryAddSingleton<ICredentialSearch, CosmosCredentialSearch>();
+        services.TryAddSingleton<IAccessLog, CosmosAccessLog>();
         services.TryAddSingleton<IComplianceTallies, CosmosComplianceTallies>();
-        services.TryAddSingleton<ICredentialCatalog, CosmosCredentialCatalog>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -75,6 +101,20 @@ public static class CompositionRoot
         // The outbox: one dispatcher over a transport per channel (email now).
         services.AddSingleton<IOutboxTransport, EmailOutbox>();
         services.AddSingleton(typeof(OutboxDispatcher<>));
+        // Events: one Service Bus client per process, as the app identity (TryAdd: tests give a Moq'd one);
+        // without a namespace, the local event log or a transport that says what to set.
+        services.TryAddSingleton(sp => new ServiceBusClient(sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value.FullyQualifiedNamespace, sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton(sp => EventTransport.Create(sp.GetRequiredService<IOptions<ServiceBusOptions>>().Value, sp.GetRequiredService<IOptions<EventOptions>>().Value,
+            sp.GetRequiredService<ServiceBusClient>));
+        services.AddSingleton(typeof(EventPublisher<>));
+        // The event repair's sources, one registration per kind of document with an outbox.
+        services.AddSingleton<IUnsentEventSource>(sp => new RecordEventSource<Credential>("credential",
+            new CosmosUnsentEvents<Credential>(sp.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Credentials)),
+            sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<EventPublisher<Credential>>()));
+        services.AddSingleton<IUnsentEventSource>(sp => new RecordEventSource<CertificationApplication>("application",
+            new CosmosUnsentEvents<CertificationApplication>(sp.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Applications)),
+            sp.GetRequiredService<IApplicationStore>(), sp.GetRequiredService<EventPublisher<CertificationApplication>>()));
+        services.AddSingleton<EventRepair>();
 
         // Payments: Stripe when its keys are set, otherwise a provider that refuses saying which
         // settings are missing. Transient, so each gets an HttpClient from the factory's pool; a test
@@ -85,13 +125,29 @@ public static class CompositionRoot
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(StripePaymentProvider.HttpClientName),
             sp.GetRequiredService<TimeProvider>()));
 
+        // The issuer: its keys (Key Vault or a development key), the JWT signer over them, its profile.
+        services.AddSingleton(sp => IssuerKeys.Create(sp.GetRequiredService<IOptions<SigningOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<VcJwtSigner>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<IssuerOptions>>().Value.ProfileAt(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        // A badge's credentialStatus: its revocation and suspension entries in the status lists.
+        services.AddSingleton(sp => new StatusListLinks(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        services.AddSingleton<ICredentialStatusEntries, StatusListEntriesOfBadges>();
+        services.AddSingleton<StatusListCredentials>();
+        services.AddSingleton(sp => new OpenBadges(sp.GetRequiredService<VerificationService>(), sp.GetRequiredService<IssuerProfile>(), sp.GetRequiredService<VcJwtSigner>(),
+            sp.GetServices<ICredentialStatusEntries>(), sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+
         services.AddSingleton<CredentialUpdater>();
         services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());
         services.AddSingleton<ProgramService>();
         services.AddScoped<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();
+        services.AddSingleton(sp => new CredentialLinks(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
+        services.AddSingleton<PrintedCredentials>();
         services.AddSingleton<CredentialRecords>();
+        services.AddSingleton<CredentialSearchService>();
         services.AddSingleton<SupervisionService>();
+        services.AddSingleton<StatusListPublisher>();
+        services.AddSingleton<StatusListReconciliation>();
         services.AddSingleton<ComplianceProjection>();
         services.AddSingleton<ComplianceReports>();
         services.AddSingleton<ComplianceRecount>();
@@ -101,6 +157,10 @@ public static class CompositionRoot
         services.AddScoped<DurableClientAccessor>();
         services.TryAddScoped<IRenewalWindows>(sp => new DurableRenewalWindows(sp.GetRequiredService<DurableClientAccessor>().Client, sp.GetRequiredService<TimeProvider>()));
         services.AddScoped<IssuanceService>();
+        services.AddSingleton(sp => new VersionedUpdater<CertificationApplication>(sp.GetRequiredService<IApplicationStore>(), "Application"));
+        services.AddScoped<ApplicationService>();
+        services.AddScoped<ApplicationResults>();
+        services.AddSingleton<PaymentLedger>();
         services.AddScoped<IssuanceReconciliation>();
         services.AddScoped<CredentialLifecycle>();
         services.AddScoped<RenewalReconciliation>();

@@ -10,7 +10,9 @@ namespace CredentialFunctions.LocalHost;
 /// </summary>
 public sealed class NodeTool : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    // Generous: on two busy cores a test run starts several servers while others compile and run,
+    // and Azurite was seen taking over 30 s to listen there; a deadline, not a wait.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
     private readonly Process _process;
     private readonly string _name;

@@ -55,10 +55,28 @@ if (blobs is not null)
     builder.Configuration["Documents:CreateIfMissing"] = "true";
 }
 
+// With no Service Bus namespace configured, events go to an append-only JSON-lines file (one CloudEvent a line).
+if (string.IsNullOrWhiteSpace(builder.Configuration["ServiceBus:FullyQualifiedNamespace"]) && string.IsNullOrWhiteSpace(builder.Configuration["Events:LocalLogPath"]))
+    builder.Configuration["Events:LocalLogPath"] = Path.Combine(RepositoryRoot.Find(), ".local", "events.jsonl");
+
+// With no signing key configured, one for the session: the store forgets its credentials on exit
+// anyway, and a private key in a settings file is one a developer may commit.
+if (string.IsNullOrWhiteSpace(builder.Configuration["Signing:DevelopmentKey"]) && string.IsNullOrWhiteSpace(builder.Configuration["Signing:KeyVaultUri"]))
+{
+    using var sessionKey = System.Security.Cryptography.RSA.Create(2048);
+    builder.Configuration["Signing:DevelopmentKey"] = sessionKey.ExportPkcs8PrivateKeyPem();
+}
+
+// With no anchor key configured, make one up for the session: nothing is committed, and the local
+// store forgets its records when the host stops anyway. Against a real account, set one to keep records verifying.
+if (string.IsNullOrWhiteSpace(builder.Configuration["AuditAnchors:KeyVaultUri"]) && string.IsNullOrWhiteSpace(builder.Configuration["AuditAnchors:DevelopmentKey"]))
+    builder.Configuration["AuditAnchors:DevelopmentKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
 var app = LocalHostBuilder.Build(builder);
 await LocalHostBuilder.EnsureStoreAsync(app);
-app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}; {Mail}; {Documents}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,
+app.Logger.LogInformation("Serving {Count} HTTP functions on {Urls}; Cosmos at {Cosmos}; {Mail}; {Documents}; {Events}", CredentialFunctions.App.Http.HttpFunctionCatalog.All.Count,
     builder.Configuration["urls"] ?? "http://localhost:7071", builder.Configuration["Cosmos:AccountEndpoint"],
     mail is null ? "email by the configured transport" : $"every email lands in maildev at {mail.WebEndpoint}",
-    blobs is null ? "documents in the configured storage" : $"documents in Azurite (in memory) at {blobs.BlobEndpoint}");
+    blobs is null ? "documents in the configured storage" : $"documents in Azurite (in memory) at {blobs.BlobEndpoint}",
+    builder.Configuration["Events:LocalLogPath"] is { Length: > 0 } eventLog ? $"every event is appended to {eventLog}" : "events to Service Bus");
 await app.RunAsync();

@@ -92,6 +92,15 @@ resource credentials 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contain
         compositeIndexes: [
           [{ path: '/holder/learnerId', order: 'ascending' }, { path: '/issuedAt', order: 'descending' }]
           [{ path: '/program/programId', order: 'ascending' }, { path: '/expiresAt', order: 'ascending' }]
+          // Search: each sort key with the id that breaks its ties, in both directions (the local server needs the exact one).
+          [{ path: '/search/issuedAt', order: 'ascending' }, { path: '/id', order: 'ascending' }]
+          [{ path: '/search/issuedAt', order: 'descending' }, { path: '/id', order: 'descending' }]
+          [{ path: '/search/expiresAt', order: 'ascending' }, { path: '/id', order: 'ascending' }]
+          [{ path: '/search/expiresAt', order: 'descending' }, { path: '/id', order: 'descending' }]
+          [{ path: '/search/completedAt', order: 'ascending' }, { path: '/id', order: 'ascending' }]
+          [{ path: '/search/completedAt', order: 'descending' }, { path: '/id', order: 'descending' }]
+          [{ path: '/search/legalName', order: 'ascending' }, { path: '/id', order: 'ascending' }]
+          [{ path: '/search/legalName', order: 'descending' }, { path: '/id', order: 'descending' }]
         ]
       }
     }
@@ -157,8 +166,70 @@ resource learners 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
-// CosmosLayout.ComplianceTallies: the maintained counts of the compliance reports, one per dimension,
-// group and completion month; a report queries one dimension's months, the entries are never queried.
+resource statusLists 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'statuslists'
+  properties: {
+    resource: {
+      id: 'statuslists'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: []
+        excludedPaths: [{ path: '/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
+// CosmosLayout.Applications: one document per application, each transition an ETag-guarded write
+// with its history and outbox inside; listed by candidate and by program and status, newest first.
+resource applications 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'applications'
+  properties: {
+    resource: {
+      id: 'applications'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/history/*' }, { path: '/outbox/*' }, { path: '/documents/*' }, { path: '/attempts/*' }]
+        compositeIndexes: [
+          [{ path: '/candidate/subject', order: 'ascending' }, { path: '/submittedAt', order: 'descending' }]
+          [{ path: '/programId', order: 'ascending' }, { path: '/status', order: 'ascending' }, { path: '/submittedAt', order: 'descending' }]
+          [{ path: '/status', order: 'ascending' }, { path: '/submittedAt', order: 'descending' }]
+        ]
+      }
+    }
+  }
+}
+
+// CosmosLayout.AccessLog: who read which record, search, export or report, and when; only ever
+// created, keyed by the reader so a supervisor's "what did this auditor read" is one partition.
+resource accessLog 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'accessLog'
+  properties: {
+    resource: {
+      id: 'accessLog'
+      partitionKey: { paths: ['/callerId'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: []
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
+// CosmosLayout.ComplianceTallies: the maintained counts of the compliance reports, one per completion
+// day; a report queries the days of its range, the groups' counts are never queried.
 resource complianceTallies 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
   parent: database
   name: 'complianceTallies'
@@ -170,7 +241,7 @@ resource complianceTallies 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/c
         indexingMode: 'consistent'
         automatic: true
         includedPaths: [{ path: '/*' }]
-        excludedPaths: [{ path: '/entries/*' }]
+        excludedPaths: [{ path: '/groups/*' }]
         compositeIndexes: []
       }
     }

@@ -20,7 +20,7 @@ param tags resourceTags
 @maxValue(90)
 param softDeleteRetentionInDays int = 90
 
-@description('Name of the key that signs Open Badges credentials (VC-JWT, ES256).')
+@description('Name of the key that signs Open Badges credentials (VC-JWT, RS256).')
 param signingKeyName string
 
 @description('Roles granted on the whole vault to the app.')
@@ -55,13 +55,14 @@ resource vault 'Microsoft.KeyVault/vaults@2024-11-01' = {
 // ARM creates the first version if the key is missing and leaves an existing key untouched, so
 // redeploying never rotates it; rotation is a deliberate `az keyvault key rotate` (README.md, "Deploy to Azure").
 // The private key is generated inside the vault and never leaves it: the app signs by calling the
-// vault. EC P-256 gives ES256, which VC-JWT verifiers support widely.
+// vault. RSA gives RS256, the one algorithm every Open Badges 3.0 verifier must accept (OB 3.0 §8.2);
+// 3072 bits for security past 2030 (NIST SP 800-57), at no cost a verifier notices.
 resource signingKey 'Microsoft.KeyVault/vaults/keys@2024-11-01' = {
   parent: vault
   name: signingKeyName
   properties: {
-    kty: 'EC'
-    curveName: 'P-256'
+    kty: 'RSA'
+    keySize: 3072
     keyOps: ['sign', 'verify']
     attributes: { enabled: true, exportable: false }
   }

@@ -1,4 +1,5 @@
-// The Service Bus namespace that carries payment events to finance. Standard tier, because Basic
+// The Service Bus namespace that carries payment events to finance and credential events to
+// anyone who subscribes, one topic each (service-bus-topic.bicep). Standard tier, because Basic
 // has no topics. SAS keys are disabled: publishers and consumers authenticate with Entra ID.
 
 import { resourceTags, roleAssignment } from 'types.bicep'
@@ -20,13 +21,19 @@ param topicName string
 @description('Name of the subscription finance reads from.')
 param subscriptionName string
 
-@description('How long the broker remembers a MessageId to drop a re-sent duplicate (ISO 8601). The outbox re-sends after a crash with the same MessageId, so this covers its retry horizon.')
-param duplicateDetectionWindow string = 'PT10M'
+@description('Name of the topic the app publishes credential lifecycle events to, for anyone who subscribes (HR, a CRM, a data warehouse).')
+param credentialsTopicName string
+
+@description('Name of the credentials topic\'s first subscription; each further subscriber adds its own, filtered on the "type" application property if it likes.')
+param credentialsSubscriptionName string
+
+@description('How long the broker remembers a MessageId to drop a re-sent duplicate (ISO 8601). The outbox re-sends after a crash with the same MessageId: the 5-minute lease of a claim plus the 5-minute repair timer, well inside an hour.')
+param duplicateDetectionWindow string = 'PT1H'
 
 @description('How long an unread event waits for finance before it is dead-lettered (ISO 8601).')
 param messageTimeToLive string = 'P14D'
 
-@description('Roles granted on the topic (not the namespace): a sender can reach nothing else.')
+@description('Roles granted on each topic (not the namespace): a sender can reach nothing else.')
 param topicRoleAssignments roleAssignment[] = []
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
@@ -41,38 +48,27 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   }
 }
 
-resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
-  parent: namespace
-  name: topicName
-  properties: {
-    requiresDuplicateDetection: true
-    duplicateDetectionHistoryTimeWindow: duplicateDetectionWindow
-    defaultMessageTimeToLive: messageTimeToLive
+module payments 'service-bus-topic.bicep' = {
+  params: {
+    namespaceName: namespace.name
+    name: topicName
+    subscriptionName: subscriptionName
+    duplicateDetectionWindow: duplicateDetectionWindow
+    messageTimeToLive: messageTimeToLive
+    roleAssignments: topicRoleAssignments
   }
 }
 
-resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = {
-  parent: topic
-  name: subscriptionName
-  properties: {
-    deadLetteringOnMessageExpiration: true
-    maxDeliveryCount: 10
-    lockDuration: 'PT1M'
+module credentials 'service-bus-topic.bicep' = {
+  params: {
+    namespaceName: namespace.name
+    name: credentialsTopicName
+    subscriptionName: credentialsSubscriptionName
+    duplicateDetectionWindow: duplicateDetectionWindow
+    messageTimeToLive: messageTimeToLive
+    roleAssignments: topicRoleAssignments
   }
 }
-
-resource topicRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for role in topicRoleAssignments: {
-    name: guid(topic.id, role.principalId, role.roleDefinitionId)
-    scope: topic
-    properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.roleDefinitionId)
-      principalId: role.principalId
-      principalType: role.principalType
-      description: role.description
-    }
-  }
-]
 
 // The namespace reports https://<name>.servicebus.windows.net:443/; clients want the bare host.
 // Taking it from the endpoint instead of appending a DNS suffix keeps sovereign clouds right.
@@ -80,7 +76,13 @@ resource topicRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '/')[2], ':')[0]
 
 @description('Name of the payments topic, for ServiceBus__PaymentsTopic.')
-output topicName string = topic.name
+output topicName string = payments.outputs.name
 
 @description('Name of finance\'s subscription.')
-output subscriptionName string = subscription.name
+output subscriptionName string = payments.outputs.subscriptionName
+
+@description('Name of the credentials topic, for ServiceBus__CredentialsTopic.')
+output credentialsTopicName string = credentials.outputs.name
+
+@description('Name of the credentials topic\'s subscription.')
+output credentialsSubscriptionName string = credentials.outputs.subscriptionName

@@ -7,7 +7,7 @@ public class ComplianceTallyTests
 {
     private static readonly string[] Teams = ["Blue", "Green", ""];
 
-    /// <summary>Credentials completed over two years, a third revoked, lapsed or renewed-late in grace, in three teams (one unnamed).</summary>
+    /// <summary>Credentials completed over two years, a third revoked, lapsed or suspended, in three teams (one unnamed).</summary>
     private static List<Credential> Generated(int count, int seed)
     {
         var random = new Random(seed);
@@ -22,6 +22,7 @@ public class ComplianceTallyTests
             {
                 0 => credential.Revoke(completedAt.AddDays(10), "pm", "Fraud.").Credential,
                 1 when credential.Schedule is { } s => credential.Lapse(s.GraceEndsAt).Credential,
+                2 => credential.Suspend(completedAt.AddDays(30), "pm", "Under investigation.").Credential,
                 _ => credential,
             };
             credentials.Add(credential);
@@ -29,44 +30,19 @@ public class ComplianceTallyTests
         return credentials;
     }
 
-    /// <summary>The oracle: each credential's status at the instant, from the domain's own StatusAt, counted one by one.</summary>
-    private static Dictionary<ComplianceMeasure, int> BruteForce(IEnumerable<Credential> credentials, DateTimeOffset at)
-    {
-        var counts = ComplianceCounts.Measures.ToDictionary(m => m, _ => 0);
-        foreach (var c in credentials)
-        {
-            switch (c.StatusAt(at))
-            {
-                case CredentialStatus.Active or CredentialStatus.InRenewalWindow:
-                    counts[ComplianceMeasure.Active]++;
-                    var left = c.ExpiresAt!.Value - at;
-                    if (left <= TimeSpan.FromDays(30)) counts[ComplianceMeasure.DueWithin30Days]++;
-                    if (left <= TimeSpan.FromDays(60)) counts[ComplianceMeasure.DueWithin60Days]++;
-                    if (left <= TimeSpan.FromDays(90)) counts[ComplianceMeasure.DueWithin90Days]++;
-                    break;
-                case CredentialStatus.InGrace: counts[ComplianceMeasure.InGrace]++; break;
-                case CredentialStatus.Lapsed: counts[ComplianceMeasure.Lapsed]++; break;
-                case CredentialStatus.Revoked: counts[ComplianceMeasure.Revoked]++; break;
-                case CredentialStatus.Superseded: counts[ComplianceMeasure.Superseded]++; break;
-            }
-        }
-        return counts;
-    }
-
+    /// <summary>The report's sum: each credential added to its day's tally, then the days within the range summed by team at the instant.</summary>
     private static Dictionary<string, ComplianceCounts> Tallied(IEnumerable<Credential> credentials, DateTimeOffset at, DateOnly? from = null, DateOnly? to = null)
     {
         var tallies = new Dictionary<string, ComplianceTally>();
         foreach (var c in credentials)
         {
-            var key = TallyKey.Of(ReportDimension.Team, c);
-            tallies[key.Id] = (tallies.GetValueOrDefault(key.Id) ?? ComplianceTally.Empty(key)).With(ComplianceStanding.Of(c), 1);
+            var day = ComplianceTally.DayOf(c);
+            tallies[day] = (tallies.GetValueOrDefault(day) ?? ComplianceTally.Empty(day)).With(c, 1);
         }
         var byGroup = new Dictionary<string, ComplianceCounts>();
-        foreach (var tally in tallies.Values)
-        {
-            if (!byGroup.TryGetValue(tally.Key.Group, out var counts)) byGroup[tally.Key.Group] = counts = new ComplianceCounts();
-            tally.AddTo(counts, at, from, to);
-        }
+        foreach (var tally in tallies.Values.Where(t => (from is null || string.CompareOrdinal(t.Day, ComplianceTally.DayOf(from.Value)) >= 0)
+                                                     && (to is null || string.CompareOrdinal(t.Day, ComplianceTally.DayOf(to.Value)) <= 0)))
+            tally.AddTo(ReportDimension.Team, byGroup, at);
         return byGroup;
     }
 
@@ -81,7 +57,7 @@ public class ComplianceTallyTests
         var tallied = Tallied(credentials, at);
         foreach (var team in Teams)
         {
-            var expected = BruteForce(credentials.Where(c => ReportDimension.Team.GroupOf(c) == team), at);
+            var expected = ComplianceOracle.Count(credentials.Where(c => ReportDimension.Team.GroupOf(c) == team), at);
             foreach (var measure in ComplianceCounts.Measures) Assert.Equal(expected[measure], tallied[team][measure]);
         }
     }
@@ -92,7 +68,7 @@ public class ComplianceTallyTests
         var credential = A.Credential(A.Program());
         var crossing = credential.ExpiresAt!.Value.AddDays(-30);
         Assert.Equal(0, Tallied([credential], crossing.AddTicks(-1))["Blue"][ComplianceMeasure.DueWithin30Days]);
-        Assert.Equal(BruteForce([credential], crossing)[ComplianceMeasure.DueWithin30Days], Tallied([credential], crossing)["Blue"][ComplianceMeasure.DueWithin30Days]);
+        Assert.Equal(ComplianceOracle.Count([credential], crossing)[ComplianceMeasure.DueWithin30Days], Tallied([credential], crossing)["Blue"][ComplianceMeasure.DueWithin30Days]);
         Assert.Equal(1, Tallied([credential], crossing)["Blue"][ComplianceMeasure.DueWithin30Days]);
     }
 
@@ -117,9 +93,26 @@ public class ComplianceTallyTests
         var within = credentials.Where(c => DateOnly.FromDateTime(c.Completion.CompletedAt.UtcDateTime) is var d && d >= from && d <= to);
         foreach (var team in Teams)
         {
-            var expected = BruteForce(within.Where(c => ReportDimension.Team.GroupOf(c) == team), at);
+            var expected = ComplianceOracle.Count(within.Where(c => ReportDimension.Team.GroupOf(c) == team), at);
             foreach (var measure in ComplianceCounts.Measures) Assert.Equal(expected[measure], tallied[team][measure]);
         }
+    }
+
+    [Fact]
+    public void Taking_back_what_was_added_leaves_an_empty_tally_and_every_dimension_counts_each_credential_once()
+    {
+        var credentials = Generated(40, seed: 9).Select(c => c with { Completion = c.Completion with { CompletedAt = A.Jan1 } }).ToList();
+        var tally = credentials.Aggregate(ComplianceTally.Empty("2026-01-01"), (t, c) => t.With(c, 1));
+        Assert.Equal(40, tally.Credentials);
+        foreach (var dimension in Enum.GetValues<ReportDimension>())
+        {
+            var byGroup = new Dictionary<string, ComplianceCounts>();
+            tally.AddTo(dimension, byGroup, A.Jan1);
+            var all = new ComplianceCounts();
+            foreach (var counts in byGroup.Values) all.Add(counts);
+            Assert.Equal(40, ComplianceCounts.Measures.Where(m => m is not (ComplianceMeasure.DueWithin30Days or ComplianceMeasure.DueWithin60Days or ComplianceMeasure.DueWithin90Days)).Sum(m => all[m]));
+        }
+        Assert.True(credentials.Aggregate(tally, (t, c) => t.With(c, -1)).CountsAlike(ComplianceTally.Empty("2026-01-01")));
     }
 
     [Fact]

@@ -47,6 +47,16 @@ public sealed class SecureDefaultsTests(CompiledInfrastructure infra)
     }
 
     [Fact]
+    public void Signing_key_is_RSA_for_the_RS256_every_Open_Badges_verifier_accepts()
+    {
+        var (_, key) = infra.Single("Microsoft.KeyVault/vaults/keys");
+        var properties = key.GetProperty("properties");
+
+        Assert.Equal("RSA", properties.GetProperty("kty").GetString());
+        Assert.True(properties.GetProperty("keySize").GetInt32() >= 2048);
+    }
+
+    [Fact]
     public void Every_role_assignment_grants_a_built_in_role_on_one_resource()
     {
         var assignments = infra.Main.FindAll("Microsoft.Authorization/roleAssignments").ToArray();

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.LocalHost;
+using CredentialFunctions.Testing.Anchors;
 using Microsoft.Azure.Cosmos;
 
 namespace CredentialFunctions.Benchmarks.Verification;
@@ -29,7 +30,7 @@ public class StorePointReadBenchmarks
         _client = CosmosClientFactory.Create(options, new Azure.Identity.DefaultAzureCredential());
         var database = new CredentialDatabase(_client, options);
         database.EnsureCreatedAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _store = new CosmosCredentialStore(database);
+        _store = new CosmosCredentialStore(database, TestAnchors.Anchoring);
         var credential = Sample.Credential(renewals: 3);
         _id = credential.CertificateId;
         _store.TryCreateAsync(credential, CancellationToken.None).GetAwaiter().GetResult();

@@ -9,7 +9,7 @@ namespace CredentialFunctions.Benchmarks.Verification;
 /// <summary>
 /// The whole public verification route as a verifier meets it — an HTTP GET over loopback to the
 /// local host on Kestrel, the pipeline's admission and rate limit, the point read, the tamper check,
-/// the JSON answer — against the raw SDK point read of the same document on the same local Cosmos
+/// the JSON answer or the verification page a browser gets — against the raw SDK point read of the same document on the same local Cosmos
 /// server, in one run. The ratio is what the route adds on top of the store's round trip.
 /// </summary>
 [MemoryDiagnoser]
@@ -44,6 +44,16 @@ public class VerificationRouteBenchmarks
     public async Task<int> VerifyOverHttp()
     {
         using var response = await _verifier.GetAsync($"/api/verify/{_id}");
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsByteArrayAsync()).Length;
+    }
+
+    [Benchmark(Description = "GET /api/verify/{id} over HTTP, as the page (Accept: text/html)")]
+    public async Task<int> VerificationPageOverHttp()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/verify/{_id}");
+        request.Headers.Accept.ParseAdd("text/html");
+        using var response = await _verifier.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadAsByteArrayAsync()).Length;
     }

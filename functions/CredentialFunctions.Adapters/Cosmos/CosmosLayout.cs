@@ -28,6 +28,9 @@ public static class CosmosLayout
     /// Credentials, keyed by certificate id (id = pk): verification is one point read. The audit
     /// chain travels inside the document, so a state change and its audit entry are one
     /// ETag-guarded write. Learner history and reports are indexed queries (composites below).
+    /// Each search sort key orders by (key, id): one composite index each way, since the local
+    /// server serves an ORDER BY only from an index of exactly its directions (Azure would serve
+    /// the reverse from either).
     /// </summary>
     public static readonly ContainerLayout Credentials = new(
         "credentials", "/id",
@@ -35,6 +38,11 @@ public static class CosmosLayout
         [
             new CompositeIndex(("/holder/learnerId", false), ("/issuedAt", true)),
             new CompositeIndex(("/program/programId", false), ("/expiresAt", false)),
+            .. CosmosCredentialSearch.SortPaths.Values.SelectMany(path => new[]
+            {
+                new CompositeIndex((path, false), ("/id", false)),
+                new CompositeIndex((path, true), ("/id", true)),
+            }),
         ]);
 
     /// <summary>
@@ -61,12 +69,44 @@ public static class CosmosLayout
         "learners", "/id", ["/history/*"], []);
 
     /// <summary>
-    /// The compliance reports' maintained counts, one per dimension, group and completion month
-    /// (id = pk = a hash of the three, which may hold any character): a report queries one dimension's
-    /// months and sums them; the entries (standing → count) are read, never queried.
+    /// Bitstring status lists, one document per purpose and list number (id = pk = "revocation-1"):
+    /// allocating an index and setting a bit are point reads and ETag-guarded replaces of that one
+    /// document, and publishing it is a point read. Never queried, so nothing is indexed.
+    /// </summary>
+    public static readonly ContainerLayout StatusLists = new(
+        "statuslists", "/id", ["/*"], []);
+
+    /// <summary>
+    /// Applications, keyed by application id (id = pk): every transition is one ETag-guarded write of
+    /// the document, its history and outbox (payment events, emails) inside it. Candidates list their
+    /// own and reviewers list by program and status, newest first (composites below); the history,
+    /// outbox, documents and attempts ride along and are never queried.
+    /// </summary>
+    public static readonly ContainerLayout Applications = new(
+        "applications", "/id",
+        ["/history/*", "/outbox/*", "/documents/*", "/attempts/*"],
+        [
+            new CompositeIndex(("/candidate/subject", false), ("/submittedAt", true)),
+            new CompositeIndex(("/programId", false), ("/status", false), ("/submittedAt", true)),
+            new CompositeIndex(("/status", false), ("/submittedAt", true)),
+        ]);
+
+
+    /// <summary>
+    /// The access log: who read which record, search, export or report, and when. Append-only (the
+    /// store only ever creates), keyed by the reader, so "what did this auditor look at" (their
+    /// supervisor's question) is a single-partition query ordered by time.
+    /// </summary>
+    public static readonly ContainerLayout AccessLog = new(
+        "accessLog", "/callerId", [], []);
+
+    /// <summary>
+    /// The compliance reports' maintained counts, one per completion day (id = pk = the day,
+    /// yyyy-MM-dd): a report queries the days of its range and sums them; the groups (each group's
+    /// standing → count) are read, never queried.
     /// </summary>
     public static readonly ContainerLayout ComplianceTallies = new(
-        "complianceTallies", "/id", ["/entries/*"], []);
+        "complianceTallies", "/id", ["/groups/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, ComplianceTallies];
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, ComplianceTallies];
 }

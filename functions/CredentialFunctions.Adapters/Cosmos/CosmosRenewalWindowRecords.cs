@@ -42,5 +42,5 @@ public sealed class CosmosRenewalWindowRecords(CredentialDatabase database) : IR
     }
 
     /// <summary>UTC at a fixed width, so the strings sort as the instants do whatever offset the record was written with.</summary>
-    private static string Sortable(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+    internal static string Sortable(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
@@ -23,7 +24,11 @@ public sealed class CredentialDatabase(CosmosClient client, CosmosOptions option
     }
 }
 
-public sealed class CosmosCredentialStore(CredentialDatabase database) : ICredentialStore
+/// <summary>
+/// Credentials, one document each. Every write, create or replace, goes through <see cref="DocumentAsync"/>,
+/// which seals the audit chain with the current anchor key in the same ETag-guarded write.
+/// </summary>
+public sealed class CosmosCredentialStore(CredentialDatabase database, RecordAnchoring anchoring) : ICredentialStore
 {
     private readonly Container _container = database.Container(CosmosLayout.Credentials);
 
@@ -32,14 +37,18 @@ public sealed class CosmosCredentialStore(CredentialDatabase database) : ICreden
             ? new Versioned<Credential>(read.Value, read.ETag)
             : null;
 
-    public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
-        => CosmosDocuments.TryCreateAsync(_container, Document(credential), credential.CertificateId, cancellationToken);
+    public async Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
+        => await CosmosDocuments.TryCreateAsync(_container, await DocumentAsync(credential, cancellationToken), credential.CertificateId, cancellationToken);
 
-    public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
-        => CosmosDocuments.ReplaceAsync(_container, Document(credential), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
+    public async Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
+        => await CosmosDocuments.ReplaceAsync(_container, await DocumentAsync(credential, cancellationToken), credential.CertificateId, credential.CertificateId, etag, cancellationToken);
 
-    private static JsonObject Document(Credential credential)
-        => CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(credential, credential.CertificateId), credential);
+    private async Task<JsonObject> DocumentAsync(Credential credential, CancellationToken cancellationToken)
+    {
+        var anchored = await anchoring.SealAsync(credential, cancellationToken);
+        return CosmosCredentialSearch.WithSearchFields(CosmosStatusListRecords.WithBehind(CosmosUnsentEvents.WithUnsentEventsStamp(
+            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(anchored, anchored.CertificateId), anchored), anchored.Outbox), anchored), anchored);
+    }
 }
 
 /// <summary>Each program version is its own document "programId@version" in the program's partition.</summary>

@@ -51,7 +51,7 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
         using var response = await SendAsync(request, cancellationToken);
         if (response.Status == 202) return IdFrom(response) ?? operationId;
         throw new EmailDeliveryException(
-            $"Azure Communication Services refused the email ({response.Status} {ErrorFrom(response)}).",
+            $"Azure Communication Services refused the email ({response.Status} {AzureRestErrors.Describe(response)}).",
             isTransient: IsTransient(response));
     }
 
@@ -70,7 +70,7 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
         if (response.Status == 404) return null;
         if (response.Status == 200) return StatusFrom(response) is "NotStarted" or "Running" or "Succeeded" ? IdFrom(response) ?? operationId : null;
         throw new EmailDeliveryException(
-            $"Azure Communication Services could not say whether operation {operationId} went out ({response.Status} {ErrorFrom(response)}).",
+            $"Azure Communication Services could not say whether operation {operationId} went out ({response.Status} {AzureRestErrors.Describe(response)}).",
             isTransient: IsTransient(response));
     }
 
@@ -119,20 +119,6 @@ public sealed class AcsEmailSender(EmailOptions options, TokenCredential credent
         catch (JsonException)
         {
             return null;
-        }
-    }
-
-    private static string ErrorFrom(Response response)
-    {
-        try
-        {
-            using var body = JsonDocument.Parse(response.Content);
-            var error = body.RootElement.GetProperty("error");
-            return $"{error.GetProperty("code").GetString()}: {error.GetProperty("message").GetString()}";
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return response.ReasonPhrase;
         }
     }
 }

@@ -14,6 +14,8 @@ public sealed record GraceExtensionRequest(DateTimeOffset GraceEndsAt, string Re
 
 public sealed record ReasonRequest(string Reason);
 
+public sealed record NameCorrectionRequest(string LegalName, string Reason);
+
 /// <summary>
 /// What logging or reviewing a credit answers: the credit (its <c>number</c> is the id the review
 /// routes take), this cycle's counted and pending totals, whether it just renewed, and the record.
@@ -30,7 +32,7 @@ public sealed record CreditAnswer(bool Renewed, LoggedCredit Credit, decimal Cre
 
 /// <summary>
 /// Changes to a credential after issue: a renewal by each pathway, credits, grace extension,
-/// revocation, the learner leaving, reinstatement. Each answers the updated record. The
+/// revocation, suspension and its lifting, the learner leaving, reinstatement. Each answers the updated record. The
 /// [DurableClient] parameters are the binding through which the host hands each invocation the
 /// client its renewal windows use (<see cref="DurableClientMiddleware"/>).
 /// </summary>
@@ -160,6 +162,48 @@ public sealed class CredentialLifecycleFunctions(CredentialLifecycle lifecycle)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/revocation")] HttpRequest request, string certificateId,
         [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
         => WithReasonAsync(request, reason => lifecycle.RevokeAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+
+    [Function("SuspendCredential")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ReasonRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
+    public Task<IActionResult> Suspend(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/suspension")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => WithReasonAsync(request, reason => lifecycle.SuspendAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+
+    [Function("LiftSuspension")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(ReasonRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
+    public Task<IActionResult> LiftSuspension(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/suspension-lift")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+        => WithReasonAsync(request, reason => lifecycle.LiftSuspensionAsync(certificateId, reason, request.Caller(), cancellationToken), cancellationToken);
+
+    [Function("CorrectLegalName")]
+    [RequireRole(Role.Administrator, Role.ProgramManager)]
+    [Accepts(typeof(NameCorrectionRequest))]
+    [Answers(StatusCodes.Status200OK, typeof(Credential))]
+    [Answers(StatusCodes.Status404NotFound)]
+    [Answers(StatusCodes.Status409Conflict)]
+    [Answers(StatusCodes.Status412PreconditionFailed)]
+    [Answers(StatusCodes.Status422UnprocessableEntity)]
+    public async Task<IActionResult> CorrectLegalName(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "credentials/{certificateId}/name-corrections")] HttpRequest request, string certificateId,
+        [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadJsonAsync<NameCorrectionRequest>(request, cancellationToken);
+        return new JsonResponse(await lifecycle.CorrectLegalNameAsync(certificateId, body.LegalName, body.Reason, request.Caller(), cancellationToken));
+    }
 
     [Function("EndTracking")]
     [RequireRole(Role.Administrator, Role.ProgramManager)]

@@ -2,6 +2,7 @@ using System.Globalization;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Programs;
+using CredentialFunctions.Domain.Payments;
 using CredentialFunctions.Domain.Programs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -19,7 +20,15 @@ public sealed record RenewalRequest(
     IReadOnlyList<RenewalPathway>? Pathways = null,
     decimal? RequiredCeCredits = null,
     IsoDuration? MaxGraceExtension = null,
-    CreditAttestation? CreditAttestation = null);
+    CreditAttestation? CreditAttestation = null,
+    IReadOnlyList<RenewalPathwayLink>? PathwayLinks = null);
+
+/// <summary>A program's retake policy as the API takes it; anything left out takes <see cref="RetakePolicy.Default"/>'s value.</summary>
+public sealed record RetakeRequest(int? AttemptsAllowed = null, IsoDuration? Period = null, IsoDuration? WaitingPeriod = null)
+{
+    public RetakePolicy ToPolicy() => new(
+        AttemptsAllowed ?? RetakePolicy.Default.AttemptsAllowed, Period ?? RetakePolicy.Default.Period, WaitingPeriod ?? RetakePolicy.Default.WaitingPeriod);
+}
 
 public sealed record ProgramRequest(
     string Name,
@@ -30,7 +39,11 @@ public sealed record ProgramRequest(
     RenewalRequest? Renewal = null,
     IReadOnlyList<CeuCredit>? CreditsAwarded = null,
     string? ContentVersion = null,
-    string? RegulatoryModule = null)
+    string? RegulatoryModule = null,
+    CertificateTemplate? CertificateTemplate = null,
+    IReadOnlyList<EligibilityPathway>? EligibilityPathways = null,
+    Money? Fee = null,
+    RetakeRequest? Retake = null)
 {
     public ProgramDefinition ToDefinition()
     {
@@ -47,8 +60,15 @@ public sealed record ProgramRequest(
                 {
                     MaxGraceExtension = r.MaxGraceExtension ?? RenewalTerms.DefaultMaxGraceExtension,
                     CreditAttestation = r.CreditAttestation ?? CreditAttestation.ReviewRequired,
+                    PathwayLinks = r.PathwayLinks ?? [],
                 },
-            CreditsAwarded ?? [], ContentVersion, RegulatoryModule);
+            CreditsAwarded ?? [], ContentVersion, RegulatoryModule)
+        {
+            CertificateTemplate = CertificateTemplate,
+            EligibilityPathways = EligibilityPathways ?? [],
+            Fee = Fee,
+            Retake = (Retake ?? new RetakeRequest()).ToPolicy(),
+        };
     }
 }
 

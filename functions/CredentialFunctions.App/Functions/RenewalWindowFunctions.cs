@@ -1,16 +1,17 @@
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.StatusLists;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 
 namespace CredentialFunctions.App.Functions;
 
 /// <summary>
-/// The daily reconciliation: pending issuances, then the renewal windows. The windows' orchestrator and activities need no
+/// The daily reconciliation: pending issuances, the renewal windows, then the status lists. The windows' orchestrator and activities need no
 /// function classes: Program.cs registers them by class (AddRenewalWindowTasks), and the Durable
 /// extension exposes each registered task as a function of the same name.
 /// </summary>
-public sealed class RenewalWindowFunctions(RenewalReconciliation reconciliation, IssuanceReconciliation issuances)
+public sealed class RenewalWindowFunctions(RenewalReconciliation reconciliation, IssuanceReconciliation issuances, StatusListReconciliation statusLists)
 {
     /// <summary>
     /// Pending issuances first: a credential they finish gets its window now, not at the next run. The
@@ -21,6 +22,8 @@ public sealed class RenewalWindowFunctions(RenewalReconciliation reconciliation,
         [TimerTrigger("%Renewal:ReconcileSchedule%")] TimerInfo timer, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken)
     {
         await issuances.RunAsync(cancellationToken);
-        return await reconciliation.RunAsync(cancellationToken);
+        var report = await reconciliation.RunAsync(cancellationToken);
+        await statusLists.RunAsync(cancellationToken);
+        return report;
     }
 }

@@ -1,8 +1,8 @@
-using CredentialFunctions.Adapters.Pdf;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.App.Reports;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Reports;
+using CredentialFunctions.Application.Search;
 using CredentialFunctions.Domain;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +10,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace CredentialFunctions.App.Functions;
 
-/// <summary>Compliance reports from the maintained counts, in four forms, and the check of a printed report's digest.</summary>
+/// <summary>Compliance reports from the maintained counts, in four forms, the learners behind each number, and the check of a printed report's digest.</summary>
 public sealed class ReportFunctions(ComplianceReports reports)
 {
     [Function("GetComplianceReport")]
@@ -24,7 +24,7 @@ public sealed class ReportFunctions(ComplianceReports reports)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/compliance")] HttpRequest request, CancellationToken cancellationToken)
     {
         var (filters, format) = ComplianceQuery.Parse(request.Query);
-        var report = await reports.IssueAsync(filters, request.Caller(), request.QueryString.Value, cancellationToken);
+        var report = await reports.IssueAsync(filters, request.Caller(), ComplianceQuery.Parameters(request.Query), cancellationToken);
         var file = $"compliance-{ComplianceReports.NameOf(filters.GroupBy)}-{report.IssuedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}";
         // Counts move with the clock: never serve a cached report.
         return format switch
@@ -37,6 +37,18 @@ public sealed class ReportFunctions(ComplianceReports reports)
                 .WithHeader("Content-Disposition", $"attachment; filename=\"{file}.pdf\"").WithHeader("Cache-Control", "private, no-store"),
             _ => new JsonResponse(report).WithHeader("Cache-Control", "private, no-store"),
         };
+    }
+
+    [Function("ComplianceReportLearners")]
+    [RequireRole(Role.Administrator, Role.ProgramManager, Role.Auditor)]
+    [Answers(StatusCodes.Status200OK, typeof(SearchPage))]
+    [Answers(StatusCodes.Status400BadRequest)]
+    public async Task<IActionResult> Learners(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/compliance/learners")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (drillDown, continuationToken) = ComplianceQuery.ParseDrillDown(request.Query);
+        return new JsonResponse(await reports.LearnersAsync(drillDown, continuationToken, request.Caller(), ComplianceQuery.Parameters(request.Query), cancellationToken))
+            .WithHeader("Cache-Control", "private, no-store");
     }
 
     [Function("CheckComplianceReportDigest")]

@@ -15,7 +15,7 @@ public sealed class RequireRoleAttribute(params Role[] roles) : AccessAttribute
     public IReadOnlyList<Role> Roles { get; } = roles;
 }
 
-/// <summary>Anyone, no account (verification, health and the API description only). Rate limited per client.</summary>
+/// <summary>Anyone, no account (verification and the signed badge, the issuer's profile and keys, health and the API description only). Rate limited per client.</summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class AnonymousAttribute : AccessAttribute;
 
@@ -24,4 +24,15 @@ public sealed class AnonymousAttribute : AccessAttribute;
 public sealed class SignedWebhookAttribute(string integration) : AccessAttribute
 {
     public string Integration { get; } = integration;
+}
+
+/// <summary>
+/// A payment provider's webhook, signed the provider's way: the function verifies the signature
+/// through the payment port (Stripe.net's own check for Stripe), before it reads anything else.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class PaymentProviderWebhookAttribute(string provider, string signatureHeader) : AccessAttribute
+{
+    public string Provider { get; } = provider;
+    public string SignatureHeader { get; } = signatureHeader;
 }

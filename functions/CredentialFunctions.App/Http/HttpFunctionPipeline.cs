@@ -55,6 +55,10 @@ public sealed class HttpFunctionPipeline(
                 context.SetCaller(caller);
                 return null;
 
+            case PaymentProviderWebhookAttribute provider:
+                context.SetCaller(Caller.Integration(provider.Provider));
+                return null;
+
             case SignedWebhookAttribute webhook:
                 var secret = SecretFor(webhook.Integration);
                 var body = await RequestBody.ReadBytesAsync(context.Request, context.RequestAborted);

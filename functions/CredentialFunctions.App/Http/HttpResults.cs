@@ -40,13 +40,15 @@ public sealed class JsonResponse(object? body, int statusCode = StatusCodes.Stat
 }
 
 /// <summary>RFC 9457 problem details.</summary>
-public sealed record Problem(string Type, string Title, int Status, string Detail, string? Instance = null, IReadOnlyDictionary<string, string[]>? Errors = null)
+/// <param name="Possible">For a refused application transition: the actions its state allows instead.</param>
+public sealed record Problem(string Type, string Title, int Status, string Detail, string? Instance = null, IReadOnlyDictionary<string, string[]>? Errors = null,
+    IReadOnlyList<string>? Possible = null)
 {
     public JsonResponse ToResponse() => new(this, Status, "application/problem+json");
 }
 
-/// <summary>A body that is already text (the API description, its reference page), written as it is.</summary>
-public sealed class TextResponse(string body, string contentType) : IActionResult
+/// <summary>A body that is already text (the API description, its reference page, the verification and renewal pages), written as it is.</summary>
+public sealed class TextResponse(string body, string contentType, int statusCode = StatusCodes.Status200OK) : IActionResult
 {
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -59,14 +61,14 @@ public sealed class TextResponse(string body, string contentType) : IActionResul
     public async Task ExecuteResultAsync(ActionContext context)
     {
         var response = context.HttpContext.Response;
-        response.StatusCode = StatusCodes.Status200OK;
+        response.StatusCode = statusCode;
         foreach (var (name, value) in Headers) response.Headers[name] = value;
         response.ContentType = contentType;
         await response.WriteAsync(body, context.HttpContext.RequestAborted);
     }
 }
 
-/// <summary>A body already in bytes (a CSV or PDF report), written as it is.</summary>
+/// <summary>A binary artifact (a QR code image, a PDF certificate or report), written as it is.</summary>
 public sealed class BytesResponse(byte[] body, string contentType) : IActionResult
 {
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);

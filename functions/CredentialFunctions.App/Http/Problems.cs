@@ -1,10 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Badges;
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Application.Payments;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 using Microsoft.AspNetCore.Http;
 
@@ -47,8 +50,14 @@ public static class Problems
             Errors: new Dictionary<string, string[]> { [u.Field] = [u.Message] }),
         RecordTooLargeException r => new(TypeBase + "record-too-large", "The record is full", StatusCodes.Status422UnprocessableEntity,
             r.Message + " Ask an administrator: the record must be trimmed or superseded before it can change again."),
+        UnverifiableRecordException u => new(TypeBase + "record-unverifiable", "The record fails its tamper check", StatusCodes.Status409Conflict, u.Message),
         NotFoundException n => new(TypeBase + "not-found", $"{n.What} not found", StatusCodes.Status404NotFound, n.Message),
         AccessDeniedException a => Forbidden(a.Message),
+        IllegalApplicationTransitionException t => new(TypeBase + "application-transition", "Not possible in the application's current state", StatusCodes.Status409Conflict, t.Message,
+            Possible: [.. t.Possible.Select(a => JsonNamingPolicy.CamelCase.ConvertName(a.ToString()))]),
+        PaymentSignatureException s => BadSignature(s.Message),
+        PaymentProviderException p => new(TypeBase + "payment-provider", "The payment provider is not available", StatusCodes.Status503ServiceUnavailable,
+            p.IsTransient ? p.Message + " Try again shortly." : p.Message),
         ProgramHeldException h => new(TypeBase + "program-held", "Another credential holds the program", StatusCodes.Status409Conflict, h.Message),
         InvalidTransitionException t => new(TypeBase + "invalid-transition", "Not possible in the credential's current state", StatusCodes.Status409Conflict, t.Message),
         LimitReachedException l => new(TypeBase + "limit-reached", "The record holds the most it may", StatusCodes.Status409Conflict, l.Message,

@@ -37,6 +37,10 @@ public sealed class AnswersAttribute : Attribute
     /// <summary>Null for a problem.</summary>
     public Type? Body { get; }
 
-    /// <summary>The media type of a success body; JSON unless the function writes something else (the API reference page).</summary>
+    /// <summary>
+    /// The media type of a success body; JSON unless the function writes something else (the API
+    /// reference page, a QR image). On a refusal: a media type it is also answered as, besides the
+    /// problem (the verification page's "not found" page for a browser).
+    /// </summary>
     public string ContentType { get; init; } = "application/json";
 }

@@ -112,15 +112,14 @@ public static partial class OpenApiDescription
             refusals = [.. refusals, StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType];
         }
 
-        // A status may answer in several media types (a report as JSON, CSV, HTML or PDF): one response, a content entry each.
+        // A status may come in several media types (JSON for a script, a page for a browser): one response, one content entry each.
         foreach (var success in answers.Where(a => a.Body is not null))
-        {
-            var schema = Read(schemas.For(success.Body!), document);
-            if (operation.Responses.TryGetValue(Status(success.Status), out var described)) described.Content![success.ContentType] = new OpenApiMediaType { Schema = schema };
-            else operation.Responses[Status(success.Status)] = Response(success.Status, success.ContentType, schema);
-        }
+            AddContent(operation, success.Status, success.ContentType, Read(schemas.For(success.Body!), document));
         foreach (var status in answers.Where(a => a.Body is null).Select(a => a.Status).Concat(refusals).Append(StatusCodes.Status500InternalServerError).Distinct().Order())
-            operation.Responses[Status(status)] = Response(status, ProblemMediaType, Read(problem, document));
+            AddContent(operation, status, ProblemMediaType, Read(problem, document));
+        // A refusal declared with a media type of its own is also answered as that (a page saying the problem).
+        foreach (var page in answers.Where(a => a.Body is null && a.ContentType != "application/json"))
+            AddContent(operation, page.Status, page.ContentType, Read(schemas.For(typeof(string)), document));
         return operation;
     }
 
@@ -137,7 +136,7 @@ public static partial class OpenApiDescription
                     Scheme = "bearer",
                     BearerFormat = "JWT",
                     Description = "An Entra ID access token for the API's audience, with the caller's app roles in its roles claim "
-                        + "(Administrator, ProgramManager, Auditor, Learner, Supervisor); a learner's token carries learner_id. "
+                        + "(Administrator, ProgramManager, Auditor, Learner, Supervisor, Finance); a learner's token carries learner_id. "
                         + "Each operation lists the roles it admits.",
                 });
                 return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = roles.Roles.Select(r => r.ToString()).ToList() }],
@@ -158,6 +157,17 @@ public static partial class OpenApiDescription
                 });
                 return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, document)] = [] }], [StatusCodes.Status401Unauthorized]);
 
+            case PaymentProviderWebhookAttribute provider:
+                var scheme = $"{provider.Provider}Signature";
+                schemes.TryAdd(scheme, new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.ApiKey,
+                    In = ParameterLocation.Header,
+                    Name = provider.SignatureHeader,
+                    Description = $"The {provider.Provider} webhook signature, verified with the endpoint's signing secret by the provider's own library.",
+                });
+                return ([new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, document)] = [] }], [StatusCodes.Status401Unauthorized]);
+
             case AnonymousAttribute:
                 return ([], [StatusCodes.Status429TooManyRequests]);
 
@@ -166,11 +176,12 @@ public static partial class OpenApiDescription
         }
     }
 
-    private static OpenApiResponse Response(int status, string mediaType, IOpenApiSchema schema) => new()
+    private static void AddContent(OpenApiOperation operation, int status, string mediaType, IOpenApiSchema schema)
     {
-        Description = ReasonPhrases.GetReasonPhrase(status),
-        Content = new Dictionary<string, IOpenApiMediaType> { [mediaType] = new OpenApiMediaType { Schema = schema } },
-    };
+        if (!operation.Responses!.TryGetValue(Status(status), out var existing) || existing is not OpenApiResponse response)
+            operation.Responses[Status(status)] = response = new OpenApiResponse { Description = ReasonPhrases.GetReasonPhrase(status), Content = new Dictionary<string, IOpenApiMediaType>() };
+        response.Content![mediaType] = new OpenApiMediaType { Schema = schema };
+    }
 
     private static IOpenApiSchema Read(JsonNode schema, OpenApiDocument document)
         => schema is JsonObject { Count: 1 } o && o["$ref"]?.GetValue<string>() is { } reference

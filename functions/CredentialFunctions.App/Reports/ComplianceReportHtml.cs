@@ -15,8 +15,8 @@ public static class ComplianceReportHtml
     /// <summary>The page needs only its own inline style.</summary>
     public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'";
 
-    // One colour per measure, in the measures' order; chosen to stay apart when printed in grey.
-    private static readonly string[] Colours = ["#1b7837", "#a6dba0", "#fdb863", "#e66101", "#5e3c99", "#b2182b", "#404040", "#969696"];
+    /// <summary>One colour per measure, in the measures' order, chosen to stay apart when printed in grey; the PDF draws with the same.</summary>
+    public static readonly string[] Colours = ["#1b7837", "#a6dba0", "#fdb863", "#e66101", "#5e3c99", "#b2182b", "#2166ac", "#404040", "#969696"];
 
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
 
@@ -24,12 +24,15 @@ public static class ComplianceReportHtml
     {
         var dimension = ComplianceReports.NameOf(report.Filters.GroupBy);
         var page = new StringBuilder();
-        page.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        page.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>Compliance report by ").Append(dimension).Append("</title><style>")
-            .Append("body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#111}table{border-collapse:collapse}")
+            .Append("body{overflow-wrap:anywhere;font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#111}table{border-collapse:collapse}")
             .Append("th,td{border:1px solid #999;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}")
             .Append("dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}code{word-break:break-all}")
-            .Append("@media print{body{margin:0}}</style></head><body>")
+            // A phone scrolls the table within its box, never the page; the chart scales to the width.
+            .Append("svg{max-width:100%;height:auto}.counts{overflow-x:auto;max-width:100%}")
+            .Append("@media (max-width:600px){body{margin:1em}dl{grid-template-columns:auto}}")
+            .Append("@media print{body{margin:0}.counts{overflow:visible}}</style></head><body><main>")
             .Append("<h1>Compliance report by ").Append(dimension).Append("</h1><dl>");
         Term(page, "Date of issue", "issued-at", report.IssuedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
         Term(page, "Issued by", "issued-by", report.IssuedBy);
@@ -38,16 +41,16 @@ public static class ComplianceReportHtml
         Term(page, "Completed to", "to", Day(report.Filters.To));
         page.Append("</dl>");
         Chart(page, report);
-        page.Append("<table id=\"counts\"><thead><tr><th>").Append(Html.Encode(dimension)).Append("</th>");
+        page.Append("<div class=\"counts\" role=\"region\" aria-label=\"Counts per group\" tabindex=\"0\"><table id=\"counts\"><thead><tr><th>").Append(Html.Encode(dimension)).Append("</th>");
         foreach (var measure in report.Measures) page.Append("<th>").Append(Html.Encode(ComplianceReports.LabelOf(measure))).Append("</th>");
         page.Append("</tr></thead><tbody>");
         foreach (var row in report.Groups) Row(page, "td", row, ComplianceReports.GroupLabel(row.Group), report.Measures);
         page.Append("</tbody><tfoot>");
         Row(page, "th", report.Total, "Total", report.Measures);
-        page.Append("</tfoot></table>")
+        page.Append("</tfoot></table></div>")
             .Append("<p>Digest (SHA-256): <code id=\"digest\">").Append(report.Digest).Append("</code></p>")
-            .Append("<p>To check a printed copy, ask GET /api/reports/compliance/digests/").Append(report.Digest)
-            .Append(": it answers the report as issued, and not found for any other digest.</p></body></html>");
+            .Append("<p>To check a printed copy, ask <code>GET /api/reports/compliance/digests/").Append(report.Digest)
+            .Append("</code>: it answers the report as issued, and not found for any other digest.</p></main></body></html>");
         return page.ToString();
     }
 
@@ -71,7 +74,7 @@ public static class ComplianceReportHtml
         var groupHeight = measures.Count * barHeight + groupGap;
         var legendTop = report.Groups.Count * groupHeight + 10;
         var height = legendTop + measures.Count * 16 + 10;
-        page.Append(CultureInfo.InvariantCulture, $"<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{labelWidth + barWidth + 60}\" height=\"{height}\" font-size=\"11\">")
+        page.Append(CultureInfo.InvariantCulture, $"<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {labelWidth + barWidth + 60} {height}\" width=\"{labelWidth + barWidth + 60}\" height=\"{height}\" font-size=\"11\">")
             .Append("<title>Counts per ").Append(ComplianceReports.NameOf(report.Filters.GroupBy)).Append("</title>");
         for (var g = 0; g < report.Groups.Count; g++)
         {

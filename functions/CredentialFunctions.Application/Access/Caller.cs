@@ -2,9 +2,10 @@ namespace CredentialFunctions.Application.Access;
 
 /// <summary>
 /// The roles of spec C12; in Entra ID they are the app roles of the API's registration. A
-/// Supervisor signs off a learner's competence for the supervisor sign-off renewal pathway.
+/// Supervisor signs off a learner's competence for the supervisor sign-off renewal pathway; Finance
+/// reconciles payments and refunds against the provider's payout report.
 /// </summary>
-public enum Role { Administrator, ProgramManager, Auditor, Learner, Supervisor }
+public enum Role { Administrator, ProgramManager, Auditor, Learner, Supervisor, Finance }
 
 /// <summary>Who is calling, as established by the bearer token or a webhook signature.</summary>
 /// <param name="LearnerId">

@@ -1,6 +1,8 @@
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
+using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
@@ -18,7 +20,7 @@ namespace CredentialFunctions.Application.Issuance;
 /// <see cref="IssuanceReconciliation"/>.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, TimeProvider clock,
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, StatusListPublisher statusLists, TimeProvider clock,
     ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
@@ -79,14 +81,17 @@ public sealed class IssuanceService(
         {
             case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:
                 var credential = (await credentials.GetAsync(issuedId, cancellationToken))?.Value ?? await IssueAsync(receipt, issuedId, cancellationToken);
+                await events.TryPublishAsync(issuedId, credential, cancellationToken);
                 if (credential.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
+                if (credential.StatusLists is null) await AssignStatusListsAsync(issuedId, cancellationToken);
                 break;
             case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
                 var c = receipt.Completion;
                 // Recorded as a renewal by exam result records it; not re-checked: the threshold at receipt already decided the pass.
                 var retake = new ExamResult(c.Score, c.CompletedAt, $"LMS completion event {c.EventId}") { Cycle = cycle };
-                await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null
+                var renewed = await updater.UpdateAsync(renewedId, held => held.Cycle != cycle ? null
                     : held.Renew(RenewalPathway.RetakeExam, receipt.ReceivedAt, Lms.AuditName, retake.Recorded), cancellationToken);
+                await events.TryPublishAsync(renewedId, renewed, cancellationToken);
                 await windows.RaiseAsync(renewedId, new RenewalWindowEvent(RenewalWindowEventKind.Renewed, receipt.ReceivedAt), cancellationToken);
                 await windows.StartAsync(renewedId, cancellationToken);
                 break;
@@ -179,6 +184,26 @@ public sealed class IssuanceService(
         return issued;
     }
 
+    /// <summary>
+    /// Gives a new credential its status list entries. Not a reason to fail the pass: one that did not
+    /// get them is assigned them at first need (a revocation, a suspension, its badge).
+    /// </summary>
+    private async Task AssignStatusListsAsync(string certificateId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await statusLists.AssignAsync(certificateId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Credential {CertificateId} was issued without status list entries; they are assigned at first need", certificateId);
+        }
+    }
+
     /// <summary>Learners are known by the LMS's id until an HR or identity integration links more.</summary>
     public static string LearnerIdFor(string lmsExternalId) => $"lms:{lmsExternalId}";
+
+    /// <summary>The LMS's id of a learner known by it; null for a learner id the issuance path does not issue to.</summary>
+    public static string? LmsExternalIdOf(string learnerId)
+        => learnerId.StartsWith(LearnerIdFor(""), StringComparison.Ordinal) && learnerId.Length > LearnerIdFor("").Length ? learnerId[LearnerIdFor("").Length..] : null;
 }

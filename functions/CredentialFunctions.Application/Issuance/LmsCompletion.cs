@@ -27,7 +27,7 @@ public sealed record LmsCompletion(
         var programId = PlainText.Required(errors, "programId", ProgramId, 100);
         var learner = new LmsLearner(
             PlainText.Required(errors, "learner.externalId", Learner.ExternalId, 200),
-            PlainText.Required(errors, "learner.fullLegalName", Learner.FullLegalName, 300),
+            PlainText.Required(errors, "learner.fullLegalName", Learner.FullLegalName, LearnerIdentity.MaxLegalNameLength),
             PlainText.Required(errors, "learner.email", Learner.Email, 320),
             PlainText.Optional(errors, "learner.hrId", Learner.HrId, 200));
         if (!MailAddress.TryCreate(learner.Email, out var address) || address.Address != learner.Email)

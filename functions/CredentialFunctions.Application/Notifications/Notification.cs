@@ -31,7 +31,11 @@ public sealed record Notification(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? GraceEndsAt,
     int? DaysLeft,
-    IReadOnlyList<RenewalPathway> RenewalPathways);
+    IReadOnlyList<RenewalPathway> RenewalPathways)
+{
+    /// <summary>Where the learner acts on each pathway, as the credential's terms give them.</summary>
+    public IReadOnlyList<RenewalPathwayLink> PathwayLinks { get; init; } = [];
+}
 
 /// <summary>Sends a notification to its learner; throws when the provider refuses or cannot be reached.</summary>
 public interface INotificationSender

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using CredentialFunctions.Application.Links;
 using CredentialFunctions.Domain.Programs;
 
 namespace CredentialFunctions.Application.Notifications;
@@ -14,17 +15,16 @@ public sealed record RenderedEmail(string Subject, string TextBody, string HtmlB
 /// from a learner or a program is HTML-encoded in the HTML body.
 /// </summary>
 /// <param name="publicBaseUrl">
-/// The public address links start from: <c>{publicBaseUrl}/api/verify/{certificateId}</c> is the
-/// public verification endpoint, <c>{publicBaseUrl}/renew/{certificateId}</c> the learner's page
-/// to start a renewal.
+/// The public address links start from (see <see cref="CredentialLinks"/>): the verification page
+/// and the renewal page.
 /// </param>
 public sealed class NotificationTemplates(Uri publicBaseUrl)
 {
-    private readonly string _base = publicBaseUrl.ToString().TrimEnd('/');
+    private readonly CredentialLinks _links = new(publicBaseUrl);
 
-    public Uri VerificationLink(string certificateId) => new($"{_base}/api/verify/{Uri.EscapeDataString(certificateId)}");
+    public Uri VerificationLink(string certificateId) => _links.Verification(certificateId);
 
-    public Uri RenewalLink(string certificateId) => new($"{_base}/renew/{Uri.EscapeDataString(certificateId)}");
+    public Uri RenewalLink(string certificateId) => _links.Renewal(certificateId);
 
     public RenderedEmail Render(Notification n)
     {
@@ -115,15 +115,29 @@ public sealed class NotificationTemplates(Uri publicBaseUrl)
 
         yield return new Paragraph(n.RenewalPathways.Count == 1 ? "To renew:" : "You can renew in any one of these ways:");
         yield return new Bullets([.. n.RenewalPathways.Select(Describe)]);
+        // Straight to where the learner acts (the buyer's guide: "link directly to the required course or credit submission form").
+        foreach (var pathway in n.RenewalPathways)
+            if (n.PathwayLinks.FirstOrDefault(l => l.Pathway == pathway) is { } link) yield return new Link(ActOn(pathway), new Uri(link.Url));
         yield return new Link("Start your renewal", RenewalLink(n.CertificateId));
     }
 
-    private static string Describe(RenewalPathway pathway) => pathway switch
+    /// <summary>What a pathway asks of the learner, in the words the emails and the renewal page use.</summary>
+    public static string Describe(RenewalPathway pathway) => pathway switch
     {
         RenewalPathway.RetakeExam => "Retake and pass the exam",
         RenewalPathway.ContinuingEducationCredits => "Earn the required continuing-education credits within this certification cycle",
         RenewalPathway.RefresherModule => "Complete the refresher module",
         RenewalPathway.SupervisorSignOff => "Have your supervisor sign off that you are still competent",
+        _ => throw new ArgumentOutOfRangeException(nameof(pathway), pathway, "Unknown renewal pathway."),
+    };
+
+    /// <summary>The label of a link to where the learner acts on a pathway.</summary>
+    public static string ActOn(RenewalPathway pathway) => pathway switch
+    {
+        RenewalPathway.RetakeExam => "Book the exam",
+        RenewalPathway.ContinuingEducationCredits => "Submit your credits",
+        RenewalPathway.RefresherModule => "Open the refresher module",
+        RenewalPathway.SupervisorSignOff => "Ask your supervisor to sign off",
         _ => throw new ArgumentOutOfRangeException(nameof(pathway), pathway, "Unknown renewal pathway."),
     };
 

@@ -1,7 +1,9 @@
 using CredentialFunctions.Application.Issuance;
+using CredentialFunctions.Domain.Applications;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Learners;
 using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Domain.StatusLists;
 
 namespace CredentialFunctions.Application.Ports;
 
@@ -117,22 +119,68 @@ public interface IIdSource
     string NewId(string prefix);
 }
 
+/// <summary>Records of one kind (credentials, applications) whose outbox holds an integration event not yet sent, for the event repair.</summary>
+public interface IUnsentEvents<T>
+{
+    /// <summary>Ids of records with an event made before <paramref name="before"/> and not yet sent, page by page: an indexed query of those alone.</summary>
+    Task<Page<string>> WithEventsUnsentBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}
+
+/// <summary>Bitstring status lists by id (<see cref="StatusList.Id"/>): point reads, the first creation of a list wins, ETag-guarded replaces.</summary>
+public interface IStatusListStore : IVersionedStore<StatusList>
+{
+    /// <summary>Returns false when that list already exists.</summary>
+    Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken);
+}
+
+/// <summary>Credentials whose status lists do not yet say what their record says (<see cref="Credential.StatusListsBehind"/>), page by page.</summary>
+public interface IStatusListRecords
+{
+    Task<Page<Credential>> BehindAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}
+
+/// <summary>Uniform random numbers from one injectable source, so tests are deterministic.</summary>
+public interface IRandomSource
+{
+    /// <returns>A number from 0 to <paramref name="maxExclusive"/> − 1, each as likely.</returns>
+    int Next(int maxExclusive);
+}
+
+/// <summary>Applications by id (point reads, ETag-guarded writes of the whole record, history and outbox included) and the two lists people follow them by.</summary>
+public interface IApplicationStore : IVersionedStore<CertificationApplication>
+{
+    /// <summary>Returns false when an application with that id already exists.</summary>
+    Task<bool> TryCreateAsync(CertificationApplication application, CancellationToken cancellationToken);
+
+    /// <summary>The candidate's own applications, newest first.</summary>
+    Task<Page<CertificationApplication>> ByCandidateAsync(string candidateSubject, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>Applications for reviewers, newest first, of one program and/or in one status when given.</summary>
+    Task<Page<CertificationApplication>> ForReviewAsync(string? programId, ApplicationStatus? status, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>The application a provider's payment (its payment intent) was for; null when none records it.</summary>
+    Task<CertificationApplication?> ByProviderPaymentIdAsync(string providerPaymentId, CancellationToken cancellationToken);
+
+    /// <summary>Applications with a payment record that occurred in [from, to) among others (the caller picks the records out).</summary>
+    Task<Page<CertificationApplication>> WithPaymentsBetweenAsync(DateTimeOffset from, DateTimeOffset to, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+}
+
+/// <summary>Credentials by what a search asks, page by page in its order, each status judged at the instant given (the same for every page of one search).</summary>
+public interface ICredentialSearch
+{
+    /// <summary>A <paramref name="continuationToken"/> the store did not give for this query is a <see cref="Domain.ValidationFailedException"/>.</summary>
+    Task<Page<Credential>> SearchAsync(Search.CredentialQuery query, DateTimeOffset at, string? continuationToken, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// The maintained compliance counts (<see cref="Domain.Reports.ComplianceTally"/>), one document per
-/// dimension, group and completion month, by <see cref="Domain.Reports.TallyKey.Id"/>; ETag-guarded like every record.
+/// completion day, by <see cref="Domain.Reports.ComplianceTally.Day"/>; ETag-guarded like every record.
 /// </summary>
 public interface IComplianceTallies : IVersionedStore<Domain.Reports.ComplianceTally>
 {
-    /// <summary>Returns false when the tally already exists.</summary>
+    /// <summary>Returns false when the day's tally already exists.</summary>
     Task<bool> TryCreateAsync(Domain.Reports.ComplianceTally tally, CancellationToken cancellationToken);
 
-    /// <summary>The tallies of a dimension whose month (yyyy-MM) is within the range, inclusive, either end open; with their ETags.</summary>
-    Task<IReadOnlyList<Versioned<Domain.Reports.ComplianceTally>>> OfDimensionAsync(
-        Domain.Reports.ReportDimension dimension, string? fromMonth, string? toMonth, CancellationToken cancellationToken);
-}
-
-/// <summary>Every credential, page by page: the compliance recount's one pass over the records.</summary>
-public interface ICredentialCatalog
-{
-    Task<Page<Credential>> AllAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
+    /// <summary>The tallies of the days (yyyy-MM-dd) within the range, inclusive, either end open; with their ETags.</summary>
+    Task<IReadOnlyList<Versioned<Domain.Reports.ComplianceTally>>> BetweenAsync(string? fromDay, string? toDay, CancellationToken cancellationToken);
 }

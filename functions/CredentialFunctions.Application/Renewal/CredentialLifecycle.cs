@@ -1,8 +1,10 @@
 using System.Globalization;
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Learners;
 using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
@@ -84,14 +86,17 @@ public sealed record CreditOutcome(Credential Credential, LoggedCredit Credit, b
 
 /// <summary>
 /// Everything that changes a credential after issue, other than the renewal window's own steps:
-/// renewal by each pathway, credits, grace extension, revocation, the learner leaving, and
-/// reinstatement. Each is one ETag-guarded write of the record and its audit entry (a reinstatement
-/// first takes the learner's holding of the program: <see cref="HoldingReinstatement"/>); then the
-/// credential's renewal window is told. The record is the truth: if telling the window fails, the
-/// write stands and the daily reconciliation brings the window in line.
+/// renewal by each pathway, credits, grace extension, revocation, suspension, the learner leaving,
+/// and reinstatement. Each is one ETag-guarded write of the record, its audit entry and the event it
+/// owes (a reinstatement first takes the learner's holding of the program: <see cref="HoldingReinstatement"/>);
+/// then the event is published and the credential's renewal window is told. The record is the truth:
+/// if telling the window fails, the write stands and the daily reconciliation brings the window in
+/// line. A change of what the status lists publish (revocation, suspension, reinstatement) is then
+/// published the same way: the record first, the lists after it (<see cref="StatusListPublisher"/>),
+/// the daily sweep behind both.
 /// </summary>
 public sealed class CredentialLifecycle(
-    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, HoldingReinstatement reinstatement, IRenewalWindows windows, TimeProvider clock, ILogger<CredentialLifecycle> logger)
+    CredentialUpdater updater, ICredentialStore credentials, SupervisionService supervision, HoldingReinstatement reinstatement, IRenewalWindows windows, EventPublisher<Credential> events, StatusListPublisher statusLists, TimeProvider clock, ILogger<CredentialLifecycle> logger)
 {
     public async Task<Credential> RenewAsync(string certificateId, PathwayEvidence evidence, Caller caller, CancellationToken cancellationToken)
     {
@@ -107,6 +112,7 @@ public sealed class CredentialLifecycle(
                     : $"{id} is in cycle {c.Cycle}, not {evidence.Cycle}.");
             return c.Renew(evidence.Pathway, now, caller.AuditName, evidence.Describe(c, now));
         }, cancellationToken);
+        await events.TryPublishAsync(id, renewed, cancellationToken);
         await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         return renewed;
     }
@@ -129,6 +135,7 @@ public sealed class CredentialLifecycle(
             renewed = renewal is not null;
             return renewal ?? logged;
         }, cancellationToken);
+        await events.TryPublishAsync(id, updated, cancellationToken);
         if (renewed) await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         // A repeated reference changed nothing: the answer names the credit logged the first time.
         var entry = credit.Reference is { } reference ? updated.CreditLog.WithReference(reference)! : updated.CreditLog[^1];
@@ -155,6 +162,7 @@ public sealed class CredentialLifecycle(
             renewed = renewal is not null;
             return renewal ?? reviewed;
         }, cancellationToken);
+        await events.TryPublishAsync(id, updated, cancellationToken);
         if (renewed) await TellWindowAsync(id, RenewalWindowEventKind.Renewed, now, startIfEnded: true, cancellationToken);
         return new CreditOutcome(updated, updated.CreditLog.Find(creditNumber)!, renewed);
     }
@@ -165,8 +173,23 @@ public sealed class CredentialLifecycle(
     public Task<Credential> ExtendGraceAsync(string certificateId, DateTimeOffset graceEndsAt, string reason, Caller caller, CancellationToken cancellationToken)
         => ChangeAsync(certificateId, RenewalWindowEventKind.GraceExtended, (c, now) => c.ExtendGrace(graceEndsAt, now, caller.AuditName, reason), cancellationToken);
 
-    public Task<Credential> RevokeAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
-        => ChangeAsync(certificateId, RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, caller.AuditName, reason), cancellationToken);
+    public async Task<Credential> RevokeAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+        => await PublishStatusAsync(await ChangeAsync(certificateId, RenewalWindowEventKind.Revoked, (c, now) => c.Revoke(now, caller.AuditName, reason), cancellationToken), cancellationToken);
+
+    /// <summary>Puts the credential on hold. Its renewal window is not told: the clock runs on while suspended.</summary>
+    public Task<Credential> SuspendAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+        => ChangeStatusAsync(certificateId, (c, now) => c.Suspend(now, caller.AuditName, reason), cancellationToken);
+
+    public Task<Credential> LiftSuspensionAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
+        => ChangeStatusAsync(certificateId, (c, now) => c.LiftSuspension(now, caller.AuditName, reason), cancellationToken);
+
+    /// <summary>Corrects the holder's legal name. The renewal window is not told: it reads the name from the record when it writes.</summary>
+    public Task<Credential> CorrectLegalNameAsync(string certificateId, string legalName, string reason, Caller caller, CancellationToken cancellationToken)
+    {
+        var id = VerificationService.ParseOrThrow(certificateId).Value;
+        var now = clock.GetUtcNow();
+        return updater.UpdateAsync(id, c => c.CorrectLegalName(legalName, now, caller.AuditName, reason), cancellationToken);
+    }
 
     public Task<Credential> EndTrackingAsync(string certificateId, string reason, Caller caller, CancellationToken cancellationToken)
         => ChangeAsync(certificateId, RenewalWindowEventKind.LearnerLeft, (c, now) => c.EndTracking(now, caller.AuditName, reason), cancellationToken);
@@ -179,8 +202,9 @@ public sealed class CredentialLifecycle(
     {
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var reinstated = await reinstatement.ReinstateAsync(id, new PendingReinstatement(clock.GetUtcNow(), caller.AuditName, reason), cancellationToken);
+        await events.TryPublishAsync(id, reinstated, cancellationToken);
         await StartWindowAsync(id, cancellationToken);
-        return reinstated;
+        return await PublishStatusAsync(reinstated, cancellationToken);
     }
 
     internal static void RequireWithinCycle(Credential credential, DateTimeOffset completedAt, DateTimeOffset now, string field)
@@ -213,8 +237,30 @@ public sealed class CredentialLifecycle(
         var id = VerificationService.ParseOrThrow(certificateId).Value;
         var now = clock.GetUtcNow();
         var updated = await updater.UpdateAsync(id, c => change(c, now), cancellationToken);
+        await events.TryPublishAsync(id, updated, cancellationToken);
         await TellWindowAsync(id, kind, now, startIfEnded: false, cancellationToken);
         return updated;
+    }
+
+    private async Task<Credential> ChangeStatusAsync(string certificateId, Func<Credential, DateTimeOffset, CredentialChange> change, CancellationToken cancellationToken)
+    {
+        var id = VerificationService.ParseOrThrow(certificateId).Value;
+        var now = clock.GetUtcNow();
+        return await PublishStatusAsync(await updater.UpdateAsync(id, c => change(c, now), cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The record stands whatever happens to the lists: a publication that fails is logged, the record stays marked behind, and the daily sweep publishes it.</summary>
+    private async Task<Credential> PublishStatusAsync(Credential changed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await statusLists.PublishAsync(changed.CertificateId, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "Credential {CertificateId} changed but its status lists were not written; the daily sweep will write them", changed.CertificateId);
+            return changed;
+        }
     }
 
     /// <param name="startIfEnded">

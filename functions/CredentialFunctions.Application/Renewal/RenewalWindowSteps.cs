@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
@@ -20,7 +21,7 @@ public sealed record StepRequest(string CertificateId, RenewalStep Step);
 /// acts only if that step is still the one due, inside the ETag-guarded write; so a retried,
 /// replayed or late step, or one overtaken by a renewal, changes nothing and sends nothing twice.
 /// </summary>
-public sealed class RenewalWindowSteps(ICredentialStore credentials, CredentialUpdater updater, OutboxDispatcher<Credential> outbox, TimeProvider clock)
+public sealed class RenewalWindowSteps(ICredentialStore credentials, CredentialUpdater updater, OutboxDispatcher<Credential> outbox, EventPublisher<Credential> events, TimeProvider clock)
 {
     public async Task<RenewalPlan> PlanAsync(string certificateId, DateTimeOffset now, CancellationToken cancellationToken)
         => (await credentials.GetAsync(certificateId, cancellationToken))?.Value is { } credential
@@ -39,12 +40,12 @@ public sealed class RenewalWindowSteps(ICredentialStore credentials, CredentialU
                 await updater.UpdateAsync(certificateId, c => (taken = StillDue(c)) ? c.EnterGrace(now) : null, cancellationToken);
                 return taken;
             case RenewalStepKind.Lapse:
-                await updater.UpdateAsync(certificateId, c => (taken = StillDue(c)) ? c.Lapse(now) : null, cancellationToken);
+                await events.TryPublishAsync(certificateId, await updater.UpdateAsync(certificateId, c => (taken = StillDue(c)) ? c.Lapse(now) : null, cancellationToken), cancellationToken);
                 return taken;
             case RenewalStepKind.RenewByCredits:
-                await updater.UpdateAsync(certificateId, c => (taken = StillDue(c))
+                await events.TryPublishAsync(certificateId, await updater.UpdateAsync(certificateId, c => (taken = StillDue(c))
                     ? c.Renew(RenewalPathway.ContinuingEducationCredits, now, Credential.SystemActor)
-                    : null, cancellationToken);
+                    : null, cancellationToken), cancellationToken);
                 return taken;
             default:
                 return await SendAsync(certificateId, step, StillDue, now, cancellationToken);
@@ -86,7 +87,7 @@ public sealed class RenewalWindowSteps(ICredentialStore credentials, CredentialU
             _ => null,
         };
         return new Notification(kind, step.DeliveryKey, c.CertificateId, c.Holder.LegalName, c.Holder.Email, c.Program.Name,
-            c.Program.IssuingOrganization, c.ExpiresAt, schedule.GraceEndsAt, daysLeft, c.Terms.Pathways);
+            c.Program.IssuingOrganization, c.ExpiresAt, schedule.GraceEndsAt, daysLeft, c.Terms.Pathways) { PathwayLinks = c.Terms.PathwayLinks };
 
         static int DaysFrom(DateTimeOffset now, DateTimeOffset until) => Math.Max(0, (int)Math.Ceiling((until - now).TotalDays));
     }

@@ -5,10 +5,10 @@ using CredentialFunctions.Domain.Reports;
 namespace CredentialFunctions.Application.Reports;
 
 /// <summary>
-/// Keeps the compliance tallies in step with a credential write: the credential leaves the tally of
-/// its old standing and joins that of its new one, in every dimension, each under the tally's ETag
-/// so two writes to one group never lose a count. Most writes (an outbox claim, a credit) change no
-/// standing and touch no tally.
+/// Keeps the compliance tallies in step with a credential write: the credential leaves its old
+/// standing and groups and takes its new ones, in its completion day's tally, under that tally's
+/// ETag so two writes to one day never lose a count. Most writes (an outbox claim, a credit) change
+/// no standing and no group, and touch no tally.
 /// </summary>
 public sealed class ComplianceProjection(IComplianceTallies tallies)
 {
@@ -16,34 +16,37 @@ public sealed class ComplianceProjection(IComplianceTallies tallies)
 
     public async Task ApplyAsync(Credential? before, Credential? after, CancellationToken cancellationToken)
     {
-        foreach (var dimension in Enum.GetValues<ReportDimension>())
+        if (before is not null && after is not null && Counted.Of(before) == Counted.Of(after)) return;
+        var (was, now) = (before is null ? null : ComplianceTally.DayOf(before), after is null ? null : ComplianceTally.DayOf(after));
+        if (was is not null && was == now)
         {
-            var was = before is null ? null : Placing.Of(dimension, before);
-            var now = after is null ? null : Placing.Of(dimension, after);
-            if (was == now) continue;
-            if (was is not null) await AddAsync(was, -1, cancellationToken);
-            if (now is not null) await AddAsync(now, +1, cancellationToken);
-        }
-    }
-
-    private async Task AddAsync(Placing placing, int delta, CancellationToken cancellationToken)
-    {
-        // The first credential of a group and month creates its tally; of two racing to, the loser adds to the winner's.
-        if (await tallies.GetAsync(placing.Key.Id, cancellationToken) is null
-            && await tallies.TryCreateAsync(ComplianceTally.Empty(placing.Key).With(placing.Standing, delta), cancellationToken))
+            await ChangeAsync(was, tally => tally.With(before!, -1).With(after!, +1), cancellationToken);
             return;
-        await _updater.WriteAsync(placing.Key.Id, tally => tally.With(placing.Standing, delta), cancellationToken);
+        }
+        if (was is not null) await ChangeAsync(was, tally => tally.With(before!, -1), cancellationToken);
+        if (now is not null) await ChangeAsync(now, tally => tally.With(after!, +1), cancellationToken);
     }
 
-    private sealed record Placing(TallyKey Key, ComplianceStanding Standing)
+    private async Task ChangeAsync(string day, Func<ComplianceTally, ComplianceTally> change, CancellationToken cancellationToken)
     {
-        public static Placing Of(ReportDimension dimension, Credential credential) => new(TallyKey.Of(dimension, credential), ComplianceStanding.Of(credential));
+        // The day's first credential creates its tally; of two racing to, the loser changes the winner's.
+        if (await tallies.GetAsync(day, cancellationToken) is null
+            && await tallies.TryCreateAsync(change(ComplianceTally.Empty(day)), cancellationToken))
+            return;
+        await _updater.WriteAsync(day, change, cancellationToken);
+    }
+
+    /// <summary>What a tally knows of a credential: equal before and after a write, the write changes no count.</summary>
+    private sealed record Counted(ComplianceStanding Standing, string Team, string Cohort, string Program, string JobSite)
+    {
+        public static Counted Of(Credential c) => new(ComplianceStanding.Of(c),
+            ReportDimension.Team.GroupOf(c), ReportDimension.Cohort.GroupOf(c), ReportDimension.Program.GroupOf(c), ReportDimension.JobSite.GroupOf(c));
     }
 }
 
 /// <summary>
 /// The credential store with the compliance tallies kept beside it: the one place every credential
-/// write passes. A process that dies between the record's write and its tallies' leaves a drift the
+/// write passes. A process that dies between the record's write and its tally's leaves a drift the
 /// daily <see cref="ComplianceRecount"/> finds and fixes.
 /// </summary>
 public sealed class CountedCredentialStore(ICredentialStore records, ComplianceProjection projection) : ICredentialStore

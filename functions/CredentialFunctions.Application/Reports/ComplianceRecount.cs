@@ -1,11 +1,12 @@
 using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Search;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Reports;
 
 namespace CredentialFunctions.Application.Reports;
 
-/// <summary>A tally that did not match the credentials: what it held and what the recount wrote.</summary>
-public sealed record TallyDrift(string Tally, int Held, int Counted, bool Fixed);
+/// <summary>A day's tally that did not match the credentials: how many credentials it held and how many there are, and whether the recount wrote the right one.</summary>
+public sealed record TallyDrift(string Day, int Held, int Counted, bool Fixed);
 
 /// <summary>What a recount read and found.</summary>
 public sealed record RecountReport(int Credentials, int Tallies, IReadOnlyList<TallyDrift> Drift, IReadOnlyList<UnreadableDocument> Unreadable);
@@ -16,44 +17,38 @@ public sealed record RecountReport(int Credentials, int Tallies, IReadOnlyList<T
 /// those: a credential written while the recount runs moves its tally's ETag, so the recount leaves
 /// that tally alone (reported as not fixed) instead of overwriting a count newer than its own.
 /// </summary>
-public sealed class ComplianceRecount(ICredentialCatalog credentials, IComplianceTallies tallies)
+public sealed class ComplianceRecount(ICredentialSearch credentials, IComplianceTallies tallies, TimeProvider time)
 {
-    private const int PageSize = 500;
+    /// <summary>Every credential, whatever its state: a search with no filter.</summary>
+    private static readonly CredentialQuery Everything = new(new CredentialFilter(), SearchSort.Default, CredentialQuery.MaxPageSize);
 
     public async Task<RecountReport> RunAsync(CancellationToken cancellationToken)
     {
-        var held = new Dictionary<string, Versioned<ComplianceTally>>();
-        foreach (var dimension in Enum.GetValues<ReportDimension>())
-            foreach (var tally in await tallies.OfDimensionAsync(dimension, null, null, cancellationToken))
-                held[tally.Value.Key.Id] = tally;
-
+        var held = (await tallies.BetweenAsync(null, null, cancellationToken)).ToDictionary(t => t.Value.Day);
         var counted = new Dictionary<string, ComplianceTally>();
         var (read, unreadable) = (0, new List<UnreadableDocument>());
+        var at = time.GetUtcNow();
         string? continuation = null;
         do
         {
-            var page = await credentials.AllAsync(continuation, PageSize, cancellationToken);
+            var page = await credentials.SearchAsync(Everything, at, continuation, cancellationToken);
             unreadable.AddRange(page.Unreadable);
             foreach (var credential in page.Items)
             {
                 read++;
-                var standing = Domain.Reports.ComplianceStanding.Of(credential);
-                foreach (var dimension in Enum.GetValues<ReportDimension>())
-                {
-                    var key = TallyKey.Of(dimension, credential);
-                    counted[key.Id] = (counted.GetValueOrDefault(key.Id) ?? ComplianceTally.Empty(key)).With(standing, 1);
-                }
+                var day = ComplianceTally.DayOf(credential);
+                counted[day] = (counted.GetValueOrDefault(day) ?? ComplianceTally.Empty(day)).With(credential, 1);
             }
             continuation = page.ContinuationToken;
         } while (continuation is not null);
 
         var drift = new List<TallyDrift>();
-        foreach (var id in held.Keys.Union(counted.Keys))
+        foreach (var day in held.Keys.Union(counted.Keys))
         {
-            var stored = held.GetValueOrDefault(id);
-            var expected = counted.GetValueOrDefault(id) ?? ComplianceTally.Empty(stored!.Value.Key);
+            var stored = held.GetValueOrDefault(day);
+            var expected = counted.GetValueOrDefault(day) ?? ComplianceTally.Empty(day);
             if (stored is not null && stored.Value.CountsAlike(expected)) continue;
-            drift.Add(new TallyDrift(id, stored?.Value.Entries.Values.Sum() ?? 0, expected.Entries.Values.Sum(), await FixAsync(stored, expected, cancellationToken)));
+            drift.Add(new TallyDrift(day, stored?.Value.Credentials ?? 0, expected.Credentials, await FixAsync(stored, expected, cancellationToken)));
         }
         return new RecountReport(read, counted.Count, drift, unreadable);
     }

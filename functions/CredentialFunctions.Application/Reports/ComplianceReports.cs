@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Application.Search;
 using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Reports;
 
 namespace CredentialFunctions.Application.Reports;
@@ -23,12 +25,16 @@ public sealed record ComplianceReport(
     DateTimeOffset IssuedAt, string IssuedBy, ComplianceFilters Filters, IReadOnlyList<string> Measures,
     IReadOnlyList<ComplianceRow> Groups, ComplianceRow Total, string Digest);
 
+/// <summary>Which number of a report to list the learners behind: a measure, in one group (every group when null).</summary>
+public sealed record ComplianceDrillDown(ComplianceFilters Filters, string? Group, ComplianceMeasure Measure, int PageSize);
+
 /// <summary>
 /// Compliance reports from the maintained tallies (<see cref="ComplianceProjection"/>): one query of
-/// the dimension's tallies in the months the range spans, summed at the moment asked, so states the
-/// clock moved since the last write (renewal due, grace, lapse) count as they are now.
+/// the tallies of the days the range spans, summed at the moment asked, so states the
+/// clock moved since the last write (renewal due, grace, lapse) count as they are now. The learners
+/// behind a number are a search (<see cref="ICredentialSearch"/>) for the same credentials at the same kind of instant.
 /// </summary>
-public sealed class ComplianceReports(IComplianceTallies tallies, IReceiptStore receipts, IAccessLog accessLog, TimeProvider time)
+public sealed class ComplianceReports(IComplianceTallies tallies, ICredentialSearch search, IReceiptStore receipts, IAccessLog accessLog, TimeProvider time)
 {
     public const string Resource = "reports/compliance";
 
@@ -49,17 +55,13 @@ public sealed class ComplianceReports(IComplianceTallies tallies, IReceiptStore 
 
     public static string NameOf(ComplianceMeasure measure) => JsonNamingPolicy.CamelCase.ConvertName(measure.ToString());
 
-    public async Task<ComplianceReport> IssueAsync(ComplianceFilters filters, Caller caller, string? query, CancellationToken cancellationToken)
+    /// <param name="parameters">The request's, as the access log keeps them.</param>
+    public async Task<ComplianceReport> IssueAsync(ComplianceFilters filters, Caller caller, IReadOnlyDictionary<string, string?> parameters, CancellationToken cancellationToken)
     {
-        await accessLog.RecordAsync(caller, Resource, query, cancellationToken);
         var at = time.GetUtcNow();
         var byGroup = new SortedDictionary<string, ComplianceCounts>(StringComparer.Ordinal);
-        var stored = await tallies.OfDimensionAsync(filters.GroupBy, Month(filters.From), Month(filters.To), cancellationToken);
-        foreach (var tally in stored.Select(t => t.Value))
-        {
-            if (!byGroup.TryGetValue(tally.Key.Group, out var counts)) byGroup[tally.Key.Group] = counts = new ComplianceCounts();
-            tally.AddTo(counts, at, filters.From, filters.To);
-        }
+        foreach (var tally in await tallies.BetweenAsync(Day(filters.From), Day(filters.To), cancellationToken))
+            tally.Value.AddTo(filters.GroupBy, byGroup, at);
         var total = new ComplianceCounts();
         foreach (var counts in byGroup.Values) total.Add(counts);
         var report = new ComplianceReport(at, caller.AuditName, filters, MeasureNames,
@@ -67,16 +69,69 @@ public sealed class ComplianceReports(IComplianceTallies tallies, IReceiptStore 
         report = report with { Digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalForm(report)))) };
         // Kept by its digest, so a printed copy can be checked against what the system issued.
         await receipts.TryCreateAsync(ReceiptKey(report.Digest), report, cancellationToken);
+        await accessLog.RecordAsync(caller, Resource, CredentialSearchService.QueryText(parameters), cancellationToken);
         return report;
     }
+
+    /// <summary>
+    /// The credentials behind one number, soonest expiry first, a page at a time: at the instant asked,
+    /// and every later page at the first page's instant (its continuation token carries it, as a
+    /// search's does), so a credential the clock moves between pages is neither lost nor listed twice.
+    /// </summary>
+    public async Task<SearchPage> LearnersAsync(ComplianceDrillDown drillDown, string? continuationToken, Caller caller, IReadOnlyDictionary<string, string?> parameters, CancellationToken cancellationToken)
+    {
+        CredentialQuery QueryAt(DateTimeOffset instant) => new(FilterAt(drillDown, instant), new SearchSort(SearchSortKey.ExpiresAt, Descending: false), drillDown.PageSize);
+        var (at, storeToken) = continuationToken is { Length: > 0 } token ? SearchContinuation.Open(token, QueryAt) : (time.GetUtcNow(), null);
+        var query = QueryAt(at);
+        var page = await search.SearchAsync(query, at, storeToken, cancellationToken);
+        await accessLog.RecordAsync(caller, $"{Resource}/learners", CredentialSearchService.QueryText(parameters), cancellationToken);
+        return new SearchPage(at, [.. page.Items.Select(c => CredentialSummary.Of(c, at))],
+            page.ContinuationToken is { } next ? SearchContinuation.Seal(query, at, next) : null, page.Unreadable);
+    }
+
+    /// <summary>
+    /// A measure as a search: the statuses it counts (<see cref="ComplianceStanding.MeasuresAt"/> and
+    /// <see cref="Credential.StatusAt"/> agree), a "due within N days" one also expiring at most N days
+    /// after the instant, and the report's inclusive completion days as the search's half-open range.
+    /// </summary>
+    private static CredentialFilter FilterAt(ComplianceDrillDown drillDown, DateTimeOffset at)
+    {
+        IReadOnlyList<CredentialStatus> valid = [CredentialStatus.Active, CredentialStatus.InRenewalWindow];
+        (IReadOnlyList<CredentialStatus> Statuses, int? DueWithinDays) measure = drillDown.Measure switch
+        {
+            ComplianceMeasure.Active => (valid, null),
+            ComplianceMeasure.DueWithin30Days => (valid, 30),
+            ComplianceMeasure.DueWithin60Days => (valid, 60),
+            ComplianceMeasure.DueWithin90Days => (valid, 90),
+            ComplianceMeasure.InGrace => ([CredentialStatus.InGrace], null),
+            ComplianceMeasure.Lapsed => ([CredentialStatus.Lapsed], null),
+            ComplianceMeasure.Suspended => ([CredentialStatus.Suspended], null),
+            ComplianceMeasure.Revoked => ([CredentialStatus.Revoked], null),
+            ComplianceMeasure.Superseded => ([CredentialStatus.Superseded], null),
+            _ => throw new ArgumentOutOfRangeException(nameof(drillDown), drillDown.Measure, null),
+        };
+        var (filters, group) = (drillDown.Filters, drillDown.Group);
+        return new CredentialFilter(
+            Statuses: measure.Statuses,
+            // The report counts expiresAt − at ≤ N days; the search's range ends before its end, so one tick after.
+            Expiry: measure.DueWithinDays is { } days ? new InstantRange(null, at.AddDays(days).AddTicks(1)) : null,
+            Completion: filters.From is null && filters.To is null ? null : new InstantRange(Midnight(filters.From), Midnight(filters.To?.AddDays(1))),
+            ProgramId: filters.GroupBy == ReportDimension.Program ? group : null,
+            Team: filters.GroupBy == ReportDimension.Team ? group : null,
+            Cohort: filters.GroupBy == ReportDimension.Cohort ? group : null,
+            JobSite: filters.GroupBy == ReportDimension.JobSite ? group : null);
+    }
+
+    private static DateTimeOffset? Midnight(DateOnly? day) => day is { } d ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
     /// <summary>The report as issued under a digest (any case), or null when the system never issued it.</summary>
     public async Task<ComplianceReport?> IssuedAsync(string digest, Caller caller, CancellationToken cancellationToken)
     {
-        await accessLog.RecordAsync(caller, $"{Resource}/digests/{digest}", null, cancellationToken);
         if (digest.Length != 64 || !digest.All(Uri.IsHexDigit))
-            throw new ValidationFailedException(new Dictionary<string, string[]> { ["digest"] = ["A digest is 64 hexadecimal digits (SHA-256)."] });
-        return await receipts.GetAsync<ComplianceReport>(ReceiptKey(digest.ToLowerInvariant()), cancellationToken);
+            throw ValidationFailedException.For("digest", "A digest is 64 hexadecimal digits (SHA-256).");
+        var issued = await receipts.GetAsync<ComplianceReport>(ReceiptKey(digest.ToLowerInvariant()), cancellationToken);
+        await accessLog.RecordAsync(caller, $"{Resource}/digests/{digest.ToLowerInvariant()}", null, cancellationToken);
+        return issued;
     }
 
     /// <summary>
@@ -90,8 +145,8 @@ public sealed class ComplianceReports(IComplianceTallies tallies, IReceiptStore 
             .Append("issuedAt=").Append(report.IssuedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)).Append('\n')
             .Append("issuedBy=").Append(report.IssuedBy).Append('\n')
             .Append("groupBy=").Append(NameOf(report.Filters.GroupBy)).Append('\n')
-            .Append("from=").Append(Day(report.Filters.From)).Append('\n')
-            .Append("to=").Append(Day(report.Filters.To)).Append('\n')
+            .Append("from=").Append(Day(report.Filters.From) ?? "").Append('\n')
+            .Append("to=").Append(Day(report.Filters.To) ?? "").Append('\n')
             .Append("measures=").Append(string.Join('\t', report.Measures)).Append('\n');
         foreach (var row in report.Groups) Line(text.Append("group="), row);
         Line(text.Append("total="), report.Total);
@@ -108,7 +163,5 @@ public sealed class ComplianceReports(IComplianceTallies tallies, IReceiptStore 
 
     private static string ReceiptKey(string digest) => $"report:{digest}";
 
-    private static string? Month(DateOnly? day) => day is { } d ? TallyKey.MonthOf(d) : null;
-
-    private static string Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+    private static string? Day(DateOnly? day) => day is { } d ? ComplianceTally.DayOf(d) : null;
 }

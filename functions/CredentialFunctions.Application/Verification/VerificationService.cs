@@ -1,5 +1,6 @@
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
+using CredentialFunctions.Domain.Audit;
 using CredentialFunctions.Domain.Credentials;
 
 namespace CredentialFunctions.Application.Verification;
@@ -23,7 +24,7 @@ public sealed class MistypedCertificateIdException(string message, CertificateId
     public CertificateId.ParseFailure Failure { get; } = failure;
 }
 
-public sealed class VerificationService(ICredentialStore credentials, TimeProvider clock)
+public sealed class VerificationService(ICredentialStore credentials, RecordAnchoring anchoring, TimeProvider clock)
 {
     public static CertificateId ParseOrThrow(string text) => CertificateId.TryParse(text, out var id) switch
     {
@@ -36,19 +37,53 @@ public sealed class VerificationService(ICredentialStore credentials, TimeProvid
             CertificateId.ParseFailure.Malformed),
     };
 
-    /// <summary>One point read; the audit chain is recomputed so an edited record is reported, not vouched for.</summary>
+    /// <summary>
+    /// One point read. The audit chain is recomputed and its anchor checked against the issuer's
+    /// keys, so a record edited, truncated, swapped or forged by someone who can write the database
+    /// is reported as one that cannot be verified, never vouched for.
+    /// </summary>
     public async Task<VerificationResult> VerifyAsync(string text, CancellationToken cancellationToken)
+    {
+        var verified = await ReadAsync(text, cancellationToken);
+        if (verified.Credential is not { } c)
+            return new VerificationResult(verified.CertificateId, false, null, null, null, null, null, null, verified.CheckedAt, verified.Problem);
+        return new VerificationResult(c.CertificateId, true, verified.Status, c.Holder.LegalName, c.Program.Name,
+            c.Program.IssuingOrganization, c.IssuedAt, c.ExpiresAt, verified.CheckedAt, null);
+    }
+
+    /// <summary>
+    /// The credential behind a verification, for the pages, artifacts and badges that print it: one
+    /// point read, and the record withheld when it fails its tamper check (its chain, or the anchor a
+    /// database writer cannot make), so nothing built on it can vouch for an edit.
+    /// </summary>
+    public async Task<VerifiedCredential> ReadAsync(string text, CancellationToken cancellationToken)
     {
         var id = ParseOrThrow(text);
         var stored = await credentials.GetAsync(id.Value, cancellationToken)
             ?? throw new NotFoundException("Credential", id.Value);
         var c = stored.Value;
         var now = clock.GetUtcNow();
-        var audit = c.VerifyAuditTrail();
-        if (!audit.IsIntact)
-            return new VerificationResult(c.CertificateId, false, null, null, null, null, null, null, now,
-                "This record fails its tamper check and cannot be vouched for. Contact the issuer.");
-        return new VerificationResult(c.CertificateId, true, c.StatusAt(now), c.Holder.LegalName, c.Program.Name,
-            c.Program.IssuingOrganization, c.IssuedAt, c.ExpiresAt, now, null);
+        var failure = c.VerifyAuditTrail().IsIntact
+            ? Why(await anchoring.CheckAsync(c, cancellationToken))
+            : "its audit trail does not match the record";
+        return failure is null
+            ? new VerifiedCredential(c.CertificateId, c, c.StatusAt(now), now, null)
+            : new VerifiedCredential(c.CertificateId, null, null, now, $"This record cannot be verified: it fails its tamper check ({failure}). Contact the issuer.");
     }
+
+    /// <summary>Null when the anchor vouches for the record.</summary>
+    private static string? Why(AnchorFailure failure) => failure switch
+    {
+        AnchorFailure.None => null,
+        AnchorFailure.Missing => "it has no anchor; a record written before anchors existed gets one with its next change",
+        AnchorFailure.Malformed => "its anchor is malformed",
+        AnchorFailure.UnknownKey => "its anchor names a key the issuer does not hold",
+        _ => "its anchor does not match the record",
+    };
 }
+
+/// <summary>
+/// A verified credential at an instant; <see cref="Credential"/> and <see cref="Status"/> are null
+/// when the record fails its tamper check, and <see cref="Problem"/> then says why.
+/// </summary>
+public sealed record VerifiedCredential(string CertificateId, Credential? Credential, CredentialStatus? Status, DateTimeOffset CheckedAt, string? Problem);

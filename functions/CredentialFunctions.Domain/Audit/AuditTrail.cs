@@ -20,6 +20,8 @@ public enum AuditAction
     CreditsLogged,
     CreditApproved,
     CreditRejected,
+    Suspended,
+    SuspensionLifted,
 }
 
 /// <summary>

@@ -1,13 +1,19 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using CredentialFunctions.Domain.Audit;
+using CredentialFunctions.Domain.Events;
 using CredentialFunctions.Domain.Programs;
 using CredentialFunctions.Domain.Renewal;
+using CredentialFunctions.Domain.StatusLists;
 
 namespace CredentialFunctions.Domain.Credentials;
 
 /// <summary>The holder as the credential names them: the full legal name, and the ids other systems know them by.</summary>
-public sealed record LearnerIdentity(string LearnerId, string LegalName, string Email, string? LmsId, string? HrId);
+public sealed record LearnerIdentity(string LearnerId, string LegalName, string Email, string? LmsId, string? HrId)
+{
+    /// <summary>The longest full legal name taken, from the LMS or in a correction.</summary>
+    public const int MaxLegalNameLength = 300;
+}
 
 /// <summary>The program version a credential was issued under, with the names printed on it.</summary>
 public sealed record ProgramReference(string ProgramId, int Version, string Name, CredentialKind Kind, string IssuingOrganization, string? Brand);
@@ -35,10 +41,18 @@ public sealed record GraceExtension(DateTimeOffset At, DateTimeOffset GraceEndsA
 public enum CredentialState { Active, InGrace, Lapsed, Revoked, Superseded }
 
 /// <summary>What verification tells the world at an instant (spec C6).</summary>
-public enum CredentialStatus { Active, InRenewalWindow, InGrace, Lapsed, Revoked, Superseded }
+public enum CredentialStatus { Active, InRenewalWindow, InGrace, Lapsed, Revoked, Superseded, Suspended }
 
 /// <summary>A state change: the credential as it is now, and the audit entry that says why.</summary>
-public sealed record CredentialChange(Credential Credential, AuditEntry Entry);
+public sealed record CredentialChange(Credential Credential, AuditEntry Entry)
+{
+    /// <summary>
+    /// The change with the event that tells other systems of it in the credential's outbox, so the
+    /// one ETag-guarded write of the change is the write of its event too.
+    /// </summary>
+    internal CredentialChange Announced(string eventType)
+        => this with { Credential = Credential with { Outbox = Credential.Outbox.Add(CredentialEvents.Of(eventType, Credential, Entry).ToOutboxEntry()) } };
+}
 
 /// <summary>
 /// A credential with the eight fields of the buyer's guide (legal name, completion date, score and
@@ -87,6 +101,21 @@ public sealed record Credential(
     /// <summary>CE/CPD credits logged toward renewal. Not a constructor parameter, so records written before it existed still read.</summary>
     public CreditLedger CreditLog { get; init; } = CreditLedger.Empty;
 
+    /// <summary>On hold while set (spec C5, C6): not valid at verification, reversible. Not a constructor parameter, so records written before it existed still read.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Suspension? Suspension { get; init; }
+
+    /// <summary>Where revocation and suspension are published; null until assigned (at issue, or at first need for records issued before the lists).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public StatusListEntries? StatusLists { get; init; }
+
+    /// <summary>
+    /// The seal on the audit chain's head, made by the store with a key the database does not hold
+    /// as it writes the record. Not a constructor parameter, so records written before anchors
+    /// existed still read; they verify as "cannot be verified" until their next write seals them.
+    /// </summary>
+    public AuditAnchor? Anchor { get; init; }
+
     public static CredentialChange Issue(
         CertificateId id, LearnerIdentity holder, CertificationProgram program, Completion completion,
         Placement placement, DateTimeOffset at, string actor, string? reason = null)
@@ -105,7 +134,7 @@ public sealed record Credential(
         {
             ["programVersion"] = program.Version.ToString(CultureInfo.InvariantCulture),
             ["score"] = completion.Score.ToString(CultureInfo.InvariantCulture),
-        });
+        }).Announced(EventTypes.CredentialIssued);
     }
 
     public RenewalSchedule? Schedule => ExpiresAt is { } expiry
@@ -122,8 +151,10 @@ public sealed record Credential(
         {
             case CredentialState.Revoked: return CredentialStatus.Revoked;
             case CredentialState.Superseded: return CredentialStatus.Superseded;
-            case CredentialState.Lapsed: return CredentialStatus.Lapsed;
         }
+        // A suspension overrides the clock, and lifting it gives back whatever the clock says then.
+        if (Suspension is not null) return CredentialStatus.Suspended;
+        if (State == CredentialState.Lapsed) return CredentialStatus.Lapsed;
         if (Schedule is not { } s) return CredentialStatus.Active;
         if (at < s.WindowOpensAt) return CredentialStatus.Active;
         if (at < s.ExpiresAt) return CredentialStatus.InRenewalWindow;
@@ -144,7 +175,7 @@ public sealed record Credential(
         if (State is not (CredentialState.Active or CredentialState.InGrace) || Schedule is not { } s || at < s.GraceEndsAt)
             throw new InvalidTransitionException($"Credential {CertificateId} cannot lapse before its grace period ends.");
         return (this with { State = CredentialState.Lapsed, StateChangedAt = at, StateReason = "Grace period ended without renewal." })
-            .Record(at, SystemActor, AuditAction.Lapsed, "Grace period ended without renewal.", null);
+            .Record(at, SystemActor, AuditAction.Lapsed, "Grace period ended without renewal.", null).Announced(EventTypes.CredentialLapsed);
     }
 
     public CredentialChange ExtendGrace(DateTimeOffset graceEndsAt, DateTimeOffset at, string actor, string reason)
@@ -252,7 +283,7 @@ public sealed record Credential(
         };
         // The credits that earned it, as they stood: the new cycle counts from zero.
         if (pathway == RenewalPathway.ContinuingEducationCredits) details["creditsThisCycle"] = CreditsThisCycle.Counted.ToString(CultureInfo.InvariantCulture);
-        return renewed.Record(at, actor, AuditAction.Renewed, $"Renewed by {pathway}.", details);
+        return renewed.Record(at, actor, AuditAction.Renewed, $"Renewed by {pathway}.", details).Announced(EventTypes.CredentialRenewed);
     }
 
     /// <summary>A program manager restores a lapsed or revoked credential; an expiry already passed restarts from today.</summary>
@@ -271,7 +302,30 @@ public sealed record Credential(
             StateChangedAt = at,
             StateReason = reason,
         };
-        return reinstated.Record(at, actor, AuditAction.Reinstated, reason, new Dictionary<string, string> { ["expiresAt"] = reinstated.ExpiresAt?.ToString("O") ?? "none" });
+        return reinstated.Record(at, actor, AuditAction.Reinstated, reason, new Dictionary<string, string> { ["expiresAt"] = reinstated.ExpiresAt?.ToString("O") ?? "none" })
+            .Announced(EventTypes.CredentialReinstated);
+    }
+
+    /// <summary>
+    /// A correction of the holder's full legal name (a typo, a marriage, a transliteration), the
+    /// old and the new name in its audit entry. The certificate id, dates and status stay; the
+    /// chain's next entry covers the corrected record, so verification keeps vouching for it.
+    /// </summary>
+    public CredentialChange CorrectLegalName(string legalName, DateTimeOffset at, string actor, string reason)
+    {
+        var errors = new ValidationErrors();
+        var corrected = PlainText.Required(errors, "legalName", legalName, LearnerIdentity.MaxLegalNameLength);
+        reason = PlainText.Required(errors, "reason", reason, 1000);
+        errors.ThrowIfAny();
+        if (corrected == Holder.LegalName)
+            throw new InvalidTransitionException($"Credential {CertificateId} already names its holder {corrected}.");
+        return (this with { Holder = Holder with { LegalName = corrected } })
+            .Record(at, actor, AuditAction.Corrected, reason, new Dictionary<string, string>
+            {
+                ["field"] = "legalName",
+                ["from"] = Holder.LegalName,
+                ["to"] = corrected,
+            });
     }
 
     public CredentialChange Revoke(DateTimeOffset at, string actor, string reason)
@@ -280,7 +334,7 @@ public sealed record Credential(
         if (HasEnded)
             throw new InvalidTransitionException($"Credential {CertificateId} is already {State}.");
         return (this with { State = CredentialState.Revoked, StateChangedAt = at, StateReason = reason })
-            .Record(at, actor, AuditAction.Revoked, reason, null);
+            .Record(at, actor, AuditAction.Revoked, reason, null).Announced(EventTypes.CredentialRevoked);
     }
 
     public CredentialChange Supersede(string supersededBy, DateTimeOffset at, string actor, string reason)
@@ -292,13 +346,53 @@ public sealed record Credential(
             .Record(at, actor, AuditAction.Superseded, reason, new Dictionary<string, string> { ["supersededBy"] = supersededBy });
     }
 
+    /// <summary>
+    /// A program manager puts the credential on hold (an inquiry, a missing document): verification
+    /// says suspended until the suspension is lifted. The clock runs on meanwhile: the renewal window
+    /// keeps its reminders, grace and lapse, because the holder must still renew in time.
+    /// </summary>
+    public CredentialChange Suspend(DateTimeOffset at, string actor, string reason)
+    {
+        reason = RequireReason(reason);
+        if (HasEnded)
+            throw new InvalidTransitionException($"Credential {CertificateId} is {State}: there is nothing to suspend.");
+        if (Suspension is not null)
+            throw new InvalidTransitionException($"Credential {CertificateId} is already suspended (since {Suspension.At:O}).");
+        return (this with { Suspension = new Suspension(at, actor, reason) }).Record(at, actor, AuditAction.Suspended, reason, null);
+    }
+
+    /// <summary>Lifts a suspension: the status is again what the record and the clock give, as if it had never been suspended.</summary>
+    public CredentialChange LiftSuspension(DateTimeOffset at, string actor, string reason)
+    {
+        reason = RequireReason(reason);
+        if (Suspension is not { } suspension)
+            throw new InvalidTransitionException($"Credential {CertificateId} is not suspended.");
+        return (this with { Suspension = null }).Record(at, actor, AuditAction.SuspensionLifted, reason,
+            new Dictionary<string, string> { ["suspendedAt"] = suspension.At.ToString("O") });
+    }
+
+    /// <summary>The bit a status list of that purpose should hold for this credential: set when revoked, or while suspended.</summary>
+    public bool StatusBit(StatusPurpose purpose) => purpose == StatusPurpose.Revocation ? State == CredentialState.Revoked : Suspension is not null;
+
+    /// <summary>
+    /// Whether a status list does not yet say what the record says: the write to the list comes after
+    /// the record's, so a crash between them leaves this set until a sync or the sweep catches up.
+    /// </summary>
+    [JsonIgnore]
+    public bool StatusListsBehind => StatusLists is { } lists
+        ? lists.All.Any(e => e.Published != StatusBit(e.Purpose))
+        : StatusBit(StatusPurpose.Revocation) || StatusBit(StatusPurpose.Suspension);
+
+    /// <summary>Assigns or updates where the record's status is published: operational, so no audit entry.</summary>
+    public Credential WithStatusLists(StatusListEntries entries) => this with { StatusLists = entries };
+
     /// <summary>The learner left the employer: no more reminders for this credential, its history kept.</summary>
     public CredentialChange EndTracking(DateTimeOffset at, string actor, string reason)
     {
         reason = RequireReason(reason);
         if (TrackingEndedAt is not null)
             throw new InvalidTransitionException($"Credential {CertificateId} is already no longer tracked.");
-        return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null);
+        return (this with { TrackingEndedAt = at }).Record(at, actor, AuditAction.TrackingEnded, reason, null).Announced(EventTypes.CredentialTrackingEnded);
     }
 
     /// <summary>Claims a message for one sender (see <see cref="Credentials.Outbox.Claim"/>); null when there is nothing to claim.</summary>
@@ -332,7 +426,8 @@ public sealed record Credential(
     private CredentialChange Record(DateTimeOffset at, string actor, AuditAction action, string? reason, IReadOnlyDictionary<string, string>? details)
     {
         var entry = Audit.AuditTrail.Next(AuditTrail, CertificateId, at, actor, action, reason, details, RecordDigest.Of(this));
-        return new CredentialChange(this with { AuditTrail = [.. AuditTrail, entry] }, entry);
+        // The new entry moves the chain's head, so the anchor read with the record seals nothing any more.
+        return new CredentialChange(this with { AuditTrail = [.. AuditTrail, entry], Anchor = null }, entry);
     }
 
     /// <summary>The audit trail records why: a reason is required, and comes back normalised.</summary>

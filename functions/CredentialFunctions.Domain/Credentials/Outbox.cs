@@ -44,6 +44,12 @@ public sealed record Outbox(IReadOnlyList<OutboxEntry> Entries)
 
     public OutboxEntry? Find(string key) => Entries.FirstOrDefault(e => e.Key == key);
 
+    /// <summary>A message owed from now on; one already owed under its key stays as it stands.</summary>
+    public Outbox Add(OutboxEntry entry) => Find(entry.Key) is null ? new([.. Entries, entry]) : this;
+
+    /// <summary>The events not yet sent (pending, claimed, or failed and open to another attempt).</summary>
+    public IEnumerable<OutboxEntry> UnsentEvents => Entries.Where(e => e is { Channel: OutboxChannel.Events, IsFinished: false });
+
     /// <summary>
     /// Claims an entry for one sender, adding it if it is new; its payload is taken from
     /// <paramref name="entry"/>, the message as the record says it now. Null when there is nothing to

@@ -7,8 +7,9 @@ namespace CredentialFunctions.Domain.Credentials;
 /// <summary>
 /// The digest of every field of a credential an auditor relies on. Each audit entry carries the
 /// digest of the record after its change, so an edit made behind the chain's back is detected too.
-/// Not covered, by design: the audit trail itself (the chain covers it) and the outbox,
-/// which senders update without an audit entry. A test fails any other field left out.
+/// Not covered, by design: the audit trail itself (the chain covers it), the outbox, which
+/// senders update without an audit entry, and the status list entries, a projection of the
+/// audited state. A test fails any other field left out.
 /// </summary>
 public static class RecordDigest
 {
@@ -27,6 +28,8 @@ public static class RecordDigest
         if (c.TrackingEndedAt is { } ended) t.Add("trackingEndedAt").Add(Ticks(ended));
         if (c.Terms.MaxGraceExtension is { } maxGraceExtension) t.Add("maxGraceExtension").Add(maxGraceExtension.ToString());
         if (c.Terms.CreditAttestation != CreditAttestation.ReviewRequired) t.Add("creditAttestation").Add(c.Terms.CreditAttestation.ToString());
+        if (c.Suspension is { } suspension) t.Add("suspension").Add(Ticks(suspension.At)).Add(suspension.By).Add(suspension.Reason);
+        foreach (var link in c.Terms.PathwayLinks) t.Add("pathwayLink").Add(link.Pathway.ToString()).Add(link.Url);
         foreach (var credit in c.CreditsEarned) t.Add(credit.Amount.ToString(CultureInfo.InvariantCulture)).Add(credit.Category);
         foreach (var r in c.RenewalHistory) t.Add(Ticks(r.At)).Add(r.Pathway.ToString()).Add(r.PreviousExpiry is { } p ? Ticks(p) : null).Add(r.NewExpiry is { } n ? Ticks(n) : null).Add(r.By);
         foreach (var g in c.GraceExtensions) t.Add(Ticks(g.At)).Add(Ticks(g.GraceEndsAt)).Add(g.By).Add(g.Reason);

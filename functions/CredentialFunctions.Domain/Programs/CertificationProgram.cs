@@ -1,3 +1,5 @@
+using CredentialFunctions.Domain.Payments;
+
 namespace CredentialFunctions.Domain.Programs;
 
 /// <summary>The kinds of credential a certification body offers (seed 000).</summary>
@@ -18,6 +20,12 @@ public enum RenewalPathway
     ContinuingEducationCredits,
     RefresherModule,
     SupervisorSignOff,
+}
+
+/// <summary>Where the learner acts on a renewal pathway: the LMS course of a retake or refresher, the credit submission form, the supervisor's sign-off request.</summary>
+public sealed record RenewalPathwayLink(RenewalPathway Pathway, string Url)
+{
+    public const int MaxUrlLength = 2000;
 }
 
 /// <summary>How credits a learner logs themselves count toward renewal: only once a program manager approves them, or on their word.</summary>
@@ -60,6 +68,16 @@ public sealed record RenewalTerms(
     /// </summary>
     public IsoDuration? MaxGraceExtension { get; init; }
 
+    /// <summary>
+    /// Where the learner acts on each pathway, linked from the reminders and the renewal page; a
+    /// pathway without one says to contact the issuer. Not a constructor parameter, so terms copied
+    /// onto credentials before it existed still read (as none).
+    /// </summary>
+    public IReadOnlyList<RenewalPathwayLink> PathwayLinks { get; init; } = [];
+
+    /// <summary>The address where the learner acts on a pathway, or null when the program gives none.</summary>
+    public Uri? LinkFor(RenewalPathway pathway) => PathwayLinks.FirstOrDefault(l => l.Pathway == pathway) is { } link ? new Uri(link.Url) : null;
+
     /// <summary>The latest grace end an extension may set for a cycle that expires then.</summary>
     public DateTimeOffset LatestGraceEnd(DateTimeOffset expiresAt) => (MaxGraceExtension ?? DefaultMaxGraceExtension).AddTo(GracePeriod.AddTo(expiresAt));
 }
@@ -76,6 +94,19 @@ public sealed record ProgramDefinition(
     string? ContentVersion,
     string? RegulatoryModule)
 {
+    /// <summary>The certificate's layout, colours and logo; null is <see cref="Programs.CertificateTemplate.Default"/>. Not a constructor parameter, so programs stored before it existed still read.</summary>
+    public CertificateTemplate? CertificateTemplate { get; init; }
+
+    // Not constructor parameters, so definitions stored before applications existed still read (no pathways, no fee, the default retake policy).
+    public IReadOnlyList<EligibilityPathway> EligibilityPathways { get; init; } = [];
+
+    /// <summary>What an approved application pays before the candidate may sit; null when there is no fee.</summary>
+    public Money? Fee { get; init; }
+
+    public RetakePolicy Retake { get; init; } = RetakePolicy.Default;
+
+    public EligibilityPathway? Pathway(string pathwayId) => EligibilityPathways.FirstOrDefault(p => p.PathwayId == pathwayId);
+
     /// <summary>Every broken rule at once, so the caller can fix the whole request in one go; the definition with its text normalised.</summary>
     public ProgramDefinition Validated()
     {
@@ -95,8 +126,16 @@ public sealed record ProgramDefinition(
             credits.Add(CreditsAwarded[i] with { Category = PlainText.Required(errors, $"creditsAwarded[{i}].category", CreditsAwarded[i].Category, 100) });
         }
         if (CreditsAwarded.Count > 20) errors.Add("creditsAwarded", "At most 20 credit awards.");
+        var template = CertificateTemplate?.Validated(errors, "certificateTemplate");
+        var pathways = ApplicationRules.ValidatePathways(errors, EligibilityPathways ?? []);
+        ApplicationRules.ValidateFee(errors, Fee);
+        ApplicationRules.ValidateRetake(errors, Retake ?? RetakePolicy.Default);
         errors.ThrowIfAny();
-        return this with { Name = name, IssuingOrganization = issuer, Brand = brand, ContentVersion = contentVersion, RegulatoryModule = regulatoryModule, CreditsAwarded = credits };
+        return this with
+        {
+            Name = name, IssuingOrganization = issuer, Brand = brand, ContentVersion = contentVersion, RegulatoryModule = regulatoryModule, CreditsAwarded = credits,
+            CertificateTemplate = template, EligibilityPathways = pathways, Retake = Retake ?? RetakePolicy.Default,
+        };
     }
 
     private static void ValidateRenewal(ValidationErrors errors, RenewalTerms r)
@@ -121,6 +160,16 @@ public sealed record ProgramDefinition(
             errors.Add("renewal.requiredCeCredits", "The continuing-education pathway needs the number of credits required, greater than zero.");
         if (r.RequiredCeCredits is < 0 or > 10_000) errors.Add("renewal.requiredCeCredits", "Required credits are from 0 to 10,000.");
         if (!Enum.IsDefined(r.CreditAttestation)) errors.Add("renewal.creditAttestation", "Credits are either selfAttested or reviewRequired.");
+        for (var i = 0; i < r.PathwayLinks.Count; i++)
+        {
+            var link = r.PathwayLinks[i];
+            if (!r.Pathways.Contains(link.Pathway)) errors.Add($"renewal.pathwayLinks[{i}].pathway", "A link is for one of the program's renewal pathways.");
+            else if (r.PathwayLinks.Take(i).Any(l => l.Pathway == link.Pathway)) errors.Add($"renewal.pathwayLinks[{i}].pathway", "One link per pathway.");
+            // Emails and pages put it in front of learners: only an absolute https address, never a script or a relative path.
+            if (link.Url is not { Length: > 0 and <= RenewalPathwayLink.MaxUrlLength } || !Uri.TryCreate(link.Url, UriKind.Absolute, out var url)
+                || url.Scheme != Uri.UriSchemeHttps || !string.IsNullOrEmpty(url.UserInfo))
+                errors.Add($"renewal.pathwayLinks[{i}].url", $"An absolute https address without credentials, at most {RenewalPathwayLink.MaxUrlLength} characters.");
+        }
     }
 }
 

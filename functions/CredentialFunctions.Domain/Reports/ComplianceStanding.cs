@@ -5,7 +5,7 @@ namespace CredentialFunctions.Domain.Reports;
 
 /// <summary>What a compliance report counts, in the order its columns appear.</summary>
 /// <remarks>Active counts every credential valid at the instant; the three "due within" counts are the active ones expiring that soon.</remarks>
-public enum ComplianceMeasure { Active, DueWithin30Days, DueWithin60Days, DueWithin90Days, InGrace, Lapsed, Revoked, Superseded }
+public enum ComplianceMeasure { Active, DueWithin30Days, DueWithin60Days, DueWithin90Days, InGrace, Lapsed, Suspended, Revoked, Superseded }
 
 /// <summary>What a compliance report groups by: where the holder sits, or the program.</summary>
 public enum ReportDimension { Team, Cohort, Program, JobSite }
@@ -34,19 +34,24 @@ public sealed record ComplianceStanding(DateOnly CompletedOn, ComplianceMeasure?
     private static readonly (int Days, ComplianceMeasure Measure)[] DueWithin =
         [(30, ComplianceMeasure.DueWithin30Days), (60, ComplianceMeasure.DueWithin60Days), (90, ComplianceMeasure.DueWithin90Days)];
 
-    /// <summary>The states that end a credential's clock, each counted as its own measure; a new such state is one line here.</summary>
-    private static ComplianceMeasure? Ended(CredentialState state) => state switch
+    /// <summary>
+    /// What stops a credential's clock, each counted as its own measure, in <see cref="Credential.StatusAt"/>'s
+    /// order: revoked and superseded first, then a suspension (it overrides the clock until lifted,
+    /// and lifting it is a write), then lapse. A new such state is one line here.
+    /// </summary>
+    private static ComplianceMeasure? Ended(Credential credential) => credential switch
     {
-        CredentialState.Revoked => ComplianceMeasure.Revoked,
-        CredentialState.Superseded => ComplianceMeasure.Superseded,
-        CredentialState.Lapsed => ComplianceMeasure.Lapsed,
+        { State: CredentialState.Revoked } => ComplianceMeasure.Revoked,
+        { State: CredentialState.Superseded } => ComplianceMeasure.Superseded,
+        { Suspension: not null } => ComplianceMeasure.Suspended,
+        { State: CredentialState.Lapsed } => ComplianceMeasure.Lapsed,
         _ => null,
     };
 
     public static ComplianceStanding Of(Credential credential)
     {
         var completedOn = DateOnly.FromDateTime(credential.Completion.CompletedAt.UtcDateTime);
-        if (Ended(credential.State) is { } ended) return new(completedOn, ended, null, null);
+        if (Ended(credential) is { } ended) return new(completedOn, ended, null, null);
         return credential.Schedule is { } s
             ? new(completedOn, null, s.ExpiresAt.ToUniversalTime(), s.GraceEndsAt.ToUniversalTime())
             : new(completedOn, null, null, null);

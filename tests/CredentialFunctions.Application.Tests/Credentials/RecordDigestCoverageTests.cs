@@ -17,14 +17,16 @@ public sealed class RecordDigestCoverageTests
     private static readonly Dictionary<string, string> Excluded = new()
     {
         ["auditTrail"] = "the chain covers itself: each entry's hash covers its fields and the hash before it, and AuditTrail.Verify recomputes them",
+        ["anchor"] = "it seals the chain's head with a key the database does not hold, and the head's hash covers the record's digest; the store makes it on every write",
         ["outbox"] = "claims and attempts of the messages a credential owes are written without an audit entry (CredentialUpdater.UpdateUnauditedAsync); each message sent is audited instead",
+        ["statusLists"] = "where the status is published and what the lists last said: assigned and updated without an audit entry, a projection of the audited state (revoked, suspended), which the digest covers",
     };
 
     /// <summary>A credential that went through every kind of change, so every stored field holds a value.</summary>
     private static Credential FullyPopulated()
     {
         var terms = A.Terms(pathways: [RenewalPathway.RetakeExam, RenewalPathway.ContinuingEducationCredits])
-            with { RequiredCeCredits = 10, MaxGraceExtension = IsoDuration.FromDays(60) };
+            with { RequiredCeCredits = 10, MaxGraceExtension = IsoDuration.FromDays(60), PathwayLinks = [new RenewalPathwayLink(RenewalPathway.RetakeExam, "https://lms.example.org/exam")] };
         var program = A.Program(A.Definition(terms) with { RegulatoryModule = "OSHA-1910" });
         var c = A.Credential(program, holder: A.Learner with { HrId = "hr-7" });
         c = c.LogCredit(A.Jan1.AddDays(30), 4, "CPD", "Safety seminar", "seminar-1", CreditSource.Holder, A.Jan1.AddDays(31), "user:ada")!.Credential;
@@ -35,6 +37,7 @@ public sealed class RecordDigestCoverageTests
         c = c.ClaimOutboxEntry(OutboxEntry.Pending("c2:reminder:P90D", OutboxChannel.Email, "RenewalReminder", "{}"), "worker-1", A.Jan1.AddDays(302), TimeSpan.FromMinutes(5))!;
         c = c.RecordOutboxSent("c2:reminder:P90D", "msg-1", A.Jan1.AddDays(302)).Credential;
         c = c.EndTracking(A.Jan1.AddDays(303), "user:pm", "Left the employer").Credential;
+        c = c.Suspend(A.Jan1.AddDays(303), "user:pm", "Complaint under review").Credential;
         return c.Supersede("7QXM-2K9D-RH4T-WZ5C", A.Jan1.AddDays(304), "user:pm", "Re-issued under the new name").Credential;
     }
 

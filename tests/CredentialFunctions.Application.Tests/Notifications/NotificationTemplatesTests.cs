@@ -6,7 +6,7 @@ namespace CredentialFunctions.Application.Tests.Notifications;
 public class NotificationTemplatesTests
 {
     private const string VerifyLink = "https://credentials.example.org/api/verify/7QXM-2K9D-RH4T-WZ5C";
-    private const string RenewLink = "https://credentials.example.org/renew/7QXM-2K9D-RH4T-WZ5C";
+    private const string RenewLink = "https://credentials.example.org/api/renew/7QXM-2K9D-RH4T-WZ5C";
 
     private static RenderedEmail Render(NotificationKind kind) => A.Templates().Render(A.Notification(kind));
 
@@ -170,7 +170,7 @@ public class NotificationTemplatesTests
         var templates = new NotificationTemplates(new Uri("https://credentials.example.org/base"));
 
         Assert.Equal("https://credentials.example.org/base/api/verify/A%2FB%3F", templates.VerificationLink("A/B?").AbsoluteUri);
-        Assert.Equal("https://credentials.example.org/base/renew/A%2FB%3F", templates.RenewalLink("A/B?").AbsoluteUri);
+        Assert.Equal("https://credentials.example.org/base/api/renew/A%2FB%3F", templates.RenewalLink("A/B?").AbsoluteUri);
     }
 
     [Fact]

@@ -38,9 +38,9 @@ public sealed class FunctionCatalogTests
     }
 
     [Fact]
-    public void Only_verification_health_and_the_api_description_are_anonymous()
+    public void Only_verification_its_artifacts_the_badge_the_issuer_the_status_lists_the_renewal_page_health_and_the_api_description_are_anonymous()
     {
         var anonymous = HttpFunctionCatalog.All.Where(f => f.Method.GetCustomAttribute<AnonymousAttribute>() is not null).Select(f => f.Route).Order(StringComparer.Ordinal);
-        Assert.Equal(["docs", "health", "openapi.json", "verify/{certificateId}"], anonymous);
+        Assert.Equal(["credentials/{certificateId}/badge", "docs", "health", "issuer", "issuer/jwks", "openapi.json", "renew/{certificateId}", "status/{purpose}/{list}", "verify/{certificateId}", "verify/{certificateId}/pdf", "verify/{certificateId}/qr"], anonymous);
     }
 }

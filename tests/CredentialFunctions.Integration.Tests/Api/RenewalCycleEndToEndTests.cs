@@ -47,7 +47,10 @@ public sealed class RenewalCycleEndToEndTests(MailDevFixture maildev) : IClassFi
 
         var record = await ApiHost.ReadJsonAsync(await api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}", role: Role.Auditor));
         Assert.Equal("lapsed", record.GetProperty("state").GetString());
-        Assert.Equal(5, record.GetProperty("outbox").GetProperty("entries").EnumerateArray().Count(e => e.GetProperty("state").GetString() == "sent"));
+        var sent = record.GetProperty("outbox").GetProperty("entries").EnumerateArray().Where(e => e.GetProperty("state").GetString() == "sent").ToList();
+        Assert.Equal(5, sent.Count(e => e.GetProperty("channel").GetString() == "email"));
+        // The window's own change, the lapse, published beside the issuance.
+        Assert.Equal(["credentials.credential.issued", "credentials.credential.lapsed"], sent.Where(e => e.GetProperty("channel").GetString() == "events").Select(e => e.GetProperty("type").GetString()));
         var verified = await ApiHost.ReadJsonAsync(await api.SendAsync(HttpMethod.Get, $"/api/verify/{certificateId}"));
         Assert.Equal((true, "lapsed"), (verified.GetProperty("authentic").GetBoolean(), verified.GetProperty("status").GetString()));
 

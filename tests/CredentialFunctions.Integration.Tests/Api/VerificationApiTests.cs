@@ -79,15 +79,7 @@ public sealed class VerificationApiTests(ApiFixture fixture)
     {
         var programId = await _api.CreateProgramAsync();
         var certificateId = await _api.IssueAsync(programId);
-        var container = _api.Services.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Credentials);
-        var partition = new PartitionKey(certificateId);
-        using (var read = await container.ReadItemStreamAsync(certificateId, partition))
-        {
-            var document = JsonNode.Parse(read.Content)!;
-            document["holder"]!["legalName"] = "Mallory Forger";
-            using var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), certificateId, partition);
-            Assert.True(replaced.IsSuccessStatusCode);
-        }
+        await _api.EditBehindTheAppsBackAsync(certificateId, document => document["holder"]!["legalName"] = "Mallory Forger");
 
         var body = await _api.Client.SendAsync(Verify(certificateId, NewClient())).ContinueWith(t => t.Result.Content.ReadAsStringAsync()).Unwrap();
 

@@ -40,7 +40,7 @@ public sealed class SmtpEmailSenderTests(MailDevFixture maildev) : IClassFixture
         Assert.Equal(rendered.TextBody.TrimEnd(), received.Text?.Replace("\r\n", "\n").TrimEnd());
         // maildev re-serializes the HTML it shows, so compare what matters rather than every byte.
         Assert.Contains("<li>Retake and pass the exam</li><li>Complete the refresher module</li>", received.Html);
-        Assert.Contains("<a href=\"https://credentials.example.org/renew/7QXM-2K9D-RH4T-WZ5C\">Start your renewal</a>", received.Html);
+        Assert.Contains("<a href=\"https://credentials.example.org/api/renew/7QXM-2K9D-RH4T-WZ5C\">Start your renewal</a>", received.Html);
         Assert.Contains("multipart/alternative", await maildev.SourceAsync(received), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(SmtpEmailSender.MessageIdFor(EmailNotificationSender.IdempotencyKey(notification), "credentials.example.org"), id);
         Assert.Equal(id, received.MessageId);

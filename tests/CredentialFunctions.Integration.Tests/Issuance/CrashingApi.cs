@@ -43,7 +43,7 @@ internal sealed class CrashingApi : IAsyncDisposable
             services.AddSingleton<IRenewalWindows>(windows);
             services.AddSingleton<IHoldingStore>(sp => new CrashingHoldingStore(new CosmosHoldingStore(sp.GetRequiredService<CredentialDatabase>()), crash));
             services.AddSingleton<IReceiptStore>(sp => new ReceiptGate(new CrashingReceiptStore(new CosmosReceiptStore(sp.GetRequiredService<CredentialDatabase>()), crash)));
-            services.AddSingleton<ICredentialStore>(sp => new CrashingCredentialStore(new CosmosCredentialStore(sp.GetRequiredService<CredentialDatabase>()), crash));
+            services.AddSingleton<ICredentialStore>(sp => new CrashingCredentialStore(ActivatorUtilities.CreateInstance<CosmosCredentialStore>(sp), crash));
         });
         var api = new CrashingApi(host, clock, crash, (ReceiptGate)host.Services.GetRequiredService<IReceiptStore>(), recorded, windows);
         api.ProgramId = await host.CreateProgramAsync();

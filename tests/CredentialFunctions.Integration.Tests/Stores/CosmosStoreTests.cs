@@ -5,6 +5,7 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Testing.Anchors;
 using CredentialFunctions.Testing.Cosmos;
 
 namespace CredentialFunctions.Integration.Tests.Stores;
@@ -25,7 +26,7 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     [Fact]
     public async Task A_credential_round_trips_with_its_audit_chain_intact()
     {
-        var store = new CosmosCredentialStore(_database);
+        var store = new CosmosCredentialStore(_database, TestAnchors.Anchoring);
         var credential = A.Credential(A.Program(A.Definition() with { RegulatoryModule = "FINRA-S1" }), seed: 1,
             holder: A.Learner with { LegalName = "Grace Hopper" }, placement: new Placement("Navy", "1944", "Harvard"), score: 91.5m);
         Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
@@ -40,7 +41,7 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     [Fact]
     public async Task A_credential_that_would_near_the_item_limit_is_refused_before_it_is_sent_and_the_stored_one_stays()
     {
-        var store = new CosmosCredentialStore(_database);
+        var store = new CosmosCredentialStore(_database, TestAnchors.Anchoring);
         var credential = A.Credential(seed: 42);
         Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
         var stored = await store.GetAsync(credential.CertificateId, CancellationToken.None);
@@ -59,12 +60,12 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
 
     [Fact]
     public async Task A_missing_credential_reads_as_null()
-        => Assert.Null(await new CosmosCredentialStore(_database).GetAsync("NOPE-NOPE-NOPE-NOPE", CancellationToken.None));
+        => Assert.Null(await new CosmosCredentialStore(_database, TestAnchors.Anchoring).GetAsync("NOPE-NOPE-NOPE-NOPE", CancellationToken.None));
 
     [Fact]
     public async Task Creating_the_same_certificate_id_twice_is_refused()
     {
-        var store = new CosmosCredentialStore(_database);
+        var store = new CosmosCredentialStore(_database, TestAnchors.Anchoring);
         var credential = A.Credential(seed: 2);
         Assert.True(await store.TryCreateAsync(credential, CancellationToken.None));
         Assert.False(await store.TryCreateAsync(credential, CancellationToken.None));
@@ -73,7 +74,7 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     [Fact]
     public async Task A_write_with_a_stale_etag_is_a_concurrency_conflict()
     {
-        var store = new CosmosCredentialStore(_database);
+        var store = new CosmosCredentialStore(_database, TestAnchors.Anchoring);
         var credential = A.Credential(seed: 3);
         await store.TryCreateAsync(credential, CancellationToken.None);
         var first = (await store.GetAsync(credential.CertificateId, CancellationToken.None))!;
@@ -85,7 +86,7 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     [Fact]
     public async Task Concurrent_updates_through_the_updater_lose_nothing()
     {
-        var store = new CosmosCredentialStore(_database);
+        var store = new CosmosCredentialStore(_database, TestAnchors.Anchoring);
         var credential = A.Credential(seed: 4);
         await store.TryCreateAsync(credential, CancellationToken.None);
         var updater = new CredentialUpdater(store);

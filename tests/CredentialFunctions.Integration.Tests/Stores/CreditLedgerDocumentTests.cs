@@ -5,6 +5,7 @@ using CredentialFunctions.Application;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Testing.Anchors;
 using CredentialFunctions.Testing.Cosmos;
 
 namespace CredentialFunctions.Integration.Tests.Stores;
@@ -57,7 +58,7 @@ public sealed class CreditLedgerDocumentTests(CosmosServerFixture cosmos) : ICla
         // And the store takes it and gives it back whole: still revocable, still verifiable.
         var database = new CredentialDatabase(cosmos.Client, new CosmosOptions { DatabaseName = "ledger-" + Guid.NewGuid().ToString("N")[..8] });
         await database.EnsureCreatedAsync(CancellationToken.None);
-        var store = new CosmosCredentialStore(database);
+        var store = new CosmosCredentialStore(database, TestAnchors.Anchoring);
         Assert.True(await store.TryCreateAsync(full, CancellationToken.None));
         var read = (await store.GetAsync(full.CertificateId, CancellationToken.None))!;
         Assert.True(read.Value.VerifyAuditTrail().IsIntact);

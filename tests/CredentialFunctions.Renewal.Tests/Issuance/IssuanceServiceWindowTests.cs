@@ -1,6 +1,11 @@
+using CredentialFunctions.Application.StatusLists;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Adapters.Events;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Events;
+using CredentialFunctions.Application.Outbox;
+using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Renewal.Tests.Support;
@@ -24,8 +29,13 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         windows.SetupSequence(w => w.StartAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new HttpRequestException("durable host unreachable"))
             .Returns(Task.CompletedTask);
+        var eventLog = new JsonLinesEventLog(Path.Combine(Path.GetTempPath(), "credential-functions-tests", Guid.NewGuid().ToString("N") + ".events.jsonl"), new Uri("http://localhost:7071"));
+        var events = new EventPublisher<Credential>(new OutboxDispatcher<Credential>(scope.Updater, [eventLog], new RandomIdSource(), TimeProvider.System, NullLogger<OutboxDispatcher<Credential>>.Instance),
+            NullLogger<EventPublisher<Credential>>.Instance);
         var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new CosmosHoldingStore(scope.Database), windows.Object,
-            new RandomIdSource(), new CredentialUpdater(scope.Store), TimeProvider.System, NullLogger<IssuanceService>.Instance);
+            new RandomIdSource(), new CredentialUpdater(scope.Store), events,
+            new StatusListPublisher(new CosmosStatusListStore(scope.Database), scope.Store, new CredentialUpdater(scope.Store), new CryptoRandomSource()),
+            TimeProvider.System, NullLogger<IssuanceService>.Instance);
         var completion = new LmsCompletion("evt-7", new LmsLearner("42", "Ada Lovelace", "ada@example.org"), program.ProgramId, 90, DateTimeOffset.UtcNow.AddMinutes(-1));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => issuance.RecordLmsCompletionAsync(completion, CancellationToken.None));

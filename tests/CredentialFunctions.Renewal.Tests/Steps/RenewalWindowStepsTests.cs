@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Adapters.Email;
+using CredentialFunctions.Adapters.Events;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Notifications;
 using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Renewal;
@@ -40,8 +42,9 @@ public sealed class RenewalWindowStepsTests(CosmosServerFixture cosmos) : IClass
 
     private RenewalWindowSteps StepsOver(CredentialStoreScope scope, INotificationSender sender)
     {
-        var outbox = new OutboxDispatcher<Credential>(scope.Updater, [new EmailOutbox(sender)], new RandomIdSource(), _clock, NullLogger<OutboxDispatcher<Credential>>.Instance);
-        return new RenewalWindowSteps(scope.Store, scope.Updater, outbox, _clock);
+        var events = new JsonLinesEventLog(Path.Combine(Path.GetTempPath(), "credential-functions-tests", Guid.NewGuid().ToString("N") + ".events.jsonl"), new Uri("http://localhost:7071"));
+        var outbox = new OutboxDispatcher<Credential>(scope.Updater, [new EmailOutbox(sender), events], new RandomIdSource(), _clock, NullLogger<OutboxDispatcher<Credential>>.Instance);
+        return new RenewalWindowSteps(scope.Store, scope.Updater, outbox, new EventPublisher<Credential>(outbox, NullLogger<EventPublisher<Credential>>.Instance), _clock);
     }
 
     private const string FirstReminderKey = "c1:reminder:P90D";

@@ -1,6 +1,7 @@
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Application;
 using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Testing.Anchors;
 using CredentialFunctions.Testing.Cosmos;
 
 namespace CredentialFunctions.Renewal.Tests.Support;
@@ -11,7 +12,7 @@ internal sealed class CredentialStoreScope
     private CredentialStoreScope(CredentialDatabase database)
     {
         Database = database;
-        Store = new CosmosCredentialStore(database);
+        Store = new CosmosCredentialStore(database, TestAnchors.Anchoring);
         Updater = new CredentialUpdater(Store);
     }
 

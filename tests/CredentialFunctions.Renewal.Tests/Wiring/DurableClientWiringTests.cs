@@ -4,6 +4,7 @@ using CredentialFunctions.App;
 using CredentialFunctions.App.Functions;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.LocalHost;
+using CredentialFunctions.Testing.Api;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Context.Features;
 using Microsoft.DurableTask.Client;
@@ -95,10 +96,13 @@ public sealed class DurableClientWiringTests
             ["Cosmos:AccountEndpoint"] = "http://127.0.0.1:1/",
             ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
             ["Cosmos:DatabaseName"] = "unused",
+            ["Signing:DevelopmentKey"] = ApiHost.IssuerKey,
+            ["Issuer:Name"] = ApiHost.IssuerName,
+            // The outbox's email transport, the pages and the artifacts build their links from it.
+            ["Links:PublicBaseUrl"] = "https://func-test.azurewebsites.net",
+            ["AuditAnchors:DevelopmentKey"] = ApiHost.AnchorKey,
         }).Build();
-        return new ServiceCollection().AddLogging().AddCredentialServices(configuration)
-            // The access log is the search branch's to register in the composition; until then, the test kit's.
-            .AddSingleton<CredentialFunctions.Application.Access.IAccessLog, CredentialFunctions.Testing.Api.RecordingAccessLog>().BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
     /// <summary>

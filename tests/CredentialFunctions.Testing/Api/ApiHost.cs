@@ -29,6 +29,19 @@ public sealed class ApiHost : IAsyncDisposable
     public const string LmsSecret = "test-lms-secret";
     public const string Audience = "api://credential-functions-tests";
     public static readonly string SigningKey = Convert.ToBase64String(SHA256.HashData("test signing key"u8));
+    public const string IssuerName = "Test Certification Body";
+
+    /// <summary>The issuer's development key, made once per test run: no private key is committed.</summary>
+    public static readonly string IssuerKey = NewIssuerKey();
+
+    public static string NewIssuerKey()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    }
+
+    /// <summary>The audit anchors' development key of every test host: a record one host sealed verifies on another.</summary>
+    public static readonly string AnchorKey = Convert.ToBase64String(SHA256.HashData("test anchor key"u8));
 
     /// <summary>The document the app serves; every answer a test receives through <see cref="Client"/> is checked against it.</summary>
     public static readonly OpenApiContract Contract = new(OpenApiDescription.Json);
@@ -42,6 +55,15 @@ public sealed class ApiHost : IAsyncDisposable
 
     /// <summary>The local Cosmos server this host uses, for another host to share.</summary>
     public Uri CosmosEndpoint { get; }
+
+    /// <summary>The JSON-lines file the host's events go to (unless a test configures Service Bus).</summary>
+    public string EventLogPath => Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CredentialFunctions.Adapters.Events.EventOptions>>().Value.LocalLogPath;
+
+    /// <summary>The CloudEvents the host published about one subject ("applications/app-..."), from <see cref="EventLogPath"/>, oldest first.</summary>
+    public IReadOnlyList<JsonElement> PublishedEventsAbout(string subject)
+        => File.Exists(EventLogPath)
+            ? [.. File.ReadAllLines(EventLogPath).Select(l => JsonDocument.Parse(l).RootElement.Clone()).Where(e => e.GetProperty("subject").GetString() == subject)]
+            : [];
 
     private ApiHost(WebApplication app, HttpClient client, Uri? baseAddress, Uri cosmosEndpoint, LocalCosmosServer? ownedCosmos)
     {
@@ -68,10 +90,16 @@ public sealed class ApiHost : IAsyncDisposable
             ["Cosmos:CreateIfMissing"] = "true",
             ["Access:Audience"] = Audience,
             ["Access:DevelopmentSigningKey"] = SigningKey,
+            ["AuditAnchors:DevelopmentKey"] = AnchorKey,
             ["Webhooks:Lms:SigningSecret"] = LmsSecret,
             ["Links:PublicBaseUrl"] = "http://localhost:7071",
+            ["Signing:DevelopmentKey"] = IssuerKey,
+            ["Issuer:Name"] = IssuerName,
             // Every test writes as the same caller, far faster than a person could; the limit itself is tested with its own host.
             ["RateLimit:WritesPerMinutePerCaller"] = "1000000",
+            ["Events:Source"] = "http://localhost:7071",
+            // As the local host does with no Service Bus namespace: events land in a file, this host's own.
+            ["Events:LocalLogPath"] = Path.Combine(Path.GetTempPath(), "credential-functions-tests", Guid.NewGuid().ToString("N") + ".events.jsonl"),
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         Uri? baseAddress = null;
@@ -130,6 +158,21 @@ public sealed class ApiHost : IAsyncDisposable
             : throw new InvalidOperationException($"Creating a program failed with {(int)response.StatusCode}: {json}");
     }
 
+    /// <summary>
+    /// Edits a stored credential's document as someone with write access to the database would:
+    /// straight into the container, past the app, its audit chain and its anchor.
+    /// </summary>
+    public async Task EditBehindTheAppsBackAsync(string certificateId, Action<System.Text.Json.Nodes.JsonNode> edit)
+    {
+        var container = Services.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.Credentials);
+        var partition = new Microsoft.Azure.Cosmos.PartitionKey(certificateId);
+        using var read = await container.ReadItemStreamAsync(certificateId, partition);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(read.Content)!;
+        edit(document);
+        using var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), certificateId, partition);
+        if (!replaced.IsSuccessStatusCode) throw new InvalidOperationException($"The edit was refused with {(int)replaced.StatusCode}.");
+    }
+
     /// <summary>Issues a credential the way production does, through a signed passing LMS completion; returns its certificate id.</summary>
     public async Task<string> IssueAsync(string programId, Dictionary<string, object?>? completion = null)
     {
@@ -150,9 +193,12 @@ public sealed class ApiHost : IAsyncDisposable
         return total;
     }
 
-    /// <summary>Counts of every container, to compare before and after a refused request.</summary>
+    /// <summary>
+    /// Counts of every container of records, to compare before and after a refused request. Not the
+    /// access log: the reads a test makes to check "nothing changed" are themselves logged there.
+    /// </summary>
     public async Task<string> SnapshotCountsAsync()
-        => string.Join(", ", await Task.WhenAll(CosmosLayout.All.Select(async l => $"{l.Name}={await CountAsync(l)}")));
+        => string.Join(", ", await Task.WhenAll(CosmosLayout.All.Where(l => l != CosmosLayout.AccessLog).Select(async l => $"{l.Name}={await CountAsync(l)}")));
 
     public static StringContent Json(object body)
         => new(body as string ?? JsonSerializer.Serialize(body, CredentialJson.Options), Encoding.UTF8, "application/json");

@@ -4,6 +4,8 @@ using CredentialFunctions.Adapters;
 using CredentialFunctions.Application;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Application.Notifications;
+using CredentialFunctions.Adapters.Events;
+using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
@@ -83,6 +85,10 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IOutboxTransport, EmailOutbox>();
         builder.Services.AddSingleton(typeof(OutboxDispatcher<>));
+        // The window's own changes (a lapse, a renewal by credits) publish their events as the local host does.
+        builder.Services.AddSingleton<IOutboxTransport>(new JsonLinesEventLog(
+            Path.Combine(Path.GetTempPath(), "credential-functions-tests", Guid.NewGuid().ToString("N") + ".events.jsonl"), new Uri("http://localhost:7071")));
+        builder.Services.AddSingleton(typeof(EventPublisher<>));
         builder.Services.AddSingleton<RenewalWindowSteps>();
         builder.Services.AddDurableTaskWorker(worker => worker
             .UseGrpc(Address)

@@ -1,10 +1,11 @@
 using System.Globalization;
+using CredentialFunctions.App.Artifacts;
 using CredentialFunctions.Application.Reports;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 
-namespace CredentialFunctions.Adapters.Pdf;
+namespace CredentialFunctions.App.Reports;
 
 /// <summary>The compliance report as a one-page-per-screenful PDF (A4 landscape): what the HTML page prints, for a file to keep.</summary>
 public static class ComplianceReportPdf
@@ -12,18 +13,18 @@ public static class ComplianceReportPdf
     private const double Margin = 40, RowHeight = 16, GroupColumn = 150;
 
     // The HTML page's colours, so the two printed forms read alike.
-    private static readonly XColor[] Colours = [.. new[] { "#1b7837", "#a6dba0", "#fdb863", "#e66101", "#5e3c99", "#b2182b", "#404040", "#969696" }
+    private static readonly XColor[] Colours = [.. ComplianceReportHtml.Colours
         .Select(hex => XColor.FromArgb(int.Parse(hex[1..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) | unchecked((int)0xFF000000)))];
 
     public static byte[] Write(ComplianceReport report)
     {
-        DejaVuFonts.EnsureRegistered();
+        PdfFonts.Install();
         using var document = new PdfDocument();
         document.Info.Title = $"Compliance report by {ComplianceReports.NameOf(report.Filters.GroupBy)}";
         var writer = new PageWriter(document);
-        var title = new XFont(DejaVuFonts.Family, 16, XFontStyleEx.Bold);
-        var text = new XFont(DejaVuFonts.Family, 9, XFontStyleEx.Regular);
-        var bold = new XFont(DejaVuFonts.Family, 9, XFontStyleEx.Bold);
+        var title = new XFont(PdfFonts.Family, 16, XFontStyleEx.Bold);
+        var text = new XFont(PdfFonts.Family, 9, XFontStyleEx.Regular);
+        var bold = new XFont(PdfFonts.Family, 9, XFontStyleEx.Bold);
 
         writer.Line(document.Info.Title, title, 24);
         writer.Line($"Date of issue: {report.IssuedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}", text);

@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Ports;
+using Microsoft.Azure.Cosmos;
+
+namespace CredentialFunctions.Adapters.Cosmos;
+
+/// <summary>
+/// The access log in its own container, one document per read, only ever created: no code path
+/// replaces or deletes one, and the app's identity would need a custom role to be barred from it
+/// entirely, which the README names. Partitioned by the reader (see <see cref="CosmosLayout.AccessLog"/>).
+/// </summary>
+public sealed class CosmosAccessLog(CredentialDatabase database, IIdSource ids, TimeProvider clock) : IAccessLog
+{
+    private readonly Container _container = database.Container(CosmosLayout.AccessLog);
+
+    public async Task RecordAsync(Caller caller, string resource, string? query, CancellationToken cancellationToken)
+    {
+        var document = new JsonObject
+        {
+            ["id"] = ids.NewId("read"),
+            ["callerId"] = caller.Id,
+            ["roles"] = new JsonArray([.. caller.Roles.Order().Select(r => JsonValue.Create(r.ToString()))]),
+            ["resource"] = resource,
+            ["query"] = query,
+            ["at"] = CosmosRenewalWindowRecords.Sortable(clock.GetUtcNow()),
+        };
+        if (!await CosmosDocuments.TryCreateAsync(_container, document, caller.Id, cancellationToken))
+            throw new InvalidOperationException($"Access log entry {document["id"]} already exists: the id source repeated itself.");
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+using CredentialFunctions.Application.Outbox;
+using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Events;
+
+namespace CredentialFunctions.Adapters.Events;
+
+/// <summary>
+/// The events channel for local development: each event, as the structured CloudEvent Service Bus
+/// would carry, appended as one line to a file a developer can read (or <c>tail -f</c>). Appended,
+/// never rewritten, so it is the history of what the app published; an event already in the file
+/// is found there, so a re-send after a crash is not written twice.
+/// </summary>
+public sealed class JsonLinesEventLog(string path, Uri source) : IOutboxTransport
+{
+    private readonly SemaphoreSlim _appending = new(1, 1);
+
+    public string Path { get; } = System.IO.Path.GetFullPath(path);
+
+    public OutboxChannel Channel => OutboxChannel.Events;
+
+    public async Task<string> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        var integrationEvent = IntegrationEvent.FromPayload(entry.Payload ?? throw new InvalidOperationException($"Outbox entry {entry.Key} has no payload to send."));
+        var line = CloudEventEnvelope.Structured(integrationEvent, source).ToString() + "\n";
+        await _appending.WaitAsync(cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+            await File.AppendAllTextAsync(Path, line, Encoding.UTF8, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new OutboxDeliveryException($"Could not append event {integrationEvent.Id} to {Path}: {e.Message}", isTransient: true, e);
+        }
+        finally
+        {
+            _appending.Release();
+        }
+        return integrationEvent.Id;
+    }
+
+    public async Task<string?> FindSentAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        var id = IntegrationEvent.FromPayload(entry.Payload!).Id;
+        return (await ReadAsync(cancellationToken)).Any(e => e.GetProperty("id").GetString() == id) ? id : null;
+    }
+
+    /// <summary>Every event in the file, oldest first.</summary>
+    public async Task<IReadOnlyList<JsonElement>> ReadAsync(CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path)) return [];
+        var lines = await File.ReadAllLinesAsync(Path, cancellationToken);
+        return [.. lines.Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+    }
+}

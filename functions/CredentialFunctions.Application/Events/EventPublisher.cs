@@ -1,0 +1,65 @@
+using CredentialFunctions.Application.Outbox;
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Domain.Credentials;
+using Microsoft.Extensions.Logging;
+
+namespace CredentialFunctions.Application.Events;
+
+/// <summary>
+/// Publishes the events a record's outbox still owes (a credential's, an application's), each
+/// through the outbox dispatcher, so a claim stops two publishers sending one event. Use cases call
+/// it right after the write that made the events; <see cref="EventRepair"/> calls it for what a
+/// crash or an outage left unsent.
+/// </summary>
+public sealed class EventPublisher<T>(OutboxDispatcher<T> outbox, ILogger<EventPublisher<T>> logger) where T : class, IOwesMessages<T>
+{
+    /// <summary>
+    /// After a use case's write. The write is the truth: publishing failing never fails the use
+    /// case, it leaves the events unsent for the repair timer.
+    /// </summary>
+    /// <param name="written">The record as the use case wrote it.</param>
+    public async Task TryPublishAsync(string recordId, T written, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PublishAsync(recordId, written, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Events of {RecordId} were not all published now; the event repair publishes them", recordId);
+        }
+    }
+
+    /// <summary>Dispatches each unsent event of the record against the fresh record; throws the first failure once every event was tried.</summary>
+    public async Task PublishAsync(string recordId, T record, CancellationToken cancellationToken)
+    {
+        Exception? first = null;
+        foreach (var key in record.Outbox.UnsentEvents.Select(e => e.Key).ToList())
+        {
+            try
+            {
+                await outbox.DispatchAsync(recordId, c => c.Outbox.Find(key) is { Channel: OutboxChannel.Events, IsFinished: false } owed ? owed : null, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                first ??= e;
+            }
+        }
+        if (first is not null) throw first;
+    }
+}
+
+/// <summary>One kind of record (credentials, applications) as a source of unsent events for <see cref="EventRepair"/>.</summary>
+public sealed class RecordEventSource<T>(string kind, IUnsentEvents<T> records, IVersionedStore<T> store, EventPublisher<T> publisher) : IUnsentEventSource
+    where T : class, IOwesMessages<T>
+{
+    public string Kind => kind;
+
+    public Task<Page<string>> WithEventsUnsentBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
+        => records.WithEventsUnsentBeforeAsync(before, continuationToken, pageSize, cancellationToken);
+
+    public async Task PublishAsync(string documentId, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(documentId, cancellationToken) is { } current) await publisher.PublishAsync(documentId, current.Value, cancellationToken);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Buffers.Text;
+using System.IO.Compression;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace CredentialFunctions.Domain.StatusLists;
+
+/// <summary>
+/// A fixed-length string of bits as W3C Bitstring Status List numbers them: index 0 is the
+/// left-most bit, the most significant bit of the first byte. Immutable: setting a bit answers a
+/// new bitstring.
+/// </summary>
+public sealed class Bitstring
+{
+    /// <summary>
+    /// The smallest list the W3C recommendation allows (16 KiB of bits): a list this large hides any
+    /// one holder's status among at least this many others (its "herd privacy").
+    /// </summary>
+    public const int MinimumLength = 131_072;
+
+    /// <summary>The multibase prefix of base64url without padding.</summary>
+    public const char MultibaseBase64Url = 'u';
+
+    private readonly byte[] _bytes;
+
+    private Bitstring(byte[] bytes) => _bytes = bytes;
+
+    public static Bitstring Zeros(int length)
+    {
+        if (length < MinimumLength || length % 8 != 0)
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"A status list holds at least {MinimumLength} bits, in whole bytes.");
+        return new Bitstring(new byte[length / 8]);
+    }
+
+    public int Length => _bytes.Length * 8;
+
+    public bool this[int index] => (_bytes[ByteOf(index)] & Mask(index)) != 0;
+
+    public Bitstring With(int index, bool value)
+    {
+        var bytes = (byte[])_bytes.Clone();
+        if (value) bytes[ByteOf(index)] |= Mask(index);
+        else bytes[ByteOf(index)] &= (byte)~Mask(index);
+        return new Bitstring(bytes);
+    }
+
+    public int CountSet()
+    {
+        // Eight bytes at a time, then the bytes left over.
+        var count = 0;
+        foreach (var word in MemoryMarshal.Cast<byte, ulong>(_bytes)) count += BitOperations.PopCount(word);
+        for (var i = _bytes.Length / 8 * 8; i < _bytes.Length; i++) count += byte.PopCount(_bytes[i]);
+        return count;
+    }
+
+    /// <summary>The position of the <paramref name="ordinal"/>-th clear bit (from 0), or -1 when there are not that many.</summary>
+    public int NthClear(int ordinal)
+    {
+        for (var i = 0; i < _bytes.Length; i++)
+        {
+            var clear = 8 - byte.PopCount(_bytes[i]);
+            if (ordinal >= clear)
+            {
+                ordinal -= clear;
+                continue;
+            }
+            for (var bit = 0; bit < 8; bit++)
+            {
+                if ((_bytes[i] & (0x80 >> bit)) != 0) continue;
+                if (ordinal-- == 0) return i * 8 + bit;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The <c>encodedList</c> of the recommendation: the bits GZIP-compressed, base64url without padding, multibase prefix 'u'.</summary>
+    public string Encode()
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(_bytes);
+        return MultibaseBase64Url + Base64Url.EncodeToString(compressed.ToArray());
+    }
+
+    /// <exception cref="FormatException">Not a multibase base64url GZIP of at least <see cref="MinimumLength"/> bits.</exception>
+    public static Bitstring Decode(string encodedList)
+    {
+        if (encodedList is not [MultibaseBase64Url, .. var base64]) throw new FormatException($"An encoded list starts with the multibase prefix '{MultibaseBase64Url}' (base64url).");
+        byte[] compressed;
+        try
+        {
+            compressed = Base64Url.DecodeFromChars(base64);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException("The encoded list is not base64url.", e);
+        }
+        using var bits = new MemoryStream();
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+            gzip.CopyTo(bits);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new FormatException("The encoded list is not GZIP data.", e);
+        }
+        if (bits.Length * 8 < MinimumLength) throw new FormatException($"The list holds {bits.Length * 8} bits; a status list holds at least {MinimumLength}.");
+        return new Bitstring(bits.ToArray());
+    }
+
+    private int ByteOf(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Length);
+        return index / 8;
+    }
+
+    private static byte Mask(int index) => (byte)(0x80 >> (index % 8));
+}
