@@ -26,9 +26,9 @@ public static class ComplianceReportHtml
         var page = new StringBuilder();
         page.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>Compliance report by ").Append(dimension).Append("</title><style>")
-            .Append("body{overflow-wrap:anywhere;font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#111}table{border-collapse:collapse}")
+            .Append("body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#111}table{border-collapse:collapse}")
             .Append("th,td{border:1px solid #999;padding:.3em .6em;text-align:right}th:first-child,td:first-child{text-align:left}")
-            .Append("dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}code{word-break:break-all}")
+            .Append("dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}p{overflow-wrap:anywhere}code{word-break:break-all}")
             // A phone scrolls the table within its box, never the page; the chart scales to the width.
             .Append("svg{max-width:100%;height:auto}.counts{overflow-x:auto;max-width:100%}")
             .Append("@media (max-width:600px){body{margin:1em}dl{grid-template-columns:auto}}")
