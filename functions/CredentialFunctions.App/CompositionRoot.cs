@@ -33,6 +33,7 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Programs;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.Retention;
+using CredentialFunctions.Application.Reports;
 using CredentialFunctions.Application.Search;
 using CredentialFunctions.Application.Signing;
 using CredentialFunctions.Application.StatusLists;
@@ -81,7 +82,9 @@ public static class CompositionRoot
         services.TryAddSingleton(sp => AnchorKeys.Create(sp.GetRequiredService<IOptions<AuditAnchorOptions>>().Value, sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RecordAnchoring>();
         // TryAdd: a test may wrap a store (to count its reads, say) and the composition keeps the rest.
-        services.TryAddSingleton<ICredentialStore, CosmosCredentialStore>();
+        // Every credential write keeps the compliance counts beside it (Application/Reports).
+        services.TryAddSingleton<ICredentialStore>(sp => new CountedCredentialStore(
+            ActivatorUtilities.CreateInstance<CosmosCredentialStore>(sp), sp.GetRequiredService<ComplianceProjection>()));
         services.TryAddSingleton<IProgramStore, CosmosProgramStore>();
         services.TryAddSingleton<IReceiptStore, CosmosReceiptStore>();
         services.TryAddSingleton<IHoldingStore, CosmosHoldingStore>();
@@ -98,6 +101,7 @@ public static class CompositionRoot
         services.TryAddSingleton<IPurgeLog, CosmosPurgeLog>();
         services.TryAddSingleton<IActivityClaimStore, CosmosActivityClaimStore>();
         services.TryAddSingleton<IDirectoryStore, CosmosDirectoryStore>();
+        services.TryAddSingleton<IComplianceTallies, CosmosComplianceTallies>();
         services.AddSingleton(sp => new BlobApplicationDocuments(
             BlobApplicationDocuments.Container(sp.GetRequiredService<IOptions<DocumentOptions>>().Value, sp.GetRequiredService<TokenCredential>()),
             sp.GetRequiredService<IIdSource>()));
@@ -161,6 +165,9 @@ public static class CompositionRoot
         services.AddSingleton<LegalHolds>();
         services.AddSingleton<RetentionPurge>();
         services.AddSingleton<RetainedVerification>();
+        services.AddSingleton<ComplianceProjection>();
+        services.AddSingleton<ComplianceReports>();
+        services.AddSingleton<ComplianceRecount>();
         // The window process (IRenewalWindows) lives per invocation, around the Durable client its host
         // sets on the accessor; the use cases that tell it are scoped with it. TryAdd: tests of the
         // functions alone record what the windows are told instead.

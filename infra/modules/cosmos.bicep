@@ -331,6 +331,26 @@ resource directory 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
   }
 }
 
+// CosmosLayout.ComplianceTallies: the maintained counts of the compliance reports, one per completion
+// day; a report queries the days of its range, the groups' counts are never queried.
+resource complianceTallies 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
+  parent: database
+  name: 'complianceTallies'
+  properties: {
+    resource: {
+      id: 'complianceTallies'
+      partitionKey: { paths: ['/id'], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [{ path: '/*' }]
+        excludedPaths: [{ path: '/groups/*' }]
+        compositeIndexes: []
+      }
+    }
+  }
+}
+
 // Cosmos DB Built-in Data Contributor: a data-plane role, so it is a Cosmos SQL role assignment and
 // not an Azure RBAC one.
 resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions@2025-04-15' existing = {
@@ -353,6 +373,7 @@ var readWriteContainers = [
   cohortRuns.name
   activityClaims.name
   directory.name
+  complianceTallies.name
   legalHolds.name
 ]
 

@@ -128,5 +128,16 @@ internal static class CosmosDocuments
         return page.Items;
     }
 
+    /// <summary>A whole page with each document's ETag, for a caller that replaces what it queried under the version it read.</summary>
+    public static async Task<IReadOnlyList<Versioned<T>>> ReadWholeVersionedPageAsync<T>(FeedIterator iterator, Container container, CancellationToken cancellationToken)
+    {
+        using var page = await iterator.ReadNextAsync(cancellationToken);
+        EnsureSuccess(page);
+        var body = await JsonSerializer.DeserializeAsync<QueryPage>(page.Content, CredentialJson.Options, cancellationToken);
+        return [.. (body?.Documents ?? []).Select(document => new Versioned<T>(
+            document.Deserialize<T>(CredentialJson.Options) ?? throw new InvalidOperationException($"A document in {container.Id} is null."),
+            document.GetProperty("_etag").GetString() ?? throw new InvalidOperationException($"A document in {container.Id} has no ETag.")))];
+    }
+
     private sealed record QueryPage(IReadOnlyList<JsonElement> Documents);
 }

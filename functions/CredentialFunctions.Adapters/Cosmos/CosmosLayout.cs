@@ -145,5 +145,13 @@ public static class CosmosLayout
     public static readonly ContainerLayout Directory = new(
         "directory", "/id", ["/resource/*"], []);
 
-    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns, LegalHolds, PurgeLog, ActivityClaims, Directory];
+    /// <summary>
+    /// The compliance reports' maintained counts, one per completion day (id = pk = the day,
+    /// yyyy-MM-dd): a report queries the days of its range and sums them; the groups (each group's
+    /// standing → count) are read, never queried.
+    /// </summary>
+    public static readonly ContainerLayout ComplianceTallies = new(
+        "complianceTallies", "/id", ["/groups/*"], []);
+
+    public static IReadOnlyList<ContainerLayout> All { get; } = [Programs, Credentials, Receipts, Holdings, Learners, StatusLists, Applications, AccessLog, CohortRuns, LegalHolds, PurgeLog, ActivityClaims, Directory, ComplianceTallies];
 }

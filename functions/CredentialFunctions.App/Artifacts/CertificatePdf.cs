@@ -17,7 +17,7 @@ public static class CertificatePdf
 {
     public static byte[] Render(Credential c, CertificateTemplate template, Uri verificationUrl)
     {
-        CertificateFonts.Install();
+        PdfFonts.Install();
         using var document = new PdfDocument();
         document.Info.Title = $"{c.Program.Name} — {c.Holder.LegalName}";
         document.Info.Author = c.Program.IssuingOrganization;
@@ -73,8 +73,8 @@ public static class CertificatePdf
             ("Valid until", c.ExpiresAt is { } expiry ? Date(expiry) : "Does not expire"),
             ("Certificate id", c.CertificateId),
         };
-        var labelFont = new XFont(CertificateFonts.Family, 10, XFontStyleEx.Bold);
-        var valueFont = new XFont(CertificateFonts.Family, 10, XFontStyleEx.Regular);
+        var labelFont = new XFont(PdfFonts.Family, 10, XFontStyleEx.Bold);
+        var valueFont = new XFont(PdfFonts.Family, 10, XFontStyleEx.Regular);
         var left = margin + 48;
         var valueWidth = width - left - 110 - qrSize - margin - 48;
         foreach (var (label, value) in fields)
@@ -88,7 +88,7 @@ public static class CertificatePdf
         var qrY = height - margin - 36 - qrSize;
         using (var qr = XImage.FromStream(new MemoryStream(QrCodes.Png(verificationUrl, 6))))
             g.DrawImage(qr, qrX, qrY, qrSize, qrSize);
-        var small = new XFont(CertificateFonts.Family, 8, XFontStyleEx.Regular);
+        var small = new XFont(PdfFonts.Family, 8, XFontStyleEx.Regular);
         g.DrawString("Check its current status at", small, XBrushes.DimGray, new XRect(left, height - margin - 44, text, 10), XStringFormats.TopLeft);
         g.DrawString(verificationUrl.AbsoluteUri, Fit(g, verificationUrl.AbsoluteUri, qrX - left - 8, 8, XFontStyleEx.Regular, small), XBrushes.DimGray,
             new XRect(left, height - margin - 32, qrX - left - 8, 10), XStringFormats.TopLeft);
@@ -97,7 +97,7 @@ public static class CertificatePdf
     /// <summary>One centred line, shrunk to fit the width (a long legal name or program name still prints whole); the y below it.</summary>
     private static double Line(XGraphics g, string value, double size, XFontStyleEx style, XBrush brush, double pageWidth, double width, double y)
     {
-        var font = Fit(g, value, width, size, style, new XFont(CertificateFonts.Family, size, style));
+        var font = Fit(g, value, width, size, style, new XFont(PdfFonts.Family, size, style));
         g.DrawString(value, font, brush, new XRect((pageWidth - width) / 2, y, width, font.Height), XStringFormats.TopCenter);
         return y + font.Height * 1.2;
     }
@@ -105,7 +105,7 @@ public static class CertificatePdf
     private static XFont Fit(XGraphics g, string value, double width, double size, XFontStyleEx style, XFont font)
     {
         var measured = g.MeasureString(value, font).Width;
-        return measured <= width ? font : new XFont(CertificateFonts.Family, Math.Max(5, size * width / measured), style);
+        return measured <= width ? font : new XFont(PdfFonts.Family, Math.Max(5, size * width / measured), style);
     }
 
     private static XColor Color(string hex)

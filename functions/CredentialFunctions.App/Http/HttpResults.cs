@@ -68,7 +68,7 @@ public sealed class TextResponse(string body, string contentType, int statusCode
     }
 }
 
-/// <summary>A binary artifact (a QR code image, a PDF certificate), written as it is.</summary>
+/// <summary>A binary artifact (a QR code image, a PDF certificate or report), written as it is.</summary>
 public sealed class BytesResponse(byte[] body, string contentType) : IActionResult
 {
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);

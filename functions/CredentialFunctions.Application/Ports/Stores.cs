@@ -232,3 +232,16 @@ public interface IDirectoryStore : IVersionedStore<Hr.DirectoryUser>
     /// </summary>
     Task<(int Total, IReadOnlyList<Versioned<Hr.DirectoryUser>> Users)> ListAsync(Hr.ScimFilter? filter, int offset, int count, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// The maintained compliance counts (<see cref="Domain.Reports.ComplianceTally"/>), one document per
+/// completion day, by <see cref="Domain.Reports.ComplianceTally.Day"/>; ETag-guarded like every record.
+/// </summary>
+public interface IComplianceTallies : IVersionedStore<Domain.Reports.ComplianceTally>
+{
+    /// <summary>Returns false when the day's tally already exists.</summary>
+    Task<bool> TryCreateAsync(Domain.Reports.ComplianceTally tally, CancellationToken cancellationToken);
+
+    /// <summary>The tallies of the days (yyyy-MM-dd) within the range, inclusive, either end open; with their ETags.</summary>
+    Task<IReadOnlyList<Versioned<Domain.Reports.ComplianceTally>>> BetweenAsync(string? fromDay, string? toDay, CancellationToken cancellationToken);
+}

@@ -95,7 +95,7 @@ public sealed class CredentialSearchService(ICredentialSearch store, IAccessLog 
     }
 
     /// <summary>The parameters as the access log keeps them: in a fixed order, the continuation token left out (it says nothing a reader needs).</summary>
-    private static string QueryText(IReadOnlyDictionary<string, string?> parameters)
+    internal static string QueryText(IReadOnlyDictionary<string, string?> parameters)
         => string.Join('&', parameters.Where(p => p.Key != "continuationToken").OrderBy(p => p.Key, StringComparer.Ordinal)
             .Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value ?? "")}"));
 }

@@ -21,7 +21,10 @@ internal static class SearchContinuation
     public static string Seal(CredentialQuery query, DateTimeOffset at, string storeToken)
         => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Envelope(Digest(query), at, storeToken), CredentialJson.Options));
 
-    public static (DateTimeOffset At, string StoreToken) Open(string token, CredentialQuery query)
+    public static (DateTimeOffset At, string StoreToken) Open(string token, CredentialQuery query) => Open(token, _ => query);
+
+    /// <summary>For a query that depends on its instant (the compliance drill-down's "due within 30 days" is an expiry bound from it): built at the token's instant, then checked.</summary>
+    public static (DateTimeOffset At, string StoreToken) Open(string token, Func<DateTimeOffset, CredentialQuery> queryAt)
     {
         Envelope? envelope;
         try
@@ -32,7 +35,7 @@ internal static class SearchContinuation
         {
             throw ValidationFailedException.For(Field, "Not a continuation token this API gave; send the one from the previous page as it came.");
         }
-        if (envelope is null || envelope.Query != Digest(query))
+        if (envelope is null || envelope.Query != Digest(queryAt(envelope.At)))
             throw ValidationFailedException.For(Field, "The token continues a search with other filters or another sort; send the same filters and sort with it, or start again without it.");
         return (envelope.At, envelope.Store);
     }

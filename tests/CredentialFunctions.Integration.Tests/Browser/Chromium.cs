@@ -64,4 +64,23 @@ public sealed class Chromium : IAsyncLifetime
             """);
         return System.Text.Json.JsonSerializer.Deserialize<List<string>>(json ?? "[\"axe returned nothing\"]")!;
     }
+
+    /// <summary>
+    /// Sent with every request from now on: a page behind a role (the compliance report) opens as a
+    /// bearer of that role would see it.
+    /// </summary>
+    public void SendWithEveryRequest(string header, string value)
+    {
+        Browser.ExecuteCdpCommand("Network.enable", []);
+        Browser.ExecuteCdpCommand("Network.setExtraHTTPHeaders", new Dictionary<string, object?> { ["headers"] = new Dictionary<string, object?> { [header] = value } });
+    }
+
+    /// <summary>The README's picture of the whole page: written to docs/ when UPDATE_SCREENSHOTS=1, else beside the test output, so a test run never dirties the repository.</summary>
+    public void Screenshot(string name)
+    {
+        var height = Convert.ToInt32(Browser.ExecuteScript("return document.documentElement.scrollHeight"), System.Globalization.CultureInfo.InvariantCulture);
+        Resize(1280, height);
+        var directory = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1" ? Path.Combine(RepositoryRoot.Find(), "docs") : AppContext.BaseDirectory;
+        Browser.GetScreenshot().SaveAsFile(Path.Combine(directory, name));
+    }
 }

@@ -1,5 +1,4 @@
 using CredentialFunctions.Application.Access;
-using CredentialFunctions.LocalHost;
 using OpenQA.Selenium;
 using static CredentialFunctions.Integration.Tests.Pages.Pages;
 
@@ -37,7 +36,7 @@ public sealed class PagesInBrowserTests(Chromium chromium) : IClassFixture<Chrom
         }
         Assert.Empty(chromium.AxeViolations());
 
-        if (page == "verify" && width == 1280) Screenshot("verification-page.png");
+        if (page == "verify" && width == 1280) chromium.Screenshot("verification-page.png");
     }
 
     [Fact]
@@ -51,14 +50,5 @@ public sealed class PagesInBrowserTests(Chromium chromium) : IClassFixture<Chrom
             chromium.Open(path, 375);
             Assert.Empty(chromium.AxeViolations());
         }
-    }
-
-    /// <summary>The README's picture of the whole page: written to docs/ when UPDATE_SCREENSHOTS=1, else beside the test output, so a test run never dirties the repository.</summary>
-    private void Screenshot(string name)
-    {
-        var height = Convert.ToInt32(chromium.Browser.ExecuteScript("return document.documentElement.scrollHeight"), System.Globalization.CultureInfo.InvariantCulture);
-        chromium.Resize(1280, height);
-        var directory = Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1" ? Path.Combine(RepositoryRoot.Find(), "docs") : AppContext.BaseDirectory;
-        chromium.Browser.GetScreenshot().SaveAsFile(Path.Combine(directory, name));
     }
 }

@@ -3,12 +3,12 @@ using PdfSharp.Fonts;
 namespace CredentialFunctions.App.Artifacts;
 
 /// <summary>
-/// The certificate's typeface, DejaVu Sans (regular and bold), shipped inside the app (with its
-/// licence, Artifacts/Fonts/LICENSE: the Bitstream Vera licence, DejaVu's changes in the public
+/// The typeface of every PDF the app makes (certificates, compliance reports), DejaVu Sans (regular
+/// and bold), shipped inside the app (with its licence, Artifacts/Fonts/LICENSE: the Bitstream Vera licence, DejaVu's changes in the public
 /// domain): PDFsharp 6 finds no system fonts on Linux, and a Functions plan's image promises none.
 /// DejaVu covers Latin, Greek, Cyrillic and more, so a legal name in those scripts prints as written.
 /// </summary>
-public sealed class CertificateFonts : IFontResolver
+public sealed class PdfFonts : IFontResolver
 {
     public const string Family = "DejaVu Sans";
 
@@ -20,7 +20,7 @@ public sealed class CertificateFonts : IFontResolver
     public static void Install()
     {
         lock (Installing)
-            if (GlobalFontSettings.FontResolver is not CertificateFonts) GlobalFontSettings.FontResolver = new CertificateFonts();
+            if (GlobalFontSettings.FontResolver is not PdfFonts) GlobalFontSettings.FontResolver = new PdfFonts();
     }
 
     public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic)
@@ -31,7 +31,7 @@ public sealed class CertificateFonts : IFontResolver
 
     private static byte[] Load(string file)
     {
-        using var stream = typeof(CertificateFonts).Assembly.GetManifestResourceStream(file)
+        using var stream = typeof(PdfFonts).Assembly.GetManifestResourceStream(file)
             ?? throw new InvalidOperationException($"The font {file} is not embedded in the app.");
         using var bytes = new MemoryStream();
         stream.CopyTo(bytes);

@@ -1,0 +1,34 @@
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Domain.Reports;
+using Microsoft.Azure.Cosmos;
+
+namespace CredentialFunctions.Adapters.Cosmos;
+
+/// <summary>The compliance tallies, each document the tally as the domain writes it under its day (yyyy-MM-dd) as id and key.</summary>
+public sealed class CosmosComplianceTallies(CredentialDatabase database) : IComplianceTallies
+{
+    private const string Between = "SELECT * FROM c WHERE (IS_NULL(@fromDay) OR c.day >= @fromDay) AND (IS_NULL(@toDay) OR c.day <= @toDay)";
+
+    private readonly Container _container = database.Container(CosmosLayout.ComplianceTallies);
+
+    public async Task<Versioned<ComplianceTally>?> GetAsync(string id, CancellationToken cancellationToken)
+        => await CosmosDocuments.ReadAsync<ComplianceTally>(_container, id, id, cancellationToken) is { } read
+            ? new Versioned<ComplianceTally>(read.Value, read.ETag)
+            : null;
+
+    public Task<bool> TryCreateAsync(ComplianceTally tally, CancellationToken cancellationToken)
+        => CosmosDocuments.TryCreateAsync(_container, CosmosDocuments.ToDocument(tally, tally.Day), tally.Day, cancellationToken);
+
+    public Task<string> ReplaceAsync(ComplianceTally tally, string etag, CancellationToken cancellationToken)
+        => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(tally, tally.Day), tally.Day, tally.Day, etag, cancellationToken);
+
+    public async Task<IReadOnlyList<Versioned<ComplianceTally>>> BetweenAsync(string? fromDay, string? toDay, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition(Between).WithParameter("@fromDay", fromDay).WithParameter("@toDay", toDay);
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1000 });
+        var tallies = new List<Versioned<ComplianceTally>>();
+        while (iterator.HasMoreResults)
+            tallies.AddRange(await CosmosDocuments.ReadWholeVersionedPageAsync<ComplianceTally>(iterator, _container, cancellationToken));
+        return tallies;
+    }
+}

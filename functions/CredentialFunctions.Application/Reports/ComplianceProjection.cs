@@ -1,0 +1,81 @@
+using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Domain.Credentials;
+using CredentialFunctions.Domain.Reports;
+
+namespace CredentialFunctions.Application.Reports;
+
+/// <summary>
+/// Keeps the compliance tallies in step with a credential write: the credential leaves its old
+/// standing and groups and takes its new ones, in its completion day's tally, under that tally's
+/// ETag so two writes to one day never lose a count. Most writes (an outbox claim, a credit) change
+/// no standing and no group, and touch no tally.
+/// </summary>
+public sealed class ComplianceProjection(IComplianceTallies tallies)
+{
+    private readonly VersionedUpdater<ComplianceTally> _updater = new(tallies, "Compliance tally");
+
+    public async Task ApplyAsync(Credential? before, Credential? after, CancellationToken cancellationToken)
+    {
+        if (before is not null && after is not null && Counted.Of(before) == Counted.Of(after)) return;
+        var (was, now) = (before is null ? null : ComplianceTally.DayOf(before), after is null ? null : ComplianceTally.DayOf(after));
+        if (was is not null && was == now)
+        {
+            await ChangeAsync(was, tally => tally.With(before!, -1).With(after!, +1), cancellationToken);
+            return;
+        }
+        if (was is not null) await ChangeAsync(was, tally => tally.With(before!, -1), cancellationToken);
+        if (now is not null) await ChangeAsync(now, tally => tally.With(after!, +1), cancellationToken);
+    }
+
+    private async Task ChangeAsync(string day, Func<ComplianceTally, ComplianceTally> change, CancellationToken cancellationToken)
+    {
+        // The day's first credential creates its tally; of two racing to, the loser changes the winner's.
+        if (await tallies.GetAsync(day, cancellationToken) is null
+            && await tallies.TryCreateAsync(change(ComplianceTally.Empty(day)), cancellationToken))
+            return;
+        await _updater.WriteAsync(day, change, cancellationToken);
+    }
+
+    /// <summary>What a tally knows of a credential: equal before and after a write, the write changes no count.</summary>
+    private sealed record Counted(ComplianceStanding Standing, string Team, string Cohort, string Program, string JobSite)
+    {
+        public static Counted Of(Credential c) => new(ComplianceStanding.Of(c),
+            ReportDimension.Team.GroupOf(c), ReportDimension.Cohort.GroupOf(c), ReportDimension.Program.GroupOf(c), ReportDimension.JobSite.GroupOf(c));
+    }
+}
+
+/// <summary>
+/// The credential store with the compliance tallies kept beside it: the one place every credential
+/// write passes. A process that dies between the record's write and its tally's leaves a drift the
+/// daily <see cref="ComplianceRecount"/> finds and fixes.
+/// </summary>
+public sealed class CountedCredentialStore(ICredentialStore records, ComplianceProjection projection) : ICredentialStore
+{
+    public Task<Versioned<Credential>?> GetAsync(string id, CancellationToken cancellationToken) => records.GetAsync(id, cancellationToken);
+
+    public async Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
+    {
+        if (!await records.TryCreateAsync(credential, cancellationToken)) return false;
+        await projection.ApplyAsync(null, credential, cancellationToken);
+        return true;
+    }
+
+    public async Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
+    {
+        // The version the ETag names is the one being replaced: read it for what it counted as. Read
+        // under another ETag, the replace below fails as stale and nothing is counted.
+        var before = await records.GetAsync(credential.CertificateId, cancellationToken);
+        var written = await records.ReplaceAsync(credential, etag, cancellationToken);
+        if (before is not null && before.ETag == etag) await projection.ApplyAsync(before.Value, credential, cancellationToken);
+        return written;
+    }
+
+    /// <summary>A purged credential leaves its tally: it is counted nowhere once its record is gone.</summary>
+    public async Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken)
+    {
+        var before = await records.GetAsync(certificateId, cancellationToken);
+        if (!await records.DeleteAsync(certificateId, etag, cancellationToken)) return false;
+        if (before is not null && before.ETag == etag) await projection.ApplyAsync(before.Value, null, cancellationToken);
+        return true;
+    }
+}
