@@ -4,7 +4,7 @@ using Microsoft.Azure.Cosmos;
 
 namespace CredentialFunctions.Adapters.Cosmos;
 
-/// <summary>The compliance tallies, each document the tally as the domain writes it under its day (yyyy-MM-dd) as id and key.</summary>
+/// <summary>The compliance tallies, each document the tally as the domain writes it under its id (day and shard) as id and key.</summary>
 public sealed class CosmosComplianceTallies(CredentialDatabase database) : IComplianceTallies
 {
     private const string Between = "SELECT * FROM c WHERE (IS_NULL(@fromDay) OR c.day >= @fromDay) AND (IS_NULL(@toDay) OR c.day <= @toDay)";
@@ -17,10 +17,10 @@ public sealed class CosmosComplianceTallies(CredentialDatabase database) : IComp
             : null;
 
     public Task<bool> TryCreateAsync(ComplianceTally tally, CancellationToken cancellationToken)
-        => CosmosDocuments.TryCreateAsync(_container, CosmosDocuments.ToDocument(tally, tally.Day), tally.Day, cancellationToken);
+        => CosmosDocuments.TryCreateAsync(_container, CosmosDocuments.ToDocument(tally, tally.Id), tally.Id, cancellationToken);
 
     public Task<string> ReplaceAsync(ComplianceTally tally, string etag, CancellationToken cancellationToken)
-        => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(tally, tally.Day), tally.Day, tally.Day, etag, cancellationToken);
+        => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(tally, tally.Id), tally.Id, tally.Id, etag, cancellationToken);
 
     public async Task<IReadOnlyList<Versioned<ComplianceTally>>> BetweenAsync(string? fromDay, string? toDay, CancellationToken cancellationToken)
     {

@@ -17,23 +17,26 @@ public sealed class ComplianceProjection(IComplianceTallies tallies)
     public async Task ApplyAsync(Credential? before, Credential? after, CancellationToken cancellationToken)
     {
         if (before is not null && after is not null && Counted.Of(before) == Counted.Of(after)) return;
-        var (was, now) = (before is null ? null : ComplianceTally.DayOf(before), after is null ? null : ComplianceTally.DayOf(after));
+        var (was, now) = (before is null ? null : ComplianceTally.IdOf(before), after is null ? null : ComplianceTally.IdOf(after));
         if (was is not null && was == now)
         {
-            await ChangeAsync(was, tally => tally.With(before!, -1).With(after!, +1), cancellationToken);
+            await ChangeAsync(was, after!, tally => tally.With(before!, -1).With(after!, +1), cancellationToken);
             return;
         }
-        if (was is not null) await ChangeAsync(was, tally => tally.With(before!, -1), cancellationToken);
-        if (now is not null) await ChangeAsync(now, tally => tally.With(after!, +1), cancellationToken);
+        if (was is not null) await ChangeAsync(was, before!, tally => tally.With(before!, -1), cancellationToken);
+        if (now is not null) await ChangeAsync(now, after!, tally => tally.With(after!, +1), cancellationToken);
     }
 
-    private async Task ChangeAsync(string day, Func<ComplianceTally, ComplianceTally> change, CancellationToken cancellationToken)
+    private Task ChangeAsync(string id, Credential credential, Func<ComplianceTally, ComplianceTally> change, CancellationToken cancellationToken)
+        => ChangeAsync(id, ComplianceTally.Empty(ComplianceTally.DayOf(credential), ComplianceTally.ShardOf(credential.CertificateId)), change, cancellationToken);
+
+    private async Task ChangeAsync(string id, ComplianceTally empty, Func<ComplianceTally, ComplianceTally> change, CancellationToken cancellationToken)
     {
-        // The day's first credential creates its tally; of two racing to, the loser changes the winner's.
-        if (await tallies.GetAsync(day, cancellationToken) is null
-            && await tallies.TryCreateAsync(change(ComplianceTally.Empty(day)), cancellationToken))
+        // The tally's first credential creates it; of two racing to, the loser changes the winner's.
+        if (await tallies.GetAsync(id, cancellationToken) is null
+            && await tallies.TryCreateAsync(change(empty), cancellationToken))
             return;
-        await _updater.WriteAsync(day, change, cancellationToken);
+        await _updater.WriteAsync(id, change, cancellationToken);
     }
 
     /// <summary>What a tally knows of a credential: equal before and after a write, the write changes no count.</summary>

@@ -24,7 +24,7 @@ public sealed class ComplianceRecount(ICredentialSearch credentials, ICompliance
 
     public async Task<RecountReport> RunAsync(CancellationToken cancellationToken)
     {
-        var held = (await tallies.BetweenAsync(null, null, cancellationToken)).ToDictionary(t => t.Value.Day);
+        var held = (await tallies.BetweenAsync(null, null, cancellationToken)).ToDictionary(t => t.Value.Id);
         var counted = new Dictionary<string, ComplianceTally>();
         var (read, unreadable) = (0, new List<UnreadableDocument>());
         var at = time.GetUtcNow();
@@ -36,19 +36,19 @@ public sealed class ComplianceRecount(ICredentialSearch credentials, ICompliance
             foreach (var credential in page.Items)
             {
                 read++;
-                var day = ComplianceTally.DayOf(credential);
-                counted[day] = (counted.GetValueOrDefault(day) ?? ComplianceTally.Empty(day)).With(credential, 1);
+                var id = ComplianceTally.IdOf(credential);
+                counted[id] = (counted.GetValueOrDefault(id) ?? ComplianceTally.Empty(ComplianceTally.DayOf(credential), ComplianceTally.ShardOf(credential.CertificateId))).With(credential, 1);
             }
             continuation = page.ContinuationToken;
         } while (continuation is not null);
 
         var drift = new List<TallyDrift>();
-        foreach (var day in held.Keys.Union(counted.Keys))
+        foreach (var id in held.Keys.Union(counted.Keys))
         {
-            var stored = held.GetValueOrDefault(day);
-            var expected = counted.GetValueOrDefault(day) ?? ComplianceTally.Empty(day);
+            var stored = held.GetValueOrDefault(id);
+            var expected = counted.GetValueOrDefault(id) ?? stored!.Value with { Groups = ComplianceTally.Empty(stored.Value.Day).Groups };
             if (stored is not null && stored.Value.CountsAlike(expected)) continue;
-            drift.Add(new TallyDrift(day, stored?.Value.Credentials ?? 0, expected.Credentials, await FixAsync(stored, expected, cancellationToken)));
+            drift.Add(new TallyDrift(expected.Day, stored?.Value.Credentials ?? 0, expected.Credentials, await FixAsync(stored, expected, cancellationToken)));
         }
         return new RecountReport(read, counted.Count, drift, unreadable);
     }

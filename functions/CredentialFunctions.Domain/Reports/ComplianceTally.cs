@@ -4,14 +4,30 @@ using CredentialFunctions.Domain.Credentials;
 namespace CredentialFunctions.Domain.Reports;
 
 /// <summary>
-/// How many credentials completed on one day have each standing, in each group of every dimension
-/// (<see cref="Groups"/>: "dimension|group" → standing key → count). A credential counts in one
-/// tally whatever the dimensions, so a write that changes its standing rewrites one small document,
-/// and a completion-date range reads only the days it spans.
+/// How many credentials completed on one day, in one of the day's <see cref="Shards"/>, have each
+/// standing, in each group of every dimension (<see cref="Groups"/>: "dimension|group" → standing key →
+/// count). A credential counts in one tally whatever the dimensions, so a write that changes its
+/// standing rewrites one small document, and a completion-date range reads only the days it spans.
+/// The shards exist because a cohort often completes on one day: its concurrent issuances spread over
+/// the shards' ETags instead of all retrying on one document's.
 /// </summary>
-public sealed record ComplianceTally(string Day, ImmutableDictionary<string, ImmutableDictionary<string, int>> Groups)
+public sealed record ComplianceTally(string Day, ImmutableDictionary<string, ImmutableDictionary<string, int>> Groups, int Shard = 0)
 {
-    public static ComplianceTally Empty(string day) => new(day, ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty);
+    public const int Shards = 16;
+
+    public static ComplianceTally Empty(string day, int shard = 0) => new(day, ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty, shard);
+
+    /// <summary>The tally's id: its day and shard.</summary>
+    public string Id => IdOf(Day, Shard);
+
+    public static string IdOf(string day, int shard) => $"{day}.{shard:D2}";
+
+    /// <summary>The tally a credential counts in: its completion day and the shard its certificate id falls in (the same for every version of it).</summary>
+    public static string IdOf(Credential credential) => IdOf(DayOf(credential), ShardOf(credential.CertificateId));
+
+    /// <summary>FNV-1a over the id's characters: stable across processes, unlike <see cref="string.GetHashCode()"/>.</summary>
+    public static int ShardOf(string certificateId)
+        => (int)(certificateId.Aggregate(2166136261u, (hash, c) => unchecked((hash ^ c) * 16777619u)) % Shards);
 
     /// <summary>The tally a credential counts in: the day (UTC) of its completion, as yyyy-MM-dd.</summary>
     public static string DayOf(Credential credential) => DayOf(ComplianceStanding.Of(credential).CompletedOn);

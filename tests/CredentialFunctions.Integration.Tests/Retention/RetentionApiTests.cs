@@ -119,6 +119,28 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
         Assert.NotEqual(anonymised, await IssueAsync(host, anonymising, "a-old"));
     }
 
+    private static async Task<int> RevokedInReportAsync(ApiHost host, string programId)
+    {
+        using var response = await host.SendAsync(HttpMethod.Get, "/api/reports/compliance?groupBy=program", role: Role.Auditor);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var groups = (await ApiHost.ReadJsonAsync(response)).GetProperty("groups").EnumerateArray();
+        return groups.Where(g => g.GetProperty("group").GetString() == programId).Sum(g => g.GetProperty("counts").GetProperty("revoked").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_purged_credential_is_counted_in_no_compliance_report()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "anonymise"));
+        foreach (var learner in new[] { "counted-1", "counted-2" }) await RevokeAsync(host, await IssueAsync(host, program, learner));
+        Assert.Equal(2, await RevokedInReportAsync(host, program));
+
+        _clock.Advance(TimeSpan.FromDays(367));
+        Assert.Equal(2, (await SweepAsync(host)).Purged);
+
+        Assert.Equal(0, await RevokedInReportAsync(host, program));
+    }
+
     [Fact]
     public async Task A_re_run_purges_nothing_twice_and_the_log_keeps_one_entry_per_record()
     {
