@@ -79,7 +79,7 @@ public sealed class ApplicationFunctions(ApplicationService applications, Creden
                     ["status"] = [$"One of {string.Join(", ", Enum.GetNames<ApplicationStatus>().Select(n => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(n)))}."],
                 }));
         var programId = request.Query.TryGetValue("programId", out var p) && !string.IsNullOrWhiteSpace(p) ? p.ToString() : null;
-        return new JsonResponse(ApplicationList.From(await applications.ListForReviewAsync(programId, status, ContinuationToken(request), cancellationToken)));
+        return new JsonResponse(ApplicationList.From(await applications.ListForReviewAsync(programId, status, ContinuationToken(request), request.Caller(), cancellationToken)));
     }
 
     [Function("StartApplicationReview")]

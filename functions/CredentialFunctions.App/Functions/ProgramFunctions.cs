@@ -46,7 +46,8 @@ public sealed record ProgramRequest(
     Money? Fee = null,
     RetakeRequest? Retake = null,
     RetentionPolicy? Retention = null,
-    IReadOnlyList<string>? XapiActivities = null)
+    IReadOnlyList<string>? XapiActivities = null,
+    IReadOnlyList<string>? Managers = null)
 {
     public ProgramDefinition ToDefinition()
     {
@@ -73,6 +74,7 @@ public sealed record ProgramRequest(
             Retake = (Retake ?? new RetakeRequest()).ToPolicy(),
             Retention = Retention,
             XapiActivities = XapiActivities ?? [],
+            Managers = Managers ?? [],
         };
     }
 }

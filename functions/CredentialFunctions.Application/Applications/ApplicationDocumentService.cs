@@ -53,7 +53,7 @@ public sealed class ApplicationDocumentService(ApplicationService applications, 
     }
 
     public async Task<ApplicationDocumentList> ListAsync(string applicationId, Caller caller, CancellationToken cancellationToken)
-        => new(Readable(caller, await applications.ReadAsync(applicationId, cancellationToken)).Documents);
+        => new((await ReadableAsync(caller, await applications.ReadAsync(applicationId, cancellationToken), cancellationToken)).Documents);
 
     /// <summary>
     /// Opens a document the application records; one in storage that the application does not
@@ -61,14 +61,16 @@ public sealed class ApplicationDocumentService(ApplicationService applications, 
     /// </summary>
     public async Task<DocumentContent> OpenAsync(string applicationId, string documentId, Caller caller, CancellationToken cancellationToken)
     {
-        var application = Readable(caller, await applications.ReadAsync(applicationId, cancellationToken));
+        var application = await ReadableAsync(caller, await applications.ReadAsync(applicationId, cancellationToken), cancellationToken);
         if (application.Documents.All(d => d.DocumentId != documentId)) throw new NotFoundException("Document", documentId);
         return await documents.OpenAsync(applicationId, documentId, cancellationToken);
     }
 
-    /// <summary>Evidence is personal: its candidate and the reviewers (program managers, administrators) read it, no one else.</summary>
-    private static CertificationApplication Readable(Caller caller, CertificationApplication application)
-        => ApplicationService.IsCandidate(caller, application) || ApplicationService.IsReviewer(caller)
-            ? application
-            : throw new AccessDeniedException("Only the candidate and the reviewers of an application may read its documents.");
+    /// <summary>Evidence is personal: its candidate and the reviewers of its program (its program managers, administrators) read it, no one else.</summary>
+    private async Task<CertificationApplication> ReadableAsync(Caller caller, CertificationApplication application, CancellationToken cancellationToken)
+    {
+        if (ApplicationService.IsCandidate(caller, application)) return application;
+        if (!ApplicationService.IsReviewer(caller)) throw new AccessDeniedException("Only the candidate and the reviewers of an application may read its documents.");
+        return await applications.ReviewableAsync(caller, application, cancellationToken);
+    }
 }

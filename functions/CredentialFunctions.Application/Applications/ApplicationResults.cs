@@ -55,6 +55,7 @@ public sealed class ApplicationResults(ApplicationService applications, Issuance
         var resultId = result.ResultId is null ? ids.NewId("res-") : PlainText.Required(errors, "resultId", result.ResultId, 200);
         errors.ThrowIfAny();
         var application = await applications.ReadAsync(applicationId, cancellationToken);
+        if (caller.Subject is not null) await applications.ReviewableAsync(caller, application, cancellationToken);
         if (application.AttemptWith(resultId) is not null) return (application, false);
         string? certificateId = null;
         if (application.Assess(result.Score, result.TakenAt, now) == AssessmentOutcome.Passed)
@@ -62,7 +63,9 @@ public sealed class ApplicationResults(ApplicationService applications, Issuance
             var c = application.Candidate;
             var completion = new LmsCompletion($"application:{applicationId}:{resultId}",
                 new LmsLearner(IssuanceService.LmsExternalIdOf(c.LearnerId)!, c.FullLegalName, c.Email), application.ProgramId, result.Score, result.TakenAt);
-            var (issued, _) = await issuance.RecordLmsCompletionAsync(completion, cancellationToken);
+            // The credential's audit trail names who reported the result (the exam provider, or the program manager), not the LMS.
+            var origin = new CompletionOrigin(caller.AuditName, $"Exam result {resultId} of application {applicationId}");
+            var (issued, _) = await issuance.RecordCompletionAsync(completion, origin, cancellationToken);
             certificateId = issued.CertificateId
                 ?? throw new InvalidTransitionException($"Program '{application.ProgramId}' as it stands now does not count a score of {result.Score} as a pass; the application's terms did. Ask an administrator.");
         }

@@ -58,8 +58,10 @@ public sealed class ApplicationService(
     public async Task<CertificationApplication> GetAsync(string applicationId, Caller caller, CancellationToken cancellationToken)
     {
         var application = await ReadAsync(applicationId, cancellationToken);
-        if (!IsCandidate(caller, application) && !caller.IsStaff) throw new AccessDeniedException("Candidates may read only their own applications.");
-        return application;
+        if (IsCandidate(caller, application)) return application;
+        if (!caller.IsStaff) throw new AccessDeniedException("Candidates may read only their own applications.");
+        if (caller.Roles.Contains(Role.Auditor)) return application;
+        return await ReviewableAsync(caller, application, cancellationToken);
     }
 
     public Task<Page<CertificationApplication>> ListMineAsync(Caller caller, string? continuationToken, CancellationToken cancellationToken)
@@ -67,20 +69,36 @@ public sealed class ApplicationService(
             ? store.ByCandidateAsync(subject, continuationToken, PageSize, cancellationToken)
             : throw new AccessDeniedException("Only a signed-in person has applications of their own.");
 
-    public Task<Page<CertificationApplication>> ListForReviewAsync(string? programId, ApplicationStatus? status, string? continuationToken, CancellationToken cancellationToken)
-        => store.ForReviewAsync(programId, status, continuationToken, PageSize, cancellationToken);
+    /// <summary>
+    /// The applications a reviewer reviews: an administrator's are all of them, a program manager's
+    /// those of the programs they manage, so a page may hold fewer than it could.
+    /// </summary>
+    public async Task<Page<CertificationApplication>> ListForReviewAsync(string? programId, ApplicationStatus? status, string? continuationToken, Caller caller, CancellationToken cancellationToken)
+    {
+        var page = await store.ForReviewAsync(programId, status, continuationToken, PageSize, cancellationToken);
+        if (caller.Roles.Contains(Role.Administrator)) return page;
+        var managed = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var kept = new List<CertificationApplication>(page.Items.Count);
+        foreach (var application in page.Items)
+        {
+            if (!managed.TryGetValue(application.ProgramId, out var reviews))
+                managed[application.ProgramId] = reviews = await ReviewsAsync(caller, application.ProgramId, cancellationToken);
+            if (reviews) kept.Add(application);
+        }
+        return page with { Items = kept };
+    }
 
-    public Task<CertificationApplication> StartReviewAsync(string applicationId, Caller caller, CancellationToken cancellationToken)
-        => ChangeAsync(applicationId, a => a.StartReview(clock.GetUtcNow(), caller.AuditName), cancellationToken);
+    public async Task<CertificationApplication> StartReviewAsync(string applicationId, Caller caller, CancellationToken cancellationToken)
+        => await ReviewedChangeAsync(applicationId, caller, a => a.StartReview(clock.GetUtcNow(), caller.AuditName), cancellationToken);
 
-    public Task<CertificationApplication> ApproveAsync(string applicationId, string? note, Caller caller, CancellationToken cancellationToken)
-        => ChangeAsync(applicationId, a => a.Approve(clock.GetUtcNow(), caller.AuditName, note), cancellationToken);
+    public async Task<CertificationApplication> ApproveAsync(string applicationId, string? note, Caller caller, CancellationToken cancellationToken)
+        => await ReviewedChangeAsync(applicationId, caller, a => a.Approve(clock.GetUtcNow(), caller.AuditName, note), cancellationToken);
 
-    public Task<CertificationApplication> RejectAsync(string applicationId, string reason, Caller caller, CancellationToken cancellationToken)
-        => ChangeAsync(applicationId, a => a.Reject(clock.GetUtcNow(), caller.AuditName, reason), cancellationToken);
+    public async Task<CertificationApplication> RejectAsync(string applicationId, string reason, Caller caller, CancellationToken cancellationToken)
+        => await ReviewedChangeAsync(applicationId, caller, a => a.Reject(clock.GetUtcNow(), caller.AuditName, reason), cancellationToken);
 
-    public Task<CertificationApplication> RequestInformationAsync(string applicationId, string question, Caller caller, CancellationToken cancellationToken)
-        => ChangeAsync(applicationId, a => a.RequestInformation(clock.GetUtcNow(), caller.AuditName, question), cancellationToken);
+    public async Task<CertificationApplication> RequestInformationAsync(string applicationId, string question, Caller caller, CancellationToken cancellationToken)
+        => await ReviewedChangeAsync(applicationId, caller, a => a.RequestInformation(clock.GetUtcNow(), caller.AuditName, question), cancellationToken);
 
     public Task<CertificationApplication> ResubmitAsync(string applicationId, string answer, Caller caller, CancellationToken cancellationToken)
         => ChangeAsync(applicationId, a => OwnedBy(caller, a).Resubmit(clock.GetUtcNow(), caller.AuditName, answer), cancellationToken);
@@ -98,7 +116,7 @@ public sealed class ApplicationService(
         errors.ThrowIfAny();
         var record = new PaymentRecord("", PaymentKind.Succeeded, PaymentMethod.Manual, new Money(payment.AmountMinorUnits, payment.Currency), payment.PaidAt, now,
             caller.AuditName, null, null, null, reference);
-        return await ChangeAsync(applicationId, a => a.RecordPayment(record), cancellationToken);
+        return await ReviewedChangeAsync(applicationId, caller, a => a.RecordPayment(record), cancellationToken);
     }
 
     /// <summary>The candidate's hosted payment page for the fee; the provider's webhook reports the payment.</summary>
@@ -158,6 +176,26 @@ public sealed class ApplicationService(
     internal static bool IsCandidate(Caller caller, CertificationApplication application) => caller.Subject is { } s && s == application.Candidate.Subject;
 
     internal static bool IsReviewer(Caller caller) => caller.Roles.Contains(Role.ProgramManager) || caller.Roles.Contains(Role.Administrator);
+
+    /// <summary>Administrators review every program; a program manager the programs that name them among their managers, or that name none.</summary>
+    internal async Task<bool> ReviewsAsync(Caller caller, string programId, CancellationToken cancellationToken)
+    {
+        if (caller.Roles.Contains(Role.Administrator)) return true;
+        if (!caller.Roles.Contains(Role.ProgramManager)) return false;
+        return (await programs.GetCurrentAsync(programId, cancellationToken))?.Definition.IsManagedBy(caller.Subject) ?? true;
+    }
+
+    internal async Task<CertificationApplication> ReviewableAsync(Caller caller, CertificationApplication application, CancellationToken cancellationToken)
+        => await ReviewsAsync(caller, application.ProgramId, cancellationToken)
+            ? application
+            : throw new AccessDeniedException($"Program '{application.ProgramId}' names its managers, and you are not one of them.");
+
+    /// <summary>A reviewer's change: refused before anything is written when the caller does not review the application's program.</summary>
+    private async Task<CertificationApplication> ReviewedChangeAsync(string applicationId, Caller caller, Func<CertificationApplication, ApplicationChange?> change, CancellationToken cancellationToken)
+    {
+        await ReviewableAsync(caller, await ReadAsync(applicationId, cancellationToken), cancellationToken);
+        return await ChangeAsync(applicationId, change, cancellationToken);
+    }
 
     internal static CertificationApplication OwnedBy(Caller caller, CertificationApplication application)
         => IsCandidate(caller, application) ? application : throw new AccessDeniedException("Only the candidate may do this to their application.");

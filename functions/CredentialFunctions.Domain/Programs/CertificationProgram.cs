@@ -112,6 +112,17 @@ public sealed record ProgramDefinition(
     /// <summary>The xAPI activity IRIs whose passing statements complete the program (<see cref="XapiActivities"/>); each belongs to one program at a time. Not a constructor parameter, so programs stored before it existed still read (none).</summary>
     public IReadOnlyList<string> XapiActivities { get; init; } = [];
 
+    /// <summary>
+    /// The program managers (their sign-in subjects, Entra object ids) who review its applications;
+    /// none: every program manager does. Not a constructor parameter, so programs stored before it existed still read (none).
+    /// </summary>
+    public IReadOnlyList<string> Managers { get; init; } = [];
+
+    public const int MaxManagers = 50;
+
+    /// <summary>Whether a program manager with this subject reviews the program's applications.</summary>
+    public bool IsManagedBy(string? subject) => Managers.Count == 0 || (subject is not null && Managers.Contains(subject, StringComparer.Ordinal));
+
     public EligibilityPathway? Pathway(string pathwayId) => EligibilityPathways.FirstOrDefault(p => p.PathwayId == pathwayId);
 
     /// <summary>Every broken rule at once, so the caller can fix the whole request in one go; the definition with its text normalised.</summary>
@@ -139,12 +150,14 @@ public sealed record ProgramDefinition(
         ApplicationRules.ValidateRetake(errors, Retake ?? RetakePolicy.Default);
         RetentionPolicy.Validate(errors, Retention);
         var activities = Programs.XapiActivities.Validated(errors, XapiActivities);
+        var managers = (Managers ?? []).Select((m, i) => PlainText.Required(errors, $"managers[{i}]", m, 200)).Distinct(StringComparer.Ordinal).ToList();
+        if (managers.Count > MaxManagers) errors.Add("managers", $"At most {MaxManagers} program managers.");
         errors.ThrowIfAny();
         return this with
         {
             Name = name, IssuingOrganization = issuer, Brand = brand, ContentVersion = contentVersion, RegulatoryModule = regulatoryModule, CreditsAwarded = credits,
             CertificateTemplate = template, EligibilityPathways = pathways, Retake = Retake ?? RetakePolicy.Default,
-            XapiActivities = activities,
+            XapiActivities = activities, Managers = managers,
         };
     }
 

@@ -270,4 +270,19 @@ public sealed class ApplicationDocumentApiTests(DocumentApiFixture fixture) : IC
         await Problem.AssertAsync(await _api.SendAsync(HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}", role: Role.Auditor), HttpStatusCode.Forbidden, "forbidden");
         await Problem.AssertAsync(await _api.SendAsync(HttpMethod.Get, $"/api/applications/{id}/documents/doc-none", role: Role.ProgramManager), HttpStatusCode.NotFound, "not-found");
     }
+
+    [Fact]
+    public async Task A_program_manager_of_another_program_neither_lists_nor_downloads_its_documents()
+    {
+        var (id, candidate) = await _api.ApplyAsync(await _api.CreateProgramAsync(Applicants.Program().With("managers", new[] { "pm-of-this-program" })));
+        using var uploaded = await UploadAsync(candidate, id, FileContent(Pdf(2048)));
+        var documentId = uploaded.Headers.Location!.OriginalString.Split('/')[^1];
+        var otherManager = new Applicant("pm-of-another-program", "lms:none");
+        var manager = new Applicant("pm-of-this-program", "lms:none");
+
+        await Problem.AssertAsync(await SendAsync(otherManager, HttpMethod.Get, $"/api/applications/{id}/documents", role: Role.ProgramManager), HttpStatusCode.Forbidden, "forbidden");
+        await Problem.AssertAsync(await SendAsync(otherManager, HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}", role: Role.ProgramManager), HttpStatusCode.Forbidden, "forbidden");
+        using var downloaded = await SendAsync(manager, HttpMethod.Get, $"/api/applications/{id}/documents/{documentId}", role: Role.ProgramManager);
+        Assert.Equal(HttpStatusCode.OK, downloaded.StatusCode);
+    }
 }

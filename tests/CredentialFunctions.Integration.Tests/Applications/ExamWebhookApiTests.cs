@@ -51,6 +51,9 @@ public sealed class ExamWebhookApiTests(ApiFixture fixture)
         var certificateId = passed.GetProperty("certificateId").GetString()!;
         var verified = await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/verify/{certificateId}"));
         Assert.Equal((true, "active"), (verified.GetProperty("authentic").GetBoolean(), verified.GetProperty("status").GetString()));
+        var issuedEntry = (await ApiHost.ReadJsonAsync(await _api.SendAsync(HttpMethod.Get, $"/api/credentials/{certificateId}/audit", role: Role.Auditor)))
+            .GetProperty("entries").EnumerateArray().First();
+        Assert.Equal(("issued", "integration:exams"), (issuedEntry.GetProperty("action").GetString(), issuedEntry.GetProperty("actor").GetString()));
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
