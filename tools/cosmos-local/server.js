@@ -21,6 +21,66 @@ const replaceDocument = require(`${lib}/handler/replace-document`).default;
 const patchDocument = require(`${lib}/handler/patch-document`).default;
 const { parsePartitionKey } = require(`${lib}/utils/get-partition-from-header`);
 
+// (7) The package compiles FROM (and each JOIN) to `rows.reduce(($, c) => [...$, { c }], [])`,
+// which copies the accumulator once per document: quadratic, so a query over 100,000 documents
+// ran for minutes (20,000 took 3.7 s, 10,000 0.24 s). We compile the same AST with each such
+// step appending in place (`($.push(...), $)`), which is linear and yields the same rows.
+const transform = require("@zeit/cosmosdb-query/lib/transformer").default;
+const generate = require("@babel/generator").default;
+const spreadsAccumulator = (node) => node && node.type === "ArrayExpression" && node.elements.length > 0
+  && node.elements[0].type === "SpreadElement" && node.elements[0].argument.type === "Identifier" && node.elements[0].argument.name === "$";
+const appending = (array) => ({
+  type: "SequenceExpression",
+  expressions: [
+    {
+      type: "CallExpression",
+      callee: { type: "MemberExpression", object: { type: "Identifier", name: "$" }, property: { type: "Identifier", name: "push" } },
+      arguments: array.elements.slice(1),
+    },
+    { type: "Identifier", name: "$" },
+  ],
+});
+function appendInPlace(node) {
+  if (!node || typeof node.type !== "string") return;
+  if (node.type === "ArrowFunctionExpression" && node.params.length === 2 && node.params[0].name === "$") {
+    if (spreadsAccumulator(node.body)) node.body = appending(node.body);
+    else if (node.body.type === "ConditionalExpression" && spreadsAccumulator(node.body.consequent)) node.body.consequent = appending(node.body.consequent);
+  }
+  for (const value of Object.values(node)) {
+    if (Array.isArray(value)) value.forEach(appendInPlace);
+    else if (value && typeof value === "object") appendInPlace(value);
+  }
+}
+// The package's stripUndefined (applied to every result) copies arrays the same quadratic way.
+const helpers = require("@zeit/cosmosdb-query/lib/helpers");
+helpers.stripUndefined = function stripUndefined(value) {
+  if (Array.isArray(value)) {
+    const kept = [];
+    for (const item of value) if (typeof item !== "undefined") kept.push(stripUndefined(item));
+    return kept;
+  }
+  if (value && typeof value === "object") {
+    const kept = {};
+    for (const [key, item] of Object.entries(value)) if (typeof item !== "undefined") kept[key] = stripUndefined(item);
+    return kept;
+  }
+  return value;
+};
+// A container's stored documents as they are: the package's documents.read() runs them through
+// SELECT * first, which copies every one of them on every query.
+const storedDocuments = (collection) => Array.from(collection.documents._data.values(), (item) => item.read());
+const Query = Object.getPrototypeOf(require("@zeit/cosmosdb-query").default("SELECT 1"));
+Object.defineProperty(Query, "code", {
+  get() {
+    if (!this._code) {
+      const jsAst = transform(this.ast);
+      appendInPlace(jsAst);
+      this._code = generate(jsAst).code;
+    }
+    return this._code;
+  },
+});
+
 const notFound = () => ({ code: "NotFound", message: "Entity with the specified id does not exist in the system." });
 
 // (1) Before a cross-partition query the SDK asks the gateway for a query plan (its own planner
@@ -88,7 +148,7 @@ async function queryDocuments(account, req, res, { dbId, collId }) {
   return readItems(req, res, "Documents", async ({ maxItemCount, continuation }) => {
     try {
       const { sql, offset, limit } = takeOffsetLimit(spec);
-      const docs = collection.documents.read().result.filter(inPartition(container, req));
+      const docs = storedDocuments(collection).filter(inPartition(container, req));
       // _getQuery is the package's cache of compiled queries: compiling is the slow part.
       const run = (paging) => collection.documents._getQuery(sql).exec(docs, {
         parameters: spec.parameters,
@@ -141,7 +201,7 @@ function readFeed(account, req, res, params) {
   const startTime = Date.parse(req.headers["if-modified-since"]);
   const fromSecond = ifNoneMatch || Number.isNaN(startTime) ? 0 : Math.floor(startTime / 1000);
   const pageSize = Number(req.headers["x-ms-max-item-count"]) > 0 ? Number(req.headers["x-ms-max-item-count"]) : Infinity;
-  const changes = collection.documents.read().result
+  const changes = storedDocuments(collection)
     .filter((doc) => doc._lsn > since && doc._ts >= fromSecond)
     .filter(inPartition(container, req))
     .sort((a, b) => a._lsn - b._lsn)

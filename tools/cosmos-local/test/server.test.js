@@ -107,6 +107,25 @@ test("a bad query or OFFSET is a 400, not a 500", async () => {
   assert.deepEqual([syntax.status, unboundOffset.status], [400, 400]);
 });
 
+test("FROM and JOIN append rows in place, and JOIN, VALUE and undefined fields answer as before", async () => {
+  const compiled = require("@zeit/cosmosdb-query").default("SELECT f.id, c.name FROM f JOIN c IN f.children WHERE c.age > 1").code;
+  // The package's own compilation copies the accumulator per row ([...$, row]): quadratic in the container.
+  assert.doesNotMatch(compiled, /\[\.\.\.\$,/);
+  assert.match(compiled, /\$\.push\(/);
+
+  const url = await containerWith(
+    { id: "a", tenant: "t", children: [{ name: "x", age: 1 }, { name: "y", age: 2 }] },
+    { id: "b", tenant: "t", children: [{ name: "z", age: 3 }, { name: "w" }] },
+    { id: "c", tenant: "t" },
+  );
+  const joined = await query(url, "SELECT f.id, c.name FROM f JOIN c IN f.children WHERE c.age > 1");
+  assert.deepEqual(joined.json.Documents, [{ id: "a", name: "y" }, { id: "b", name: "z" }]);
+  const ages = await query(url, "SELECT VALUE c.age FROM f JOIN c IN f.children");
+  assert.deepEqual(ages.json.Documents, [1, 2, 3]);
+  const counted = await query(url, "SELECT VALUE COUNT(1) FROM c");
+  assert.deepEqual(counted.json.Documents, [3]);
+});
+
 test("a point read of a missing document or container is a 404", async () => {
   const url = await containerWith({ id: "a", tenant: "t1" });
 
