@@ -22,7 +22,7 @@ public class VersionedUpdater<T>(IVersionedStore<T> store, string what) where T 
             if (change(current.Value) is not { } result) return current.Value;
             try
             {
-                await store.ReplaceAsync(result, current.ETag, cancellationToken);
+                await store.ReplaceAsync(result, current, cancellationToken);
                 return result;
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CredentialFunctions.Application;
@@ -59,17 +60,31 @@ public sealed class CosmosProgramStore(CredentialDatabase database) : IProgramSt
 {
     private readonly Container _container = database.Container(CosmosLayout.Programs);
 
+    /// <summary>
+    /// Versions read or written, by document id. A version never changes once written, so it is
+    /// kept for the process's life: every issuance reads the version its pass was decided on, and a
+    /// cohort of 100,000 would read one document 100,000 times. Programs and their versions are few
+    /// (each is an administrator's edit), so the cache is not bounded.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, CertificationProgram> _versions = new(StringComparer.Ordinal);
+
     private static string DocumentId(string programId, int version) => $"{programId}@{version}";
 
     public async Task AddVersionAsync(CertificationProgram program, CancellationToken cancellationToken)
     {
-        var document = CosmosDocuments.ToDocument(program, DocumentId(program.ProgramId, program.Version));
-        if (!await CosmosDocuments.TryCreateAsync(_container, document, program.ProgramId, cancellationToken))
+        var id = DocumentId(program.ProgramId, program.Version);
+        if (!await CosmosDocuments.TryCreateAsync(_container, CosmosDocuments.ToDocument(program, id), program.ProgramId, cancellationToken))
             throw new ConcurrencyConflictException($"Program '{program.ProgramId}' version {program.Version} was written by someone else first; re-read it and apply your change again.");
+        _versions.TryAdd(id, program);
     }
 
     public async Task<CertificationProgram?> GetVersionAsync(string programId, int version, CancellationToken cancellationToken)
-        => (await CosmosDocuments.ReadAsync<CertificationProgram>(_container, DocumentId(programId, version), programId, cancellationToken))?.Value;
+    {
+        var id = DocumentId(programId, version);
+        if (_versions.TryGetValue(id, out var known)) return known;
+        var read = (await CosmosDocuments.ReadAsync<CertificationProgram>(_container, id, programId, cancellationToken))?.Value;
+        return read is null ? null : _versions.GetOrAdd(id, read);
+    }
 
     /// <summary>A single-partition query for the highest version: versions are immutable, so there is no "current" pointer to keep in step.</summary>
     public async Task<CertificationProgram?> GetCurrentAsync(string programId, CancellationToken cancellationToken)

@@ -40,7 +40,7 @@ public sealed class IssuanceService(
         completion = completion.Validated(now);
 
         if (await receipts.GetAsync<CompletionReceipt>(ReceiptKey(completion.EventId), cancellationToken) is { } earlier)
-            return (await CompleteAsync(earlier, cancellationToken), false);
+            return (await CompleteAsync(earlier, firstReceipt: false, cancellationToken), false);
 
         var program = await programs.GetCurrentAsync(completion.ProgramId, cancellationToken)
             ?? throw new UnknownReferenceException("programId", $"There is no program '{completion.ProgramId}'. Create it first, or check the id the LMS sends.");
@@ -60,7 +60,7 @@ public sealed class IssuanceService(
     private async Task<(CompletionResult Result, bool FirstDelivery)> RecordAsync(CompletionReceipt decided, CancellationToken cancellationToken)
     {
         var (receipt, first) = await FixReceiptAsync(decided, cancellationToken);
-        return (await CompleteAsync(receipt, cancellationToken), first);
+        return (await CompleteAsync(receipt, first, cancellationToken), first);
     }
 
     /// <summary>Writes the receipt of a decided pass unless one of its event is already written: the first receipt is what every delivery of the event answers.</summary>
@@ -79,15 +79,15 @@ public sealed class IssuanceService(
     /// fails and the LMS's retry comes back here; should it never retry, the pass stays pending on
     /// the holding and the daily reconciliation finishes it.
     /// </summary>
-    private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, CancellationToken cancellationToken)
+    /// <param name="firstReceipt">The receipt was written just now: its credential is almost surely not, so it is written without a read first.</param>
+    private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, bool firstReceipt, CancellationToken cancellationToken)
     {
         switch (receipt)
         {
             case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:
-                var credential = (await credentials.GetAsync(issuedId, cancellationToken))?.Value ?? await IssueAsync(receipt, issuedId, cancellationToken);
+                var credential = (firstReceipt ? null : (await credentials.GetAsync(issuedId, cancellationToken))?.Value) ?? await IssueAsync(receipt, issuedId, cancellationToken);
                 await events.TryPublishAsync(issuedId, credential, cancellationToken);
                 if (credential.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
-                if (credential.StatusLists is null) await AssignStatusListsAsync(issuedId, cancellationToken);
                 break;
             case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
                 var c = receipt.Completion;
@@ -183,8 +183,11 @@ public sealed class IssuanceService(
             new LearnerIdentity(LearnerIdFor(c.Learner.ExternalId), c.Learner.FullLegalName, c.Learner.Email, c.Learner.ExternalId, c.Learner.HrId),
             program, new Completion(c.CompletedAt, c.Score), new Placement(c.Team, c.Cohort, c.JobSite),
             receipt.ReceivedAt, ActorOf(receipt), ReasonOf(receipt)).Credential;
-        if (await credentials.TryCreateAsync(issued, cancellationToken))
-            logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
+        if (await TryAllocateStatusListsAsync(certificateId, cancellationToken) is { } entries) issued = issued.WithStatusLists(entries);
+        if (!await credentials.TryCreateAsync(issued, cancellationToken))
+            // Another delivery of the event, or the reconciliation, wrote it first: theirs is the credential.
+            return (await credentials.GetAsync(certificateId, cancellationToken))?.Value ?? throw new InvalidOperationException($"Credential {certificateId} conflicted but cannot be read.");
+        logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
         return issued;
     }
 
@@ -193,18 +196,19 @@ public sealed class IssuanceService(
     private static string ReasonOf(CompletionReceipt receipt) => receipt.Origin?.Reason ?? $"LMS completion event {receipt.Completion.EventId}";
 
     /// <summary>
-    /// Gives a new credential its status list entries. Not a reason to fail the pass: one that did not
-    /// get them is assigned them at first need (a revocation, a suspension, its badge).
+    /// A new credential's status list entries, written with it. Not a reason to fail the pass: one
+    /// written without them is assigned them at first need (a revocation, a suspension, its badge).
     /// </summary>
-    private async Task AssignStatusListsAsync(string certificateId, CancellationToken cancellationToken)
+    private async Task<StatusListEntries?> TryAllocateStatusListsAsync(string certificateId, CancellationToken cancellationToken)
     {
         try
         {
-            await statusLists.AssignAsync(certificateId, cancellationToken);
+            return await statusLists.AllocateEntriesAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Credential {CertificateId} was issued without status list entries; they are assigned at first need", certificateId);
+            logger.LogWarning(e, "Credential {CertificateId} is issued without status list entries; they are assigned at first need", certificateId);
+            return null;
         }
     }
 

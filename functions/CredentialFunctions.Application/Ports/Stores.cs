@@ -41,6 +41,12 @@ public interface IVersionedStore<T>
 
     /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; returns the new ETag.</summary>
     Task<string> ReplaceAsync(T value, string etag, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same replace, by a caller that holds the version it replaces (read with the ETag): a store
+    /// that keeps something beside the record (the compliance tallies) needs not read it again.
+    /// </summary>
+    Task<string> ReplaceAsync(T value, Versioned<T> replaced, CancellationToken cancellationToken) => ReplaceAsync(value, replaced.ETag, cancellationToken);
 }
 
 /// <summary>Credentials by certificate id: point reads and ETag-guarded writes of the whole record (audit chain included).</summary>

@@ -73,6 +73,13 @@ public sealed class CountedCredentialStore(ICredentialStore records, ComplianceP
         return written;
     }
 
+    public async Task<string> ReplaceAsync(Credential credential, Versioned<Credential> replaced, CancellationToken cancellationToken)
+    {
+        var written = await records.ReplaceAsync(credential, replaced.ETag, cancellationToken);
+        await projection.ApplyAsync(replaced.Value, credential, cancellationToken);
+        return written;
+    }
+
     /// <summary>A purged credential leaves its tally: it is counted nowhere once its record is gone.</summary>
     public async Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken)
     {

@@ -58,32 +58,72 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
     {
         var credential = (await credentials.GetAsync(certificateId, cancellationToken) ?? throw new NotFoundException("Credential", certificateId)).Value;
         if (credential.StatusLists is not null) return credential;
-        var entries = new StatusListEntries(
-            await AllocateAsync(StatusPurpose.Revocation, cancellationToken),
-            await AllocateAsync(StatusPurpose.Suspension, cancellationToken));
+        var entries = await AllocateEntriesAsync(cancellationToken);
         return await updater.UpdateUnauditedAsync(certificateId, c => c.StatusLists is null ? c.WithStatusLists(entries) : null, cancellationToken);
     }
 
     /// <summary>
-    /// An index at random among the free ones of the first list of the purpose that has one, taken
-    /// by an ETag-guarded write so two issuances never take the same index; a full list sends the
-    /// allocation to the next number, created by the first who needs it.
+    /// Indexes are taken from the lists <see cref="ReservedAtOnce"/> at a time and handed out from
+    /// this process's reserve, so a cohort's issuances do not queue on one list document's ETag. An
+    /// index reserved and never handed out (the process ended first) stays taken and unused, as one
+    /// lost to a race does; it reads as a credential in good standing, which costs no privacy.
     /// </summary>
+    public const int ReservedAtOnce = 32;
+
+    private readonly Dictionary<StatusPurpose, Reserve> _reserves = Enum.GetValues<StatusPurpose>().ToDictionary(p => p, _ => new Reserve());
+
+    /// <summary>A purpose's reserved entries; one refill at a time, so concurrent takers share it rather than each taking a block.</summary>
+    private sealed class Reserve
+    {
+        public SemaphoreSlim Refill { get; } = new(1, 1);
+
+        public Queue<StatusListEntry> Entries { get; } = new();
+    }
+
+    /// <summary>Two fresh entries, one per purpose, for a credential about to be written: the one write of its lists it needs is then none.</summary>
+    public async Task<StatusListEntries> AllocateEntriesAsync(CancellationToken cancellationToken)
+        => new(await AllocateAsync(StatusPurpose.Revocation, cancellationToken), await AllocateAsync(StatusPurpose.Suspension, cancellationToken));
+
     private async Task<StatusListEntry> AllocateAsync(StatusPurpose purpose, CancellationToken cancellationToken)
+    {
+        var reserve = _reserves[purpose];
+        await reserve.Refill.WaitAsync(cancellationToken);
+        try
+        {
+            if (reserve.Entries.Count == 0)
+                foreach (var entry in await TakeAsync(purpose, ReservedAtOnce, cancellationToken)) reserve.Entries.Enqueue(entry);
+            return reserve.Entries.Dequeue();
+        }
+        finally
+        {
+            reserve.Refill.Release();
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> indexes at random among the free ones of the first list of the
+    /// purpose that has any, taken by one ETag-guarded write so two takers never take the same index;
+    /// a full list sends the taking to the next number, created by the first who needs it.
+    /// </summary>
+    private async Task<IReadOnlyList<StatusListEntry>> TakeAsync(StatusPurpose purpose, int count, CancellationToken cancellationToken)
     {
         for (var number = 1; ; number++)
         {
             var id = StatusList.IdOf(purpose, number);
             // Whoever creates it, the write below reads it fresh.
             if (await lists.GetAsync(id, cancellationToken) is null) await lists.TryCreateAsync(StatusList.Empty(purpose, number), cancellationToken);
-            int? index = null;
+            var taken = new List<int>();
             await _lists.WriteAsync(id, list =>
             {
-                var allocated = list.Allocate(random.Next);
-                index = allocated?.Index;
-                return allocated?.List;
+                taken.Clear();
+                while (taken.Count < count && list.Allocate(random.Next) is var (next, index))
+                {
+                    list = next;
+                    taken.Add(index);
+                }
+                return taken.Count == 0 ? null : list;
             }, cancellationToken);
-            if (index is { } taken) return new StatusListEntry(purpose, number, taken, Published: false);
+            if (taken.Count > 0) return taken.Select(index => new StatusListEntry(purpose, number, index, Published: false)).ToList();
         }
     }
 

@@ -152,6 +152,26 @@ public class ComplianceReportApiTests
     }
 
     [Fact]
+    public async Task A_change_through_the_updater_moves_its_count_from_the_version_it_replaced()
+    {
+        await using var host = await StartAsync();
+        var credentials = await WriteAsync(host, 3);
+        var updater = host.Services.GetRequiredService<CredentialUpdater>();
+
+        var now = DateTimeOffset.UtcNow;
+
+        // At once, and each the record's second write since it was read: the count moves from the version each replace read.
+        await Task.WhenAll(
+            updater.UpdateAsync(credentials[1].CertificateId, c => c.Revoke(now, "admin", "Fraud."), CancellationToken.None),
+            updater.UpdateAsync(credentials[2].CertificateId, c => c.Suspend(now, "admin", "Inquiry."), CancellationToken.None));
+
+        var report = (await (await host.SendAsync(HttpMethod.Get, "/api/reports/compliance?groupBy=program", role: Role.Auditor)).Content.ReadFromJsonAsync<ComplianceReport>(CredentialJson.Options))!;
+        // The first was revoked when written.
+        Assert.Equal((2, 1), (report.Total.Counts["revoked"], report.Total.Counts["suspended"]));
+        Assert.Empty((await host.Services.GetRequiredService<ComplianceRecount>().RunAsync(CancellationToken.None)).Drift);
+    }
+
+    [Fact]
     public async Task The_recount_finds_injected_drift_fixes_it_and_then_finds_none()
     {
         await using var host = await StartAsync();

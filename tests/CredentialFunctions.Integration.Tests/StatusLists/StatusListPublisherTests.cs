@@ -62,9 +62,45 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
             Assert.All(entries, e => Assert.Equal((purpose, 1, false), (e.Purpose, e.List, e.Published)));
             Assert.Equal(issued.Length, entries.Select(e => e.Index).Distinct().Count());
             var list = await ListAsync(purpose, 1);
-            Assert.Equal(Bitstring.MinimumLength - issued.Length, list.Free);
+            // Each instance took a block for its reserve and handed out one of it.
+            Assert.Equal(Bitstring.MinimumLength - issued.Length * StatusListPublisher.ReservedAtOnce, list.Free);
             Assert.All(entries, e => Assert.True(list.Allocated[e.Index]));
         }
+    }
+
+    [Fact]
+    public async Task One_instance_hands_out_its_reserve_and_writes_a_list_once_per_block()
+    {
+        var issued = await IssueAsync(StatusListPublisher.ReservedAtOnce + 8);
+        var lists = new CountingStatusLists(_lists);
+        var publisher = Publisher(lists);
+
+        await Task.WhenAll(issued.Select(c => Task.Run(() => publisher.AssignAsync(c.CertificateId, CancellationToken.None))));
+
+        var records = await Task.WhenAll(issued.Select(c => ReadAsync(c.CertificateId)));
+        foreach (var purpose in Enum.GetValues<StatusPurpose>())
+        {
+            Assert.Equal(issued.Length, records.Select(r => r.StatusLists!.For(purpose).Index).Distinct().Count());
+            Assert.Equal(Bitstring.MinimumLength - 2 * StatusListPublisher.ReservedAtOnce, (await ListAsync(purpose, 1)).Free);
+        }
+        Assert.Equal(4, lists.Replaced);
+    }
+
+    [Fact]
+    public async Task A_block_takes_what_a_nearly_full_list_has_left_and_the_rest_from_the_next_list()
+    {
+        // List 1 with only its first three indexes free.
+        Assert.True(await _lists.TryCreateAsync(FullList(StatusPurpose.Revocation, firstByte: 0b0001_1111), CancellationToken.None));
+        var issued = await IssueAsync(5);
+        var publisher = Publisher();
+
+        foreach (var c in issued) await publisher.AssignAsync(c.CertificateId, CancellationToken.None);
+
+        var entries = (await Task.WhenAll(issued.Select(c => ReadAsync(c.CertificateId)))).Select(r => r.StatusLists!.Revocation).ToList();
+        Assert.Equal([1, 1, 1, 2, 2], entries.Select(e => e.List));
+        Assert.Equal([0, 1, 2], entries.Take(3).Select(e => e.Index).Order());
+        Assert.Equal(0, (await ListAsync(StatusPurpose.Revocation, 1)).Free);
+        Assert.Equal(Bitstring.MinimumLength - StatusListPublisher.ReservedAtOnce, (await ListAsync(StatusPurpose.Revocation, 2)).Free);
     }
 
     [Fact]
@@ -88,14 +124,16 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
 
         Assert.Equal(2, assigned.StatusLists!.Revocation.List);
         Assert.Equal(1, assigned.StatusLists.Suspension.List);
-        Assert.Equal(Bitstring.MinimumLength - 1, (await ListAsync(StatusPurpose.Revocation, 2)).Free);
+        Assert.Equal(Bitstring.MinimumLength - StatusListPublisher.ReservedAtOnce, (await ListAsync(StatusPurpose.Revocation, 2)).Free);
     }
 
-    /// <summary>List 1 with every index taken, built from its encoding: 131,072 single-bit changes would copy 2 GB.</summary>
-    private static StatusList FullList(StatusPurpose purpose)
+    /// <summary>List 1 with every index taken (but those <paramref name="firstByte"/> leaves clear), built from its encoding: 131,072 single-bit changes would copy 2 GB.</summary>
+    private static StatusList FullList(StatusPurpose purpose, byte firstByte = 0xFF)
     {
         using var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(Enumerable.Repeat((byte)0xFF, Bitstring.MinimumLength / 8).ToArray());
+        var bytes = Enumerable.Repeat((byte)0xFF, Bitstring.MinimumLength / 8).ToArray();
+        bytes[0] = firstByte;
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(bytes);
         return StatusList.Empty(purpose, 1) with { Allocated = Bitstring.Decode("u" + Base64Url.EncodeToString(compressed.ToArray())) };
     }
 
@@ -188,5 +226,23 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
 
         public Task<string> ReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken)
             => throw new HttpRequestException("The store went away.");
+    }
+
+    /// <summary>The list store, counting the ETag-guarded writes that take indexes.</summary>
+    private sealed class CountingStatusLists(IStatusListStore inner) : IStatusListStore
+    {
+        private int _replaced;
+
+        public int Replaced => _replaced;
+
+        public Task<Versioned<StatusList>?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+
+        public Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken) => inner.TryCreateAsync(list, cancellationToken);
+
+        public Task<string> ReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _replaced);
+            return inner.ReplaceAsync(list, etag, cancellationToken);
+        }
     }
 }
