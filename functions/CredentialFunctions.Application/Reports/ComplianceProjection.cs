@@ -1,4 +1,5 @@
 using CredentialFunctions.Application.Ports;
+using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Reports;
 
@@ -32,11 +33,15 @@ public sealed class ComplianceProjection(IComplianceTallies tallies)
 
     private async Task ChangeAsync(string id, ComplianceTally empty, Func<ComplianceTally, ComplianceTally> change, CancellationToken cancellationToken)
     {
-        // The tally's first credential creates it; of two racing to, the loser changes the winner's.
-        if (await tallies.GetAsync(id, cancellationToken) is null
-            && await tallies.TryCreateAsync(change(empty), cancellationToken))
-            return;
-        await _updater.WriteAsync(id, change, cancellationToken);
+        try
+        {
+            await _updater.WriteAsync(id, change, cancellationToken);
+        }
+        catch (NotFoundException)
+        {
+            // The tally's first credential creates it; of two racing to, the loser changes the winner's.
+            if (!await tallies.TryCreateAsync(change(empty), cancellationToken)) await _updater.WriteAsync(id, change, cancellationToken);
+        }
     }
 
     /// <summary>What a tally knows of a credential: equal before and after a write, the write changes no count.</summary>

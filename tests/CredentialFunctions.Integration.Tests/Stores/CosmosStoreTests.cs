@@ -115,6 +115,21 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
     }
 
     [Fact]
+    public async Task A_version_written_by_another_instance_is_current_at_once_for_one_that_read_the_older()
+    {
+        var (reader, writer) = (new CosmosProgramStore(_database), new CosmosProgramStore(_database));
+        var v1 = A.Program();
+        await writer.AddVersionAsync(v1, CancellationToken.None);
+        Assert.Equal(1, (await reader.GetCurrentAsync(v1.ProgramId, CancellationToken.None))!.Version);
+        Assert.Equal(1, (await reader.GetCurrentAsync(v1.ProgramId, CancellationToken.None))!.Version);
+
+        await writer.AddVersionAsync(v1.Revise(v1.Definition with { PassThreshold = 80 }, A.Jan1.AddDays(1), "pm"), CancellationToken.None);
+
+        var current = (await reader.GetCurrentAsync(v1.ProgramId, CancellationToken.None))!;
+        Assert.Equal((2, 80), (current.Version, current.Definition.PassThreshold));
+    }
+
+    [Fact]
     public async Task A_receipt_is_written_once_and_read_back()
     {
         var store = new CosmosReceiptStore(_database);
