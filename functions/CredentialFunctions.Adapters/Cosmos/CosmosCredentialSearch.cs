@@ -82,6 +82,12 @@ public sealed class CosmosCredentialSearch(CredentialDatabase database) : ICrede
             conditions.Add($"c.{path} = @{name}");
             parameters.Add(($"@{name}", value));
         }
+        // A record names no team whether the field is absent, null or empty, as the report counts it.
+        void PlacedIn(string field, string? value)
+        {
+            if (value is "") conditions.Add($"(NOT IS_DEFINED(c.placement.{field}) OR IS_NULL(c.placement.{field}) OR c.placement.{field} = \"\")");
+            else Equal($"placement.{field}", field, value);
+        }
         void Range(string path, string name, InstantRange? range)
         {
             if (range?.From is { } from)
@@ -112,9 +118,9 @@ public sealed class CosmosCredentialSearch(CredentialDatabase database) : ICrede
             conditions.Add(statuses.Count == 0 ? "false" : "(" + string.Join(" OR ", statuses.Select(s => StatusConditions[s])) + ")");
         Range("expiresAt", "expires", f.Expiry);
         Range("completedAt", "completed", f.Completion);
-        Equal("placement.team", "team", f.Team);
-        Equal("placement.cohort", "cohort", f.Cohort);
-        Equal("placement.jobSite", "jobSite", f.JobSite);
+        PlacedIn("team", f.Team);
+        PlacedIn("cohort", f.Cohort);
+        PlacedIn("jobSite", f.JobSite);
         Equal("contentVersion", "contentVersion", f.ContentVersion);
         Equal("regulatoryModule", "regulatoryModule", f.RegulatoryModule);
         Equal("holder.hrId", "hrId", f.HrId);

@@ -43,13 +43,8 @@ public static class ComplianceQuery
         var filters = Filters(query, errors);
         if (!Measures.TryGetValue(query["measure"].ToString(), out var measure))
             errors.Add("measure", $"One of {string.Join(", ", Measures.Keys)}.");
-        string? group = null;
-        if (query.TryGetValue("group", out var named))
-        {
-            group = named.ToString();
-            // The records that name no group are counted together, but a search cannot ask for "none".
-            if (group.Length == 0) errors.Add("group", "Name a group, or leave it out for every group.");
-        }
+        // Empty is the group of the records that name none, as the report's rows say it ("" in JSON, "(none)" printed).
+        string? group = query.TryGetValue("group", out var named) ? named.ToString() : null;
         var pageSize = CredentialQuery.DefaultPageSize;
         if (query.TryGetValue("pageSize", out var size)
             && !(int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) && pageSize is >= 1 and <= CredentialQuery.MaxPageSize))

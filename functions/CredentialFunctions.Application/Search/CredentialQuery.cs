@@ -21,6 +21,9 @@ public sealed record InstantRange(DateTimeOffset? From, DateTimeOffset? To);
 /// <summary>
 /// What a search asks for; every field narrows it (all are ANDed, the statuses ORed among
 /// themselves). <see cref="NamePrefix"/> and <see cref="Email"/> are folded by <see cref="SearchText.Fold"/>.
+/// An empty <see cref="Team"/>, <see cref="Cohort"/> or <see cref="JobSite"/> asks for the records that
+/// name none: a compliance report's "(none)" group. The search route never sends one (it refuses an
+/// empty value); the report's drill-down does.
 /// </summary>
 public sealed record CredentialFilter(
     string? LearnerId = null,
