@@ -22,6 +22,18 @@ public sealed class CosmosComplianceTallies(CredentialDatabase database) : IComp
     public Task<string> ReplaceAsync(ComplianceTally tally, string etag, CancellationToken cancellationToken)
         => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(tally, tally.Id), tally.Id, tally.Id, etag, cancellationToken);
 
+    public async Task<IReadOnlyList<TallyGroups>> GroupsBetweenAsync(ReportDimension dimension, string? fromDay, string? toDay, CancellationToken cancellationToken)
+    {
+        // A dimension's name is a camelCase identifier (ComplianceTally.NameOf), safe as a path.
+        var query = new QueryDefinition(Between.Replace("SELECT *", $"SELECT c.day, c.groups.{ComplianceTally.NameOf(dimension)} AS groups", StringComparison.Ordinal))
+            .WithParameter("@fromDay", fromDay).WithParameter("@toDay", toDay);
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1000 });
+        var tallies = new List<TallyGroups>();
+        while (iterator.HasMoreResults)
+            tallies.AddRange(await CosmosDocuments.ReadWholePageAsync<TallyGroups>(iterator, _container, cancellationToken));
+        return tallies;
+    }
+
     public async Task<IReadOnlyList<Versioned<ComplianceTally>>> BetweenAsync(string? fromDay, string? toDay, CancellationToken cancellationToken)
     {
         var query = new QueryDefinition(Between).WithParameter("@fromDay", fromDay).WithParameter("@toDay", toDay);

@@ -250,4 +250,10 @@ public interface IComplianceTallies : IVersionedStore<Domain.Reports.ComplianceT
 
     /// <summary>The tallies of the days (yyyy-MM-dd) within the range, inclusive, either end open; with their ETags.</summary>
     Task<IReadOnlyList<Versioned<Domain.Reports.ComplianceTally>>> BetweenAsync(string? fromDay, string? toDay, CancellationToken cancellationToken);
+
+    /// <summary>The same tallies' groups of one dimension only, all a report sums: a quarter of each document.</summary>
+    Task<IReadOnlyList<TallyGroups>> GroupsBetweenAsync(Domain.Reports.ReportDimension dimension, string? fromDay, string? toDay, CancellationToken cancellationToken);
 }
+
+/// <summary>One tally's groups of one dimension (group → standing key → count); none when the tally counts nothing.</summary>
+public sealed record TallyGroups(string Day, System.Collections.Immutable.ImmutableDictionary<string, System.Collections.Immutable.ImmutableDictionary<string, int>>? Groups = null);

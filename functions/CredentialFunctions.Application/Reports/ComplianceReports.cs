@@ -60,8 +60,8 @@ public sealed class ComplianceReports(IComplianceTallies tallies, ICredentialSea
     {
         var at = time.GetUtcNow();
         var byGroup = new SortedDictionary<string, ComplianceCounts>(StringComparer.Ordinal);
-        foreach (var tally in await tallies.BetweenAsync(Day(filters.From), Day(filters.To), cancellationToken))
-            tally.Value.AddTo(filters.GroupBy, byGroup, at);
+        foreach (var tally in await tallies.GroupsBetweenAsync(filters.GroupBy, Day(filters.From), Day(filters.To), cancellationToken))
+            if (tally.Groups is { } groups) ComplianceTally.AddTo(tally.Day, groups, byGroup, at);
         var total = new ComplianceCounts();
         foreach (var counts in byGroup.Values) total.Add(counts);
         var report = new ComplianceReport(at, caller.AuditName, filters, MeasureNames,

@@ -80,18 +80,15 @@ public sealed record ComplianceStanding(DateOnly CompletedOn, ComplianceMeasure?
         yield return at < GraceEndsAt ? ComplianceMeasure.InGrace : ComplianceMeasure.Lapsed;
     }
 
-    /// <summary>The standing as a document key: the completion date, then the ended state or the two instants in UTC ticks.</summary>
-    public string Key => EndedAs is { } ended
-        ? $"{CompletedOn:yyyy-MM-dd}|{ended}"
-        : $"{CompletedOn:yyyy-MM-dd}|{Ticks(ExpiresAt)}|{Ticks(GraceEndsAt)}";
+    /// <summary>The standing as a key in its completion day's tally: the ended state, or the two instants in UTC ticks (the day is the tally's).</summary>
+    public string Key => EndedAs is { } ended ? ended.ToString() : $"{Ticks(ExpiresAt)}|{Ticks(GraceEndsAt)}";
 
-    public static ComplianceStanding FromKey(string key)
+    public static ComplianceStanding FromKey(DateOnly completedOn, string key)
     {
-        var parts = key.Split('|');
-        var completedOn = DateOnly.ParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        return parts.Length == 2
-            ? new(completedOn, Enum.Parse<ComplianceMeasure>(parts[1]), null, null)
-            : new(completedOn, null, Instant(parts[1]), Instant(parts[2]));
+        var bar = key.IndexOf('|');
+        return bar < 0
+            ? new(completedOn, Enum.Parse<ComplianceMeasure>(key), null, null)
+            : new(completedOn, null, Instant(key[..bar]), Instant(key[(bar + 1)..]));
     }
 
     private static string Ticks(DateTimeOffset? at) => at is { } a ? a.UtcTicks.ToString(CultureInfo.InvariantCulture) : "";

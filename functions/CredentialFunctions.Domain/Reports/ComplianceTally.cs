@@ -5,17 +5,19 @@ namespace CredentialFunctions.Domain.Reports;
 
 /// <summary>
 /// How many credentials completed on one day, in one of the day's <see cref="Shards"/>, have each
-/// standing, in each group of every dimension (<see cref="Groups"/>: "dimension|group" → standing key →
-/// count). A credential counts in one tally whatever the dimensions, so a write that changes its
-/// standing rewrites one small document, and a completion-date range reads only the days it spans.
-/// The shards exist because a cohort often completes on one day: its concurrent issuances spread over
-/// the shards' ETags instead of all retrying on one document's.
+/// standing, in each group of every dimension (<see cref="Groups"/>: dimension name → group →
+/// standing key → count). A credential counts in one tally whatever the dimensions, so a write that
+/// changes its standing rewrites one small document, and a completion-date range reads only the days
+/// it spans. Nested by dimension so a report reads its dimension alone, a quarter of each document;
+/// a standing's key leaves out the day, which is the tally's. The shards exist because a cohort often
+/// completes on one day: its concurrent issuances spread over the shards' ETags instead of all
+/// retrying on one document's.
 /// </summary>
-public sealed record ComplianceTally(string Day, ImmutableDictionary<string, ImmutableDictionary<string, int>> Groups, int Shard = 0)
+public sealed record ComplianceTally(string Day, ImmutableDictionary<string, ImmutableDictionary<string, ImmutableDictionary<string, int>>> Groups, int Shard = 0)
 {
     public const int Shards = 16;
 
-    public static ComplianceTally Empty(string day, int shard = 0) => new(day, ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty, shard);
+    public static ComplianceTally Empty(string day, int shard = 0) => new(day, ImmutableDictionary<string, ImmutableDictionary<string, ImmutableDictionary<string, int>>>.Empty, shard);
 
     /// <summary>The tally's id: its day and shard.</summary>
     public string Id => IdOf(Day, Shard);
@@ -34,45 +36,55 @@ public sealed record ComplianceTally(string Day, ImmutableDictionary<string, Imm
 
     public static string DayOf(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>A dimension's name in <see cref="Groups"/> and in the stored document (camelCase, as a query's path names it).</summary>
+    public static string NameOf(ReportDimension dimension) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(dimension.ToString());
+
     /// <summary>The credential added to (+1) or taken from (−1) its group of every dimension, under its standing.</summary>
     public ComplianceTally With(Credential credential, int delta)
     {
         var standing = ComplianceStanding.Of(credential).Key;
-        var groups = Groups;
+        var dimensions = Groups;
         foreach (var dimension in Enum.GetValues<ReportDimension>())
         {
-            var group = GroupKey(dimension, dimension.GroupOf(credential));
+            var name = NameOf(dimension);
+            var group = dimension.GroupOf(credential);
+            var groups = dimensions.GetValueOrDefault(name) ?? ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty;
             var entries = groups.GetValueOrDefault(group) ?? ImmutableDictionary<string, int>.Empty;
             var count = entries.GetValueOrDefault(standing) + delta;
             entries = count == 0 ? entries.Remove(standing) : entries.SetItem(standing, count);
             groups = entries.IsEmpty ? groups.Remove(group) : groups.SetItem(group, entries);
+            dimensions = groups.IsEmpty ? dimensions.Remove(name) : dimensions.SetItem(name, groups);
         }
-        return this with { Groups = groups };
+        return this with { Groups = dimensions };
     }
 
     public bool CountsAlike(ComplianceTally other)
-        => Groups.Count == other.Groups.Count && Groups.All(g => other.Groups.TryGetValue(g.Key, out var entries)
-            && entries.Count == g.Value.Count && g.Value.All(e => entries.TryGetValue(e.Key, out var count) && count == e.Value));
+    {
+        static IEnumerable<(string, string, string, int)> Entries(ComplianceTally t)
+            => t.Groups.SelectMany(d => d.Value.SelectMany(g => g.Value.Select(e => (d.Key, g.Key, e.Key, e.Value))));
+        return Entries(this).Order().SequenceEqual(Entries(other).Order());
+    }
 
     /// <summary>How many credentials the tally counts (each once, in its team's group).</summary>
-    public int Credentials => Groups.Where(g => g.Key.StartsWith(nameof(ReportDimension.Team) + "|", StringComparison.Ordinal)).Sum(g => g.Value.Values.Sum());
+    public int Credentials => Groups.GetValueOrDefault(NameOf(ReportDimension.Team))?.Sum(g => g.Value.Values.Sum()) ?? 0;
 
     /// <summary>Adds this tally's counts in one dimension, group by group, at an instant.</summary>
     public void AddTo(ReportDimension dimension, IDictionary<string, ComplianceCounts> byGroup, DateTimeOffset at)
     {
-        var prefix = dimension + "|";
-        foreach (var (key, entries) in Groups)
-        {
-            if (!key.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            var group = key[prefix.Length..];
-            if (!byGroup.TryGetValue(group, out var counts)) byGroup[group] = counts = new ComplianceCounts();
-            foreach (var (standing, count) in entries)
-                foreach (var measure in ComplianceStanding.FromKey(standing).MeasuresAt(at)) counts.Add(measure, count);
-        }
+        if (Groups.GetValueOrDefault(NameOf(dimension)) is { } groups) AddTo(Day, groups, byGroup, at);
     }
 
-    // A dimension's name holds no '|', so the first one ends it, whatever the group's text.
-    private static string GroupKey(ReportDimension dimension, string group) => $"{dimension}|{group}";
+    /// <summary>One day's groups of one dimension (all a report reads of a tally) added group by group, at an instant.</summary>
+    public static void AddTo(string day, IReadOnlyDictionary<string, ImmutableDictionary<string, int>> groups, IDictionary<string, ComplianceCounts> byGroup, DateTimeOffset at)
+    {
+        var completedOn = DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (group, entries) in groups)
+        {
+            if (!byGroup.TryGetValue(group, out var counts)) byGroup[group] = counts = new ComplianceCounts();
+            foreach (var (standing, count) in entries)
+                foreach (var measure in ComplianceStanding.FromKey(completedOn, standing).MeasuresAt(at)) counts.Add(measure, count);
+        }
+    }
 }
 
 /// <summary>The counts of one group (or of all), by measure.</summary>
