@@ -85,7 +85,7 @@ internal static class SearchBenchmark
                 timings.Add(watch.Elapsed.TotalMilliseconds);
             }
             var total = report!.Total.Counts;
-            Console.WriteLine($"compliance report by {ComplianceReports.NameOf(dimension)} ({report.Groups.Count} groups, {total["active"] + total["inGrace"] + total["lapsed"] + total["suspended"] + total["revoked"] + total["superseded"]:N0} credentials): " +
+            Console.WriteLine($"compliance report by {dimension.Name()} ({report.Groups.Count} groups, {total["active"] + total["inGrace"] + total["lapsed"] + total["suspended"] + total["revoked"] + total["superseded"]:N0} credentials): " +
                 $"p50 {Percentile(timings, 50):N1} ms, p99 {Percentile(timings, 99):N1} ms; p50 ratio to the count {Percentile(timings, 50) / Percentile(countTimings, 50):N2}");
         }
 

@@ -24,8 +24,8 @@ public sealed class CosmosComplianceTallies(CredentialDatabase database) : IComp
 
     public async Task<IReadOnlyList<TallyGroups>> GroupsBetweenAsync(ReportDimension dimension, string? fromDay, string? toDay, CancellationToken cancellationToken)
     {
-        // A dimension's name is a camelCase identifier (ComplianceTally.NameOf), safe as a path.
-        var query = new QueryDefinition(Between.Replace("SELECT *", $"SELECT c.day, c.groups.{ComplianceTally.NameOf(dimension)} AS groups", StringComparison.Ordinal))
+        // A dimension's name is a camelCase identifier (ReportDimensions.Name), safe as a path.
+        var query = new QueryDefinition(Between.Replace("SELECT *", $"SELECT c.day, c.groups.{dimension.Name()} AS groups", StringComparison.Ordinal))
             .WithParameter("@fromDay", fromDay).WithParameter("@toDay", toDay);
         using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1000 });
         var tallies = new List<TallyGroups>();

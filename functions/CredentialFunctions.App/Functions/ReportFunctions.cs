@@ -1,3 +1,4 @@
+using CredentialFunctions.Domain.Reports;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.App.Reports;
 using CredentialFunctions.Application.Access;
@@ -25,7 +26,7 @@ public sealed class ReportFunctions(ComplianceReports reports)
     {
         var (filters, format) = ComplianceQuery.Parse(request.Query);
         var report = await reports.IssueAsync(filters, request.Caller(), ComplianceQuery.Parameters(request.Query), cancellationToken);
-        var file = $"compliance-{ComplianceReports.NameOf(filters.GroupBy)}-{report.IssuedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}";
+        var file = $"compliance-{filters.GroupBy.Name()}-{report.IssuedAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}";
         // Counts move with the clock: never serve a cached report.
         return format switch
         {

@@ -18,7 +18,7 @@ public enum ReportFormat { Json, Csv, Html, Pdf }
 public static class ComplianceQuery
 {
     private static readonly Dictionary<string, ReportDimension> Dimensions =
-        Enum.GetValues<ReportDimension>().ToDictionary(ComplianceReports.NameOf, d => d, StringComparer.Ordinal);
+        Enum.GetValues<ReportDimension>().ToDictionary(d => d.Name(), d => d, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, ComplianceMeasure> Measures =
         Enum.GetValues<ComplianceMeasure>().ToDictionary(ComplianceReports.NameOf, m => m, StringComparer.Ordinal);

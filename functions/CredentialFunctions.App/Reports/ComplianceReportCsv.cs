@@ -1,3 +1,4 @@
+using CredentialFunctions.Domain.Reports;
 using System.Globalization;
 using CredentialFunctions.Application.Reports;
 using CredentialFunctions.Application.Search;
@@ -13,7 +14,7 @@ public static class ComplianceReportCsv
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = CsvWriter.Create(text, CredentialCsv.Options, leaveOpen: true))
         {
-            csv.WriteHeader([ComplianceReports.NameOf(report.Filters.GroupBy), .. report.Measures]);
+            csv.WriteHeader([report.Filters.GroupBy.Name(), .. report.Measures]);
             foreach (var row in report.Groups) csv.WriteRecord(Row(row, ComplianceReports.GroupLabel(row.Group), report.Measures));
             csv.WriteRecord(Row(report.Total, "Total", report.Measures));
             csv.Flush();

@@ -1,3 +1,4 @@
+using CredentialFunctions.Domain.Reports;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -22,7 +23,7 @@ public static class ComplianceReportHtml
 
     public static string Write(ComplianceReport report)
     {
-        var dimension = ComplianceReports.NameOf(report.Filters.GroupBy);
+        var dimension = report.Filters.GroupBy.Name();
         var page = new StringBuilder();
         page.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>Compliance report by ").Append(dimension).Append("</title><style>")
@@ -75,7 +76,7 @@ public static class ComplianceReportHtml
         var legendTop = report.Groups.Count * groupHeight + 10;
         var height = legendTop + measures.Count * 16 + 10;
         page.Append(CultureInfo.InvariantCulture, $"<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" viewBox=\"0 0 {labelWidth + barWidth + 60} {height}\" width=\"{labelWidth + barWidth + 60}\" height=\"{height}\" font-size=\"11\">")
-            .Append("<title>Counts per ").Append(ComplianceReports.NameOf(report.Filters.GroupBy)).Append("</title>");
+            .Append("<title>Counts per ").Append(report.Filters.GroupBy.Name()).Append("</title>");
         for (var g = 0; g < report.Groups.Count; g++)
         {
             var group = report.Groups[g];

@@ -1,3 +1,4 @@
+using CredentialFunctions.Domain.Reports;
 using System.Globalization;
 using CredentialFunctions.App.Artifacts;
 using CredentialFunctions.Application.Reports;
@@ -20,7 +21,7 @@ public static class ComplianceReportPdf
     {
         PdfFonts.Install();
         using var document = new PdfDocument();
-        document.Info.Title = $"Compliance report by {ComplianceReports.NameOf(report.Filters.GroupBy)}";
+        document.Info.Title = $"Compliance report by {report.Filters.GroupBy.Name()}";
         var writer = new PageWriter(document);
         var title = new XFont(PdfFonts.Family, 16, XFontStyleEx.Bold);
         var text = new XFont(PdfFonts.Family, 9, XFontStyleEx.Regular);
@@ -29,13 +30,13 @@ public static class ComplianceReportPdf
         writer.Line(document.Info.Title, title, 24);
         writer.Line($"Date of issue: {report.IssuedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)}", text);
         writer.Line($"Issued by: {report.IssuedBy}", text);
-        writer.Line($"Grouped by: {ComplianceReports.NameOf(report.Filters.GroupBy)}", text);
+        writer.Line($"Grouped by: {report.Filters.GroupBy.Name()}", text);
         writer.Line($"Completed from: {Day(report.Filters.From)}", text);
         writer.Line($"Completed to: {Day(report.Filters.To)}", text);
         writer.Line($"Digest (SHA-256): {report.Digest}", text, 24);
 
         var columnWidth = (writer.Width - GroupColumn) / report.Measures.Count;
-        writer.Cells(ComplianceReports.NameOf(report.Filters.GroupBy), report.Measures.Select(ComplianceReports.LabelOf), bold, columnWidth);
+        writer.Cells(report.Filters.GroupBy.Name(), report.Measures.Select(ComplianceReports.LabelOf), bold, columnWidth);
         foreach (var row in report.Groups)
             writer.Cells(ComplianceReports.GroupLabel(row.Group), Counts(row, report), text, columnWidth);
         writer.Cells("Total", Counts(report.Total, report), bold, columnWidth);

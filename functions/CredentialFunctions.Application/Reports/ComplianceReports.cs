@@ -144,7 +144,7 @@ public sealed class ComplianceReports(IComplianceTallies tallies, ICredentialSea
         var text = new StringBuilder()
             .Append("issuedAt=").Append(report.IssuedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)).Append('\n')
             .Append("issuedBy=").Append(report.IssuedBy).Append('\n')
-            .Append("groupBy=").Append(NameOf(report.Filters.GroupBy)).Append('\n')
+            .Append("groupBy=").Append(report.Filters.GroupBy.Name()).Append('\n')
             .Append("from=").Append(Day(report.Filters.From) ?? "").Append('\n')
             .Append("to=").Append(Day(report.Filters.To) ?? "").Append('\n')
             .Append("measures=").Append(string.Join('\t', report.Measures)).Append('\n');
@@ -155,8 +155,6 @@ public sealed class ComplianceReports(IComplianceTallies tallies, ICredentialSea
         static void Line(StringBuilder text, ComplianceRow row)
             => text.Append(row.Group).Append('\t').AppendJoin('\t', MeasureNames.Select(m => row.Counts[m].ToString(CultureInfo.InvariantCulture))).Append('\n');
     }
-
-    public static string NameOf(ReportDimension dimension) => JsonNamingPolicy.CamelCase.ConvertName(dimension.ToString());
 
     private static ComplianceRow Row(string group, ComplianceCounts counts)
         => new(group, ComplianceCounts.Measures.ToDictionary(NameOf, m => counts[m]));

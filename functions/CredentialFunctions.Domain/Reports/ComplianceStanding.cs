@@ -12,6 +12,9 @@ public enum ReportDimension { Team, Cohort, Program, JobSite }
 
 public static class ReportDimensions
 {
+    /// <summary>The dimension's name as the API, the reports and the stored tallies spell it (camelCase: "jobSite").</summary>
+    public static string Name(this ReportDimension dimension) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(dimension.ToString());
+
     /// <summary>The group a credential counts in; empty when the record names none (an LMS that sends no team).</summary>
     public static string GroupOf(this ReportDimension dimension, Credential credential) => dimension switch
     {

@@ -36,9 +36,6 @@ public sealed record ComplianceTally(string Day, ImmutableDictionary<string, Imm
 
     public static string DayOf(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>A dimension's name in <see cref="Groups"/> and in the stored document (camelCase, as a query's path names it).</summary>
-    public static string NameOf(ReportDimension dimension) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(dimension.ToString());
-
     /// <summary>The credential added to (+1) or taken from (−1) its group of every dimension, under its standing.</summary>
     public ComplianceTally With(Credential credential, int delta)
     {
@@ -46,7 +43,7 @@ public sealed record ComplianceTally(string Day, ImmutableDictionary<string, Imm
         var dimensions = Groups;
         foreach (var dimension in Enum.GetValues<ReportDimension>())
         {
-            var name = NameOf(dimension);
+            var name = dimension.Name();
             var group = dimension.GroupOf(credential);
             var groups = dimensions.GetValueOrDefault(name) ?? ImmutableDictionary<string, ImmutableDictionary<string, int>>.Empty;
             var entries = groups.GetValueOrDefault(group) ?? ImmutableDictionary<string, int>.Empty;
@@ -66,12 +63,12 @@ public sealed record ComplianceTally(string Day, ImmutableDictionary<string, Imm
     }
 
     /// <summary>How many credentials the tally counts (each once, in its team's group).</summary>
-    public int Credentials => Groups.GetValueOrDefault(NameOf(ReportDimension.Team))?.Sum(g => g.Value.Values.Sum()) ?? 0;
+    public int Credentials => Groups.GetValueOrDefault(ReportDimension.Team.Name())?.Sum(g => g.Value.Values.Sum()) ?? 0;
 
     /// <summary>Adds this tally's counts in one dimension, group by group, at an instant.</summary>
     public void AddTo(ReportDimension dimension, IDictionary<string, ComplianceCounts> byGroup, DateTimeOffset at)
     {
-        if (Groups.GetValueOrDefault(NameOf(dimension)) is { } groups) AddTo(Day, groups, byGroup, at);
+        if (Groups.GetValueOrDefault(dimension.Name()) is { } groups) AddTo(Day, groups, byGroup, at);
     }
 
     /// <summary>One day's groups of one dimension (all a report reads of a tally) added group by group, at an instant.</summary>
