@@ -9,6 +9,12 @@ public sealed class CosmosComplianceTallies(CredentialDatabase database) : IComp
 {
     private const string Between = "SELECT * FROM c WHERE (IS_NULL(@fromDay) OR c.day >= @fromDay) AND (IS_NULL(@toDay) OR c.day <= @toDay)";
 
+    // Every tally a range spans is read, so the pages are as large as the service makes them (-1: up
+    // to 4 MB each in Azure). A fixed 1,000 cost a round trip per 1,000 tallies, and the local server
+    // runs the whole query again for each page: at 100,000 credentials (11,214 tallies) a report's
+    // fetch took 3.9 s in 12 pages against 0.9-1.1 s in one.
+    private static QueryRequestOptions WholePages => new() { MaxItemCount = -1 };
+
     private readonly Container _container = database.Container(CosmosLayout.ComplianceTallies);
 
     public async Task<Versioned<ComplianceTally>?> GetAsync(string id, CancellationToken cancellationToken)
@@ -27,7 +33,7 @@ public sealed class CosmosComplianceTallies(CredentialDatabase database) : IComp
         // A dimension's name is a camelCase identifier (ReportDimensions.Name), safe as a path.
         var query = new QueryDefinition(Between.Replace("SELECT *", $"SELECT c.day, c.groups.{dimension.Name()} AS groups", StringComparison.Ordinal))
             .WithParameter("@fromDay", fromDay).WithParameter("@toDay", toDay);
-        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1000 });
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: WholePages);
         var tallies = new List<TallyGroups>();
         while (iterator.HasMoreResults)
             tallies.AddRange(await CosmosDocuments.ReadWholePageAsync<TallyGroups>(iterator, _container, cancellationToken));
@@ -37,7 +43,7 @@ public sealed class CosmosComplianceTallies(CredentialDatabase database) : IComp
     public async Task<IReadOnlyList<Versioned<ComplianceTally>>> BetweenAsync(string? fromDay, string? toDay, CancellationToken cancellationToken)
     {
         var query = new QueryDefinition(Between).WithParameter("@fromDay", fromDay).WithParameter("@toDay", toDay);
-        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = 1000 });
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: WholePages);
         var tallies = new List<Versioned<ComplianceTally>>();
         while (iterator.HasMoreResults)
             tallies.AddRange(await CosmosDocuments.ReadWholeVersionedPageAsync<ComplianceTally>(iterator, _container, cancellationToken));
