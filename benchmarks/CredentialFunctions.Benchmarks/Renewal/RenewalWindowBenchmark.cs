@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.Ports;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CredentialFunctions.Adapters.Durable;

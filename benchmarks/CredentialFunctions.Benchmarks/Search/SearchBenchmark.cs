@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.Ports;
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Identity;

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CredentialFunctions.Adapters.Cosmos;
+using CredentialFunctions.Application.Ports;
 using CredentialFunctions.LocalHost;
 using CredentialFunctions.Testing.Anchors;
 using Microsoft.Azure.Cosmos;

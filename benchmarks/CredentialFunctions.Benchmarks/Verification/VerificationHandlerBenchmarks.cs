@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.Ports;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CredentialFunctions.Application;

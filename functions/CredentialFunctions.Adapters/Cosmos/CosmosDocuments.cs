@@ -34,11 +34,15 @@ internal static class CosmosDocuments
 
     /// <summary>Returns false when a document with that id already exists (409).</summary>
     public static async Task<bool> TryCreateAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
+        => await CreateIfAbsentAsync(container, document, partitionKey, cancellationToken) is not null;
+
+    /// <summary>The new document's ETag; null when a document with that id already exists (409).</summary>
+    public static async Task<string?> CreateIfAbsentAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
     {
         using var response = await container.CreateItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), cancellationToken: cancellationToken);
-        if (response.StatusCode == HttpStatusCode.Conflict) return false;
+        if (response.StatusCode == HttpStatusCode.Conflict) return null;
         EnsureSuccess(response);
-        return true;
+        return response.Headers.ETag;
     }
 
     public static async Task<string> ReplaceAsync(Container container, JsonObject document, string id, string partitionKey, string etag, CancellationToken cancellationToken)

@@ -33,23 +33,22 @@ public sealed class CosmosHoldingStore(CredentialDatabase database) : IHoldingSt
             : null;
     }
 
-    public Task<bool> TryCreateAsync(Holding holding, CancellationToken cancellationToken)
+    public Task<string?> CreateIfAbsentAsync(Holding holding, CancellationToken cancellationToken)
     {
         var (document, id) = ToDocument(holding);
-        return CosmosDocuments.TryCreateAsync(_container, document, id, cancellationToken);
+        return CosmosDocuments.CreateIfAbsentAsync(_container, document, id, cancellationToken);
     }
 
-    public async Task<bool> TryReplaceAsync(Holding holding, string etag, CancellationToken cancellationToken)
+    public async Task<string?> ReplaceIfCurrentAsync(Holding holding, string etag, CancellationToken cancellationToken)
     {
         var (document, id) = ToDocument(holding);
         try
         {
-            await CosmosDocuments.ReplaceAsync(_container, document, id, id, etag, cancellationToken);
-            return true;
+            return await CosmosDocuments.ReplaceAsync(_container, document, id, id, etag, cancellationToken);
         }
         catch (ConcurrencyConflictException)
         {
-            return false;
+            return null;
         }
     }
 

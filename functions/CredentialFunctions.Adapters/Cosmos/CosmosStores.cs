@@ -38,8 +38,8 @@ public sealed class CosmosCredentialStore(CredentialDatabase database, RecordAnc
             ? new Versioned<Credential>(read.Value, read.ETag)
             : null;
 
-    public async Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
-        => await CosmosDocuments.TryCreateAsync(_container, await DocumentAsync(credential, cancellationToken), credential.CertificateId, cancellationToken);
+    public async Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken)
+        => await CosmosDocuments.CreateIfAbsentAsync(_container, await DocumentAsync(credential, cancellationToken), credential.CertificateId, cancellationToken);
 
     public async Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
         => await CosmosDocuments.ReplaceAsync(_container, await DocumentAsync(credential, cancellationToken), credential.CertificateId, credential.CertificateId, etag, cancellationToken);

@@ -19,11 +19,15 @@ public sealed class EventPublisher<T>(OutboxDispatcher<T> outbox, ILogger<EventP
     /// case, it leaves the events unsent for the repair timer.
     /// </summary>
     /// <param name="written">The record as the use case wrote it.</param>
-    public async Task TryPublishAsync(string recordId, T written, CancellationToken cancellationToken)
+    public Task TryPublishAsync(string recordId, T written, CancellationToken cancellationToken)
+        => TryPublishAsync(recordId, written, null, cancellationToken);
+
+    /// <param name="etag">The ETag the use case's write returned: the first claim then needs no read.</param>
+    public async Task TryPublishAsync(string recordId, T written, string? etag, CancellationToken cancellationToken)
     {
         try
         {
-            await PublishAsync(recordId, written, cancellationToken);
+            await PublishAsync(recordId, written, etag, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -32,14 +36,18 @@ public sealed class EventPublisher<T>(OutboxDispatcher<T> outbox, ILogger<EventP
     }
 
     /// <summary>Dispatches each unsent message of the record against the fresh record; throws the first failure once every one was tried.</summary>
-    public async Task PublishAsync(string recordId, T record, CancellationToken cancellationToken)
+    /// <param name="etag">The ETag <paramref name="record"/> was read or written with, when the caller has it.</param>
+    public async Task PublishAsync(string recordId, T record, string? etag, CancellationToken cancellationToken)
     {
         Exception? first = null;
+        // Only the first dispatch can trust it: the first claim writes a newer version.
+        var known = etag is null ? null : new Versioned<T>(record, etag);
         foreach (var key in record.Outbox.Unsent.Select(e => e.Key).ToList())
         {
             try
             {
-                await outbox.DispatchAsync(recordId, c => c.Outbox.Unsent.FirstOrDefault(e => e.Key == key), cancellationToken);
+                await outbox.DispatchAsync(recordId, c => c.Outbox.Unsent.FirstOrDefault(e => e.Key == key), cancellationToken, known);
+                known = null;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -61,6 +69,6 @@ public sealed class RecordEventSource<T>(string kind, IUnsentEvents<T> records, 
 
     public async Task PublishAsync(string documentId, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(documentId, cancellationToken) is { } current) await publisher.PublishAsync(documentId, current.Value, cancellationToken);
+        if (await store.GetAsync(documentId, cancellationToken) is { } current) await publisher.PublishAsync(documentId, current.Value, current.ETag, cancellationToken);
     }
 }

@@ -40,27 +40,28 @@ public sealed class IssuanceService(
         completion = completion.Validated(now);
 
         if (await receipts.GetAsync<CompletionReceipt>(ReceiptKey(completion.EventId), cancellationToken) is { } earlier)
-            return (await CompleteAsync(earlier, firstReceipt: false, cancellationToken), false);
+            return (await CompleteAsync(earlier, firstReceipt: false, null, cancellationToken), false);
 
         var program = await programs.GetCurrentAsync(completion.ProgramId, cancellationToken)
             ?? throw new UnknownReferenceException("programId", $"There is no program '{completion.ProgramId}'. Create it first, or check the id the LMS sends.");
         var outcome = program.Assess(completion.Score);
-        var decided = outcome == AssessmentOutcome.Passed
+        var (decided, holding) = outcome == AssessmentOutcome.Passed
             ? await DecidePassAsync(completion, program.Version, origin, now, cancellationToken)
-            : new CompletionReceipt(completion, program.Version, outcome, null, now) { Origin = origin };
-        return await RecordAsync(decided, cancellationToken);
+            : (new CompletionReceipt(completion, program.Version, outcome, null, now) { Origin = origin }, null);
+        return await RecordAsync(decided, holding, cancellationToken);
     }
 
     /// <summary>Finishes a pending pass left on a holding, exactly as the LMS's retry of its event would.</summary>
     public async Task<CompletionResult> FinishPendingAsync(CompletionReceipt pending, CancellationToken cancellationToken)
-        => (await RecordAsync(pending, cancellationToken)).Result;
+        => (await RecordAsync(pending, null, cancellationToken)).Result;
 
     public static string ReceiptKey(string eventId) => $"{LmsIntegration}:{eventId}";
 
-    private async Task<(CompletionResult Result, bool FirstDelivery)> RecordAsync(CompletionReceipt decided, CancellationToken cancellationToken)
+    /// <param name="holding">The holding as the decision wrote it, with the pass pending: settled without a read.</param>
+    private async Task<(CompletionResult Result, bool FirstDelivery)> RecordAsync(CompletionReceipt decided, Versioned<Holding>? holding, CancellationToken cancellationToken)
     {
         var (receipt, first) = await FixReceiptAsync(decided, cancellationToken);
-        return (await CompleteAsync(receipt, first, cancellationToken), first);
+        return (await CompleteAsync(receipt, first, holding, cancellationToken), first);
     }
 
     /// <summary>Writes the receipt of a decided pass unless one of its event is already written: the first receipt is what every delivery of the event answers.</summary>
@@ -80,14 +81,14 @@ public sealed class IssuanceService(
     /// the holding and the daily reconciliation finishes it.
     /// </summary>
     /// <param name="firstReceipt">The receipt was written just now: its credential is almost surely not, so it is written without a read first.</param>
-    private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, bool firstReceipt, CancellationToken cancellationToken)
+    private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, bool firstReceipt, Versioned<Holding>? holding, CancellationToken cancellationToken)
     {
         switch (receipt)
         {
             case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:
-                var credential = (firstReceipt ? null : (await credentials.GetAsync(issuedId, cancellationToken))?.Value) ?? await IssueAsync(receipt, issuedId, cancellationToken);
-                await events.TryPublishAsync(issuedId, credential, cancellationToken);
-                if (credential.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
+                var credential = (firstReceipt ? null : await credentials.GetAsync(issuedId, cancellationToken)) ?? await IssueAsync(receipt, issuedId, cancellationToken);
+                await events.TryPublishAsync(issuedId, credential.Value, credential.ETag, cancellationToken);
+                if (credential.Value.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
                 break;
             case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
                 var c = receipt.Completion;
@@ -100,7 +101,7 @@ public sealed class IssuanceService(
                 await windows.StartAsync(renewedId, cancellationToken);
                 break;
         }
-        if (receipt.Outcome == AssessmentOutcome.Passed) await SettleAsync(receipt.Completion, cancellationToken);
+        if (receipt.Outcome == AssessmentOutcome.Passed) await SettleAsync(receipt.Completion, holding, cancellationToken);
         return CompletionResult.From(receipt);
     }
 
@@ -111,7 +112,8 @@ public sealed class IssuanceService(
     /// the pass issues anew. The decision counts only once its conditional write of the holding
     /// succeeds; a pass that loses the race reads the winner's holding and decides again on it.
     /// </summary>
-    private async Task<CompletionReceipt> DecidePassAsync(LmsCompletion completion, int programVersion, CompletionOrigin? origin, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The decision, and the holding as written with it pending (null when this decision wrote none).</returns>
+    private async Task<(CompletionReceipt Decided, Versioned<Holding>? Holding)> DecidePassAsync(LmsCompletion completion, int programVersion, CompletionOrigin? origin, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var learnerId = LearnerIdFor(completion.Learner.ExternalId);
         CompletionReceipt Pass(string certificateId, CompletionAction action, int? cycle = null)
@@ -122,24 +124,25 @@ public sealed class IssuanceService(
             if (await holdings.GetAsync(learnerId, completion.ProgramId, cancellationToken) is not { } current)
             {
                 var first = Pass(ids.NewCertificateId().Value, CompletionAction.Issued);
-                if (await holdings.TryCreateAsync(new Holding(learnerId, completion.ProgramId, first.CertificateId!, first), cancellationToken)) return first;
+                var created = new Holding(learnerId, completion.ProgramId, first.CertificateId!, first);
+                if (await holdings.CreateIfAbsentAsync(created, cancellationToken) is { } etag) return (first, new Versioned<Holding>(created, etag));
                 continue;
             }
             var holding = current.Value;
             // A reinstatement took the holding: it is finished, never undone, so its credential holds the program.
-            if (holding.Reinstating is not null) return Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
+            if (holding.Reinstating is not null) return (Pass(holding.CertificateId, CompletionAction.AlreadyHeld), null);
             if (holding.Pending is { } pending)
             {
                 // The same event's earlier delivery decided and did not finish: carry on with its decision.
-                if (pending.Completion.EventId == completion.EventId) return pending;
+                if (pending.Completion.EventId == completion.EventId) return (pending, current);
                 // Another event's pending pass holds the program only once its receipt says so; until then a delivery of
                 // that event decided before it (alreadyHeld, say) may still write its receipt first and void the pass, and
                 // an answer naming the pending credential would name one never issued. So the receipt is fixed here: if it
                 // is the pending pass, the pass is bound to finish; if not, the pass never happens and is cleared.
                 var (receipt, _) = await FixReceiptAsync(pending, cancellationToken);
                 if ((receipt.Action, receipt.CertificateId, receipt.RenewsCycle) == (pending.Action, pending.CertificateId, pending.RenewsCycle))
-                    return Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
-                await SettleAsync(pending.Completion, cancellationToken);
+                    return (Pass(holding.CertificateId, CompletionAction.AlreadyHeld), null);
+                await SettleAsync(pending.Completion, current, cancellationToken);
                 continue;
             }
 
@@ -151,8 +154,9 @@ public sealed class IssuanceService(
                 _ when held.IsRenewableBy(RenewalPathway.RetakeExam, now) => Pass(held.CertificateId, CompletionAction.Renewed, held.Cycle),
                 _ => null,
             };
-            if (decided is null) return Pass(holding.CertificateId, CompletionAction.AlreadyHeld);
-            if (await holdings.TryReplaceAsync(holding with { CertificateId = decided.CertificateId!, Pending = decided }, current.ETag, cancellationToken)) return decided;
+            if (decided is null) return (Pass(holding.CertificateId, CompletionAction.AlreadyHeld), null);
+            var replaced = holding with { CertificateId = decided.CertificateId!, Pending = decided };
+            if (await holdings.ReplaceIfCurrentAsync(replaced, current.ETag, cancellationToken) is { } replacedETag) return (decided, new Versioned<Holding>(replaced, replacedETag));
         }
         throw new ConcurrencyConflictException($"The holding of program '{completion.ProgramId}' by {learnerId} kept changing; deliver the event again.");
     }
@@ -162,8 +166,12 @@ public sealed class IssuanceService(
     /// receipt says something else (another delivery of the event decided first): the pass then
     /// never happens and must not hold the program.
     /// </summary>
-    private async Task SettleAsync(LmsCompletion completion, CancellationToken cancellationToken)
+    /// <param name="known">The holding as last written or read here: cleared without a read unless it changed since.</param>
+    private async Task SettleAsync(LmsCompletion completion, Versioned<Holding>? known, CancellationToken cancellationToken)
     {
+        if (known is { Value.Pending: { } pass } && pass.Completion.EventId == completion.EventId
+            && await holdings.TryReplaceAsync(known.Value with { Pending = null }, known.ETag, cancellationToken))
+            return;
         var learnerId = LearnerIdFor(completion.Learner.ExternalId);
         while (await holdings.GetAsync(learnerId, completion.ProgramId, cancellationToken) is { Value.Pending: { } pending } current
                && pending.Completion.EventId == completion.EventId)
@@ -172,7 +180,8 @@ public sealed class IssuanceService(
         }
     }
 
-    private async Task<Credential> IssueAsync(CompletionReceipt receipt, string certificateId, CancellationToken cancellationToken)
+    /// <returns>The credential with its ETag, so its events are claimed without reading it back.</returns>
+    private async Task<Versioned<Credential>> IssueAsync(CompletionReceipt receipt, string certificateId, CancellationToken cancellationToken)
     {
         var c = receipt.Completion;
         var program = await programs.GetVersionAsync(c.ProgramId, receipt.ProgramVersion, cancellationToken)
@@ -184,11 +193,11 @@ public sealed class IssuanceService(
             program, new Completion(c.CompletedAt, c.Score), new Placement(c.Team, c.Cohort, c.JobSite),
             receipt.ReceivedAt, ActorOf(receipt), ReasonOf(receipt)).Credential;
         if (await TryAllocateStatusListsAsync(certificateId, cancellationToken) is { } entries) issued = issued.WithStatusLists(entries);
-        if (!await credentials.TryCreateAsync(issued, cancellationToken))
+        if (await credentials.CreateIfAbsentAsync(issued, cancellationToken) is not { } etag)
             // Another delivery of the event, or the reconciliation, wrote it first: theirs is the credential.
-            return (await credentials.GetAsync(certificateId, cancellationToken))?.Value ?? throw new InvalidOperationException($"Credential {certificateId} conflicted but cannot be read.");
+            return await credentials.GetAsync(certificateId, cancellationToken) ?? throw new InvalidOperationException($"Credential {certificateId} conflicted but cannot be read.");
         logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
-        return issued;
+        return new Versioned<Credential>(issued, etag);
     }
 
     private static string ActorOf(CompletionReceipt receipt) => receipt.Origin?.Actor ?? Lms.AuditName;

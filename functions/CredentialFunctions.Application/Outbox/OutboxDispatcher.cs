@@ -46,21 +46,23 @@ public sealed class OutboxDispatcher<T>(
     private readonly Dictionary<OutboxChannel, IOutboxTransport> _transports = transports.ToDictionary(t => t.Channel);
 
     /// <param name="owed">The entry the record owes now, made from the fresh record; null when it no longer owes it.</param>
+    /// <param name="known">The record as its use case just wrote it, with the ETag: claimed without a read first (see <see cref="VersionedUpdater{T}.WriteAsync(string, Versioned{T}?, Func{T, T?}, CancellationToken)"/>).</param>
     /// <exception cref="OutboxEntryInProgressException">Another sender's claim is live.</exception>
     /// <exception cref="OutboxDeliveryException">A transient failure, recorded, with attempts left: try again later.</exception>
-    public async Task<OutboxDispatch> DispatchAsync(string recordId, Func<T, OutboxEntry?> owed, CancellationToken cancellationToken)
+    public async Task<OutboxDispatch> DispatchAsync(string recordId, Func<T, OutboxEntry?> owed, CancellationToken cancellationToken, Versioned<T>? known = null)
     {
         var claimant = ids.NewId("send");
         var now = clock.GetUtcNow();
         string? key = null;
         OutboxEntry? before = null;
-        var record = await updater.WriteAsync(recordId, r =>
+        var claimedVersion = await updater.WriteAsync(recordId, known, r =>
         {
             var entry = owed(r);
             key = entry?.Key;
             before = entry is null ? null : r.Outbox.Find(entry.Key);
             return entry is not null && r.Outbox.Claim(entry, claimant, now, OutboxPolicy.Lease) is { } claimedOutbox ? r.WithOutbox(claimedOutbox) : null;
         }, cancellationToken);
+        var record = claimedVersion.Value;
         if (key is null || record.Outbox.Find(key) is not { State: OutboxState.InProgress } claimed || claimed.ClaimedBy != claimant)
         {
             if (key is not null && record.Outbox.Find(key) is { State: OutboxState.InProgress }) throw new OutboxEntryInProgressException(key);
@@ -89,13 +91,14 @@ public sealed class OutboxDispatcher<T>(
         {
             // Anything the transport did not classify is treated as transient: the bound still ends it.
             var permanently = e is OutboxDeliveryException { IsTransient: false } || claimed.Attempts >= OutboxPolicy.MaxAttempts;
-            await updater.WriteAsync(recordId,
+            // The claim's write is the version to change: only a write beside it makes it stale.
+            await updater.WriteAsync(recordId, claimedVersion,
                 r => r.Outbox.Find(key)?.ClaimedBy == claimant ? r.WithOutbox(r.Outbox.RecordFailed(key, $"{e.GetType().Name}: {e.Message}", permanently)) : null, CancellationToken.None);
             if (!permanently) throw;
             logger.LogWarning(e, "Gave up on outbox entry {Key} of {RecordId} after {Attempts} attempts", key, recordId, claimed.Attempts);
             return OutboxDispatch.FailedPermanently;
         }
-        await updater.WriteAsync(recordId,
+        await updater.WriteAsync(recordId, claimedVersion,
             r => r.Outbox.Find(key) is { State: not OutboxState.Sent } ? r.OutboxEntrySent(key, providerMessageId, clock.GetUtcNow()) : null, CancellationToken.None);
         logger.LogInformation("Sent outbox entry {Key} of {RecordId} as {MessageId}", key, recordId, providerMessageId);
         return OutboxDispatch.Sent;

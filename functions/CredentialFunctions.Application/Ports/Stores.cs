@@ -52,14 +52,32 @@ public interface IVersionedStore<T>
 /// <summary>Credentials by certificate id: point reads and ETag-guarded writes of the whole record (audit chain included).</summary>
 public interface ICredentialStore : IVersionedStore<Credential>
 {
-    /// <summary>Returns false when a credential with that id already exists.</summary>
-    Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken);
+    /// <summary>The new credential's ETag, for a caller that changes it next without reading it; null when a credential with that id already exists.</summary>
+    Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken);
 
     /// <summary>
     /// Removes the record: the one way a credential leaves the store (the retention purge, both modes).
     /// Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; false when it is already gone.
     /// </summary>
     Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken);
+}
+
+public static class CredentialStores
+{
+    /// <summary>Returns false when a credential with that id already exists.</summary>
+    public static async Task<bool> TryCreateAsync(this ICredentialStore store, Credential credential, CancellationToken cancellationToken)
+        => await store.CreateIfAbsentAsync(credential, cancellationToken) is not null;
+}
+
+public static class HoldingStores
+{
+    /// <summary>Returns false when the learner already has a holding of the program.</summary>
+    public static async Task<bool> TryCreateAsync(this IHoldingStore store, Holding holding, CancellationToken cancellationToken)
+        => await store.CreateIfAbsentAsync(holding, cancellationToken) is not null;
+
+    /// <summary>Returns false when the ETag is stale: someone else changed the holding first.</summary>
+    public static async Task<bool> TryReplaceAsync(this IHoldingStore store, Holding holding, string etag, CancellationToken cancellationToken)
+        => await store.ReplaceIfCurrentAsync(holding, etag, cancellationToken) is not null;
 }
 
 /// <summary>Who supervises each learner, one document per learner: a point read by learner id, ETag-guarded writes.</summary>
@@ -112,11 +130,11 @@ public interface IHoldingStore
 {
     Task<Versioned<Holding>?> GetAsync(string learnerId, string programId, CancellationToken cancellationToken);
 
-    /// <summary>Returns false when the learner already has a holding of the program.</summary>
-    Task<bool> TryCreateAsync(Holding holding, CancellationToken cancellationToken);
+    /// <summary>The new holding's ETag, for a caller that changes it next without reading it; null when the learner already has a holding of the program.</summary>
+    Task<string?> CreateIfAbsentAsync(Holding holding, CancellationToken cancellationToken);
 
-    /// <summary>Returns false when the ETag is stale: someone else changed the holding first.</summary>
-    Task<bool> TryReplaceAsync(Holding holding, string etag, CancellationToken cancellationToken);
+    /// <summary>The new ETag; null when the ETag is stale: someone else changed the holding first.</summary>
+    Task<string?> ReplaceIfCurrentAsync(Holding holding, string etag, CancellationToken cancellationToken);
 
     /// <summary>Returns false when the ETag is stale or the holding is already gone.</summary>
     Task<bool> TryDeleteAsync(Holding holding, string etag, CancellationToken cancellationToken);

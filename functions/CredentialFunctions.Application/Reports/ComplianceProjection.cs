@@ -61,11 +61,11 @@ public sealed class CountedCredentialStore(ICredentialStore records, ComplianceP
 {
     public Task<Versioned<Credential>?> GetAsync(string id, CancellationToken cancellationToken) => records.GetAsync(id, cancellationToken);
 
-    public async Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
+    public async Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken)
     {
-        if (!await records.TryCreateAsync(credential, cancellationToken)) return false;
+        if (await records.CreateIfAbsentAsync(credential, cancellationToken) is not { } etag) return null;
         await projection.ApplyAsync(null, credential, cancellationToken);
-        return true;
+        return etag;
     }
 
     public async Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)

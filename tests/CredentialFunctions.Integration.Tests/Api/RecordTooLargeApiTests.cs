@@ -33,7 +33,7 @@ public sealed class RecordTooLargeApiTests(ApiFixture fixture)
     {
         public Task<Versioned<Credential>?> GetAsync(string certificateId, CancellationToken cancellationToken) => inner.GetAsync(certificateId, cancellationToken);
 
-        public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken) => inner.TryCreateAsync(credential, cancellationToken);
+        public Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken) => inner.CreateIfAbsentAsync(credential, cancellationToken);
 
         public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
             => throw new RecordTooLargeException(credential.CertificateId, 1_900_000, 1_835_008);

@@ -124,7 +124,7 @@ public sealed class VerificationApiTests(ApiFixture fixture)
             return inner.GetAsync(certificateId, cancellationToken);
         }
 
-        public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken) => inner.TryCreateAsync(credential, cancellationToken);
+        public Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken) => inner.CreateIfAbsentAsync(credential, cancellationToken);
 
         public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken) => inner.ReplaceAsync(credential, etag, cancellationToken);
 

@@ -93,7 +93,7 @@ public sealed class EventPublishingApiTests(CosmosServerFixture cosmos) : IClass
         Assert.Equal(id, await host.IssueAsync(programId, completion));
         var record = await RecordAsync(host, id);
         var publisher = host.Services.GetRequiredService<EventPublisher<Credential>>();
-        await publisher.PublishAsync(id, record with { Outbox = new Outbox([.. record.Outbox.Entries.Select(e => e with { State = OutboxState.Pending })]) }, CancellationToken.None);
+        await publisher.PublishAsync(id, record with { Outbox = new Outbox([.. record.Outbox.Entries.Select(e => e with { State = OutboxState.Pending })]) }, null, CancellationToken.None);
 
         Assert.Single(_bus.SentTo(Topic));
     }

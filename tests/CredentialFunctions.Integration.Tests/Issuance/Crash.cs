@@ -41,17 +41,17 @@ internal sealed class CrashingHoldingStore(IHoldingStore inner, Crash crash) : I
 {
     public Task<Versioned<Holding>?> GetAsync(string learnerId, string programId, CancellationToken cancellationToken) => inner.GetAsync(learnerId, programId, cancellationToken);
 
-    public async Task<bool> TryCreateAsync(Holding holding, CancellationToken cancellationToken)
+    public async Task<string?> CreateIfAbsentAsync(Holding holding, CancellationToken cancellationToken)
     {
-        var created = await inner.TryCreateAsync(holding, cancellationToken);
-        if (created) crash.After(Crash.HoldingWritten);
+        var created = await inner.CreateIfAbsentAsync(holding, cancellationToken);
+        if (created is not null) crash.After(Crash.HoldingWritten);
         return created;
     }
 
-    public async Task<bool> TryReplaceAsync(Holding holding, string etag, CancellationToken cancellationToken)
+    public async Task<string?> ReplaceIfCurrentAsync(Holding holding, string etag, CancellationToken cancellationToken)
     {
-        var replaced = await inner.TryReplaceAsync(holding, etag, cancellationToken);
-        if (replaced) crash.After(Crash.HoldingWritten);
+        var replaced = await inner.ReplaceIfCurrentAsync(holding, etag, cancellationToken);
+        if (replaced is not null) crash.After(Crash.HoldingWritten);
         return replaced;
     }
 
@@ -77,10 +77,10 @@ internal sealed class CrashingCredentialStore(ICredentialStore inner, Crash cras
 {
     public Task<Versioned<Credential>?> GetAsync(string certificateId, CancellationToken cancellationToken) => inner.GetAsync(certificateId, cancellationToken);
 
-    public async Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
+    public async Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken)
     {
-        var created = await inner.TryCreateAsync(credential, cancellationToken);
-        if (created) crash.After(Crash.CredentialWritten);
+        var created = await inner.CreateIfAbsentAsync(credential, cancellationToken);
+        if (created is not null) crash.After(Crash.CredentialWritten);
         return created;
     }
 

@@ -1,3 +1,4 @@
+using CredentialFunctions.Application.Ports;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CredentialFunctions.Adapters.Cosmos;

@@ -1,5 +1,6 @@
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Testing.Anchors;
 using CredentialFunctions.Testing.Cosmos;

@@ -18,8 +18,11 @@ public sealed class InMemoryCredentialStore : ICredentialStore
     public Task<Versioned<Credential>?> GetAsync(string certificateId, CancellationToken cancellationToken)
         => Task.FromResult(_records.GetValueOrDefault(certificateId));
 
-    public Task<bool> TryCreateAsync(Credential credential, CancellationToken cancellationToken)
-        => Task.FromResult(_records.TryAdd(credential.CertificateId, new Versioned<Credential>(credential, NextETag())));
+    public Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken)
+    {
+        var created = new Versioned<Credential>(credential, NextETag());
+        return Task.FromResult(_records.TryAdd(credential.CertificateId, created) ? created.ETag : null);
+    }
 
     public Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)
     {
