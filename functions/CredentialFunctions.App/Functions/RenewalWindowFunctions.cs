@@ -7,9 +7,12 @@ using Microsoft.DurableTask.Client;
 namespace CredentialFunctions.App.Functions;
 
 /// <summary>
-/// The daily reconciliation: pending issuances, the renewal windows, then the status lists. The windows' orchestrator and activities need no
-/// function classes: Program.cs registers them by class (AddRenewalWindowTasks), and the Durable
-/// extension exposes each registered task as a function of the same name.
+/// The daily reconciliation: pending issuances, the renewal windows, then the status lists. The
+/// windows' orchestrator and activities need no [Function] shims: Program.cs registers them by class
+/// (<see cref="RenewalWindowTasks"/>), the Durable extension's DurableMetadataTransformer lists each
+/// registered task to the host under its task name with its trigger, and its DurableFunctionExecutor
+/// runs the registered class when the host invokes that function. ClassRegisteredTaskFunctionsTests
+/// checks both on the worker Program.cs builds.
 /// </summary>
 public sealed class RenewalWindowFunctions(RenewalReconciliation reconciliation, IssuanceReconciliation issuances, StatusListReconciliation statusLists)
 {

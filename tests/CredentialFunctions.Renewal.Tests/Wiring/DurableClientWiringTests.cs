@@ -88,22 +88,25 @@ public sealed class DurableClientWiringTests
 
     private static MethodInfo Function<TFunctions>(string method) => typeof(TFunctions).GetMethod(method)!;
 
-    /// <summary>The app's own composition; the store's client is made but never called.</summary>
+    /// <summary>The app's settings, pointing at nothing: the store's client is made but never called.</summary>
+    internal static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>
+    {
+        ["Cosmos:AccountEndpoint"] = "http://127.0.0.1:1/",
+        ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
+        ["Cosmos:DatabaseName"] = "unused",
+        ["Signing:DevelopmentKey"] = ApiHost.IssuerKey,
+        ["Issuer:Name"] = ApiHost.IssuerName,
+        // The outbox's email transport, the pages and the artifacts build their links from it.
+        ["Links:PublicBaseUrl"] = "https://func-test.azurewebsites.net",
+        ["AuditAnchors:DevelopmentKey"] = ApiHost.AnchorKey,
+        // The document routes' storage; making its client connects to nothing.
+        ["Documents:ConnectionString"] = "UseDevelopmentStorage=true",
+    };
+
+    /// <summary>The app's own composition.</summary>
     private static ServiceProvider Composition()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Cosmos:AccountEndpoint"] = "http://127.0.0.1:1/",
-            ["Cosmos:AccountKey"] = LocalCosmosServer.AccountKey,
-            ["Cosmos:DatabaseName"] = "unused",
-            ["Signing:DevelopmentKey"] = ApiHost.IssuerKey,
-            ["Issuer:Name"] = ApiHost.IssuerName,
-            // The outbox's email transport, the pages and the artifacts build their links from it.
-            ["Links:PublicBaseUrl"] = "https://func-test.azurewebsites.net",
-            ["AuditAnchors:DevelopmentKey"] = ApiHost.AnchorKey,
-            // The document routes' storage; making its client connects to nothing.
-            ["Documents:ConnectionString"] = "UseDevelopmentStorage=true",
-        }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
         return new ServiceCollection().AddLogging().AddCredentialServices(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
