@@ -23,11 +23,21 @@ public sealed class EventPublisher<T>(OutboxDispatcher<T> outbox, ILogger<EventP
         => TryPublishAsync(recordId, written, null, cancellationToken);
 
     /// <param name="etag">The ETag the use case's write returned: the first claim then needs no read.</param>
-    public async Task TryPublishAsync(string recordId, T written, string? etag, CancellationToken cancellationToken)
+    public Task TryPublishAsync(string recordId, T written, string? etag, CancellationToken cancellationToken)
+        => TryAsync(recordId, () => PublishAsync(recordId, written, etag, cancellationToken));
+
+    /// <summary>For a record its use case is about to create: what it owes is claimed in it, so the create is the claim (see <see cref="OutboxDispatcher{T}.ClaimBeforeCreate"/>).</summary>
+    public (T Record, IReadOnlyList<OutboxClaim> Claims) ClaimBeforeCreate(T record) => outbox.ClaimBeforeCreate(record);
+
+    /// <summary>After the create of a record from <see cref="ClaimBeforeCreate"/>; as with a publish, failing never fails the use case.</summary>
+    public Task TrySendClaimedAsync(string recordId, Versioned<T> created, IReadOnlyList<OutboxClaim> claims, CancellationToken cancellationToken)
+        => TryAsync(recordId, () => outbox.SendClaimedAsync(recordId, created, claims, cancellationToken));
+
+    private async Task TryAsync(string recordId, Func<Task> publish)
     {
         try
         {
-            await PublishAsync(recordId, written, etag, cancellationToken);
+            await publish();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Events;
+using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.StatusLists;
@@ -86,8 +87,10 @@ public sealed class IssuanceService(
         switch (receipt)
         {
             case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:
-                var credential = (firstReceipt ? null : await credentials.GetAsync(issuedId, cancellationToken)) ?? await IssueAsync(receipt, issuedId, cancellationToken);
-                await events.TryPublishAsync(issuedId, credential.Value, credential.ETag, cancellationToken);
+                var held = firstReceipt ? null : await credentials.GetAsync(issuedId, cancellationToken);
+                var (credential, claims) = held is not null ? (held, []) : await IssueAsync(receipt, issuedId, cancellationToken);
+                if (claims.Count > 0) await events.TrySendClaimedAsync(issuedId, credential, claims, cancellationToken);
+                else await events.TryPublishAsync(issuedId, credential.Value, credential.ETag, cancellationToken);
                 if (credential.Value.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
                 break;
             case { Action: CompletionAction.Renewed, CertificateId: { } renewedId, RenewsCycle: { } cycle }:
@@ -180,8 +183,11 @@ public sealed class IssuanceService(
         }
     }
 
-    /// <returns>The credential with its ETag, so its events are claimed without reading it back.</returns>
-    private async Task<Versioned<Credential>> IssueAsync(CompletionReceipt receipt, string certificateId, CancellationToken cancellationToken)
+    /// <returns>
+    /// The credential with its ETag, and the events it owes, claimed in its create when this call
+    /// created it (none when another delivery did: its events are then published as they stand).
+    /// </returns>
+    private async Task<(Versioned<Credential> Credential, IReadOnlyList<OutboxClaim> Claims)> IssueAsync(CompletionReceipt receipt, string certificateId, CancellationToken cancellationToken)
     {
         var c = receipt.Completion;
         var program = await programs.GetVersionAsync(c.ProgramId, receipt.ProgramVersion, cancellationToken)
@@ -193,11 +199,12 @@ public sealed class IssuanceService(
             program, new Completion(c.CompletedAt, c.Score), new Placement(c.Team, c.Cohort, c.JobSite),
             receipt.ReceivedAt, ActorOf(receipt), ReasonOf(receipt)).Credential;
         if (await TryAllocateStatusListsAsync(certificateId, cancellationToken) is { } entries) issued = issued.WithStatusLists(entries);
-        if (await credentials.CreateIfAbsentAsync(issued, cancellationToken) is not { } etag)
+        var (claimed, claims) = events.ClaimBeforeCreate(issued);
+        if (await credentials.CreateIfAbsentAsync(claimed, cancellationToken) is not { } etag)
             // Another delivery of the event, or the reconciliation, wrote it first: theirs is the credential.
-            return await credentials.GetAsync(certificateId, cancellationToken) ?? throw new InvalidOperationException($"Credential {certificateId} conflicted but cannot be read.");
+            return (await credentials.GetAsync(certificateId, cancellationToken) ?? throw new InvalidOperationException($"Credential {certificateId} conflicted but cannot be read."), []);
         logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
-        return new Versioned<Credential>(issued, etag);
+        return (new Versioned<Credential>(claimed, etag), claims);
     }
 
     private static string ActorOf(CompletionReceipt receipt) => receipt.Origin?.Actor ?? Lms.AuditName;

@@ -62,14 +62,48 @@ public sealed class OutboxDispatcher<T>(
             before = entry is null ? null : r.Outbox.Find(entry.Key);
             return entry is not null && r.Outbox.Claim(entry, claimant, now, OutboxPolicy.Lease) is { } claimedOutbox ? r.WithOutbox(claimedOutbox) : null;
         }, cancellationToken);
-        var record = claimedVersion.Value;
-        if (key is null || record.Outbox.Find(key) is not { State: OutboxState.InProgress } claimed || claimed.ClaimedBy != claimant)
+        if (key is null || claimedVersion.Value.Outbox.Find(key) is not { State: OutboxState.InProgress } claimed || claimed.ClaimedBy != claimant)
         {
-            if (key is not null && record.Outbox.Find(key) is { State: OutboxState.InProgress }) throw new OutboxEntryInProgressException(key);
+            if (key is not null && claimedVersion.Value.Outbox.Find(key) is { State: OutboxState.InProgress }) throw new OutboxEntryInProgressException(key);
             logger.LogInformation("Outbox entry {Key} of {RecordId} is finished or no longer owed", key, recordId);
             return OutboxDispatch.NotOwed;
         }
+        return (await SendAsync(recordId, claimedVersion, new OutboxClaim(key, claimant, before), cancellationToken)).Dispatch;
+    }
 
+    /// <summary>
+    /// A record not yet written, with every message it owes claimed for one sender: the write that
+    /// creates it is then the claim, and <see cref="SendClaimedAsync"/> sends them after it without a
+    /// claim's write. A sender that dies between leaves claims that run out as any other does.
+    /// </summary>
+    public (T Record, IReadOnlyList<OutboxClaim> Claims) ClaimBeforeCreate(T record)
+    {
+        var claimant = ids.NewId("send");
+        var now = clock.GetUtcNow();
+        var claims = new List<OutboxClaim>();
+        foreach (var entry in record.Outbox.Unsent.ToList())
+        {
+            if (record.Outbox.Claim(entry, claimant, now, OutboxPolicy.Lease) is not { } claimed) continue;
+            claims.Add(new OutboxClaim(entry.Key, claimant, record.Outbox.Find(entry.Key)));
+            record = record.WithOutbox(claimed);
+        }
+        return (record, claims);
+    }
+
+    /// <summary>Sends what <see cref="ClaimBeforeCreate"/> claimed, one after another, each result written on the version the last one left.</summary>
+    /// <param name="created">The record as its create wrote it, with the ETag.</param>
+    /// <exception cref="OutboxDeliveryException">A transient failure, recorded, with attempts left; the claims after it are left to run out.</exception>
+    public async Task SendClaimedAsync(string recordId, Versioned<T> created, IReadOnlyList<OutboxClaim> claims, CancellationToken cancellationToken)
+    {
+        var latest = created;
+        foreach (var claim in claims) latest = (await SendAsync(recordId, latest, claim, cancellationToken)).Latest;
+    }
+
+    /// <summary>Hands a claimed entry to its channel's transport and records the result on the version that holds the claim.</summary>
+    private async Task<(OutboxDispatch Dispatch, Versioned<T> Latest)> SendAsync(string recordId, Versioned<T> claimedVersion, OutboxClaim claim, CancellationToken cancellationToken)
+    {
+        var (key, claimant, before) = claim;
+        var claimed = claimedVersion.Value.Outbox.Find(key)!;
         var transport = _transports.TryGetValue(claimed.Channel, out var t)
             ? t
             : throw new InvalidOperationException($"No transport is registered for the {claimed.Channel} channel.");
@@ -92,15 +126,18 @@ public sealed class OutboxDispatcher<T>(
             // Anything the transport did not classify is treated as transient: the bound still ends it.
             var permanently = e is OutboxDeliveryException { IsTransient: false } || claimed.Attempts >= OutboxPolicy.MaxAttempts;
             // The claim's write is the version to change: only a write beside it makes it stale.
-            await updater.WriteAsync(recordId, claimedVersion,
+            var failed = await updater.WriteAsync(recordId, claimedVersion,
                 r => r.Outbox.Find(key)?.ClaimedBy == claimant ? r.WithOutbox(r.Outbox.RecordFailed(key, $"{e.GetType().Name}: {e.Message}", permanently)) : null, CancellationToken.None);
             if (!permanently) throw;
             logger.LogWarning(e, "Gave up on outbox entry {Key} of {RecordId} after {Attempts} attempts", key, recordId, claimed.Attempts);
-            return OutboxDispatch.FailedPermanently;
+            return (OutboxDispatch.FailedPermanently, failed);
         }
-        await updater.WriteAsync(recordId, claimedVersion,
+        var sent = await updater.WriteAsync(recordId, claimedVersion,
             r => r.Outbox.Find(key) is { State: not OutboxState.Sent } ? r.OutboxEntrySent(key, providerMessageId, clock.GetUtcNow()) : null, CancellationToken.None);
         logger.LogInformation("Sent outbox entry {Key} of {RecordId} as {MessageId}", key, recordId, providerMessageId);
-        return OutboxDispatch.Sent;
+        return (OutboxDispatch.Sent, sent);
     }
 }
+
+/// <summary>An outbox entry claimed for one sender, and the entry as the record held it before the claim (null when the claim added it).</summary>
+public sealed record OutboxClaim(string Key, string Claimant, OutboxEntry? Before);

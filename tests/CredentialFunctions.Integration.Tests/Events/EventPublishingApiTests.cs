@@ -1,8 +1,11 @@
 using System.Net;
+using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using CredentialFunctions.Adapters.ServiceBus;
+using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Events;
+using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Events;
@@ -80,6 +83,30 @@ public sealed class EventPublishingApiTests(CosmosServerFixture cosmos) : IClass
 
         Assert.Equal($"{id}:1", Assert.Single(_bus.SentTo(Topic)).MessageId);
         Assert.Empty((await RecordAsync(host, id)).Outbox.UnsentEvents);
+    }
+
+    [Fact]
+    public async Task An_issuance_that_died_between_its_create_and_the_send_is_sent_once_by_the_repair_when_the_claim_its_create_took_runs_out()
+    {
+        await using var host = await StartAsync();
+        var programId = await host.CreateProgramAsync();
+        var completion = Bodies.Completion(programId, eventId: "evt-died");
+        // Cancelled, the send leaves the claim as a process that died mid-send would: nothing records its end.
+        _bus.FailNextSend(Topic, new OperationCanceledException("the host shut down mid-send"));
+        using (var died = await host.Client.SendAsync(host.SignedLms(JsonSerializer.Serialize(completion, CredentialJson.Options))))
+            Assert.False(died.IsSuccessStatusCode);
+        var id = await host.IssueAsync(programId, completion);
+
+        // The LMS's retry found the claim live: no second sender while the first may still be sending.
+        Assert.Empty(_bus.SentTo(Topic));
+        Assert.Equal(OutboxState.InProgress, (await RecordAsync(host, id)).Outbox.UnsentEvents.Single().State);
+        var repair = host.Services.GetRequiredService<EventRepair>();
+        _clock.Advance(OutboxPolicy.Lease + TimeSpan.FromSeconds(1));
+        await repair.RunAsync(CancellationToken.None);
+        await repair.RunAsync(CancellationToken.None);
+
+        Assert.Equal($"{id}:1", Assert.Single(_bus.SentTo(Topic)).MessageId);
+        Assert.Equal(OutboxState.Sent, Assert.Single((await RecordAsync(host, id)).Outbox.Entries, e => e.Channel == OutboxChannel.Events).State);
     }
 
     [Fact]

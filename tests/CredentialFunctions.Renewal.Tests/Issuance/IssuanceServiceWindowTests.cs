@@ -41,7 +41,7 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
     }
 
     [Fact]
-    public async Task A_first_delivery_sends_the_new_credentials_event_and_settles_its_holding_without_reading_either_back()
+    public async Task A_first_delivery_claims_the_new_credentials_event_in_its_create_and_settles_its_holding_without_reading_either_back()
     {
         var scope = await CredentialStoreScope.CreateAsync(cosmos);
         var program = await AddProgramAsync(scope);
@@ -53,8 +53,9 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, CancellationToken.None);
 
         Assert.True(firstDelivery);
-        // The create's ETag carries the claim, the claim's the mark: before, each read the record first.
+        // The create is the event's claim and its ETag carries the mark: before, the claim and the mark were a read and a write each.
         Assert.Equal(0, reads.Reads);
+        Assert.Equal(1, reads.Replaces);
         // One read to decide on (there is none yet); the pending pass is cleared with the create's ETag.
         Assert.Equal(1, holdings.Reads);
         Assert.Null((await holdings.GetAsync(IssuanceService.LearnerIdFor("43"), program.ProgramId, CancellationToken.None))!.Value.Pending);
@@ -85,8 +86,11 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
     private sealed class ReadCountingStore(ICredentialStore inner) : ICredentialStore
     {
         private int _reads;
+        private int _replaces;
 
         public int Reads => _reads;
+
+        public int Replaces => _replaces;
 
         public Task<Versioned<Credential>?> GetAsync(string id, CancellationToken cancellationToken)
         {
@@ -96,7 +100,11 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
 
         public Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken) => inner.CreateIfAbsentAsync(credential, cancellationToken);
 
-        public Task<string> ReplaceAsync(Credential value, string etag, CancellationToken cancellationToken) => inner.ReplaceAsync(value, etag, cancellationToken);
+        public Task<string> ReplaceAsync(Credential value, string etag, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _replaces);
+            return inner.ReplaceAsync(value, etag, cancellationToken);
+        }
 
         public Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken) => inner.DeleteAsync(certificateId, etag, cancellationToken);
     }
