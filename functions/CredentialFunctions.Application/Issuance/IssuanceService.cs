@@ -39,8 +39,7 @@ public sealed class IssuanceService(
         var now = clock.GetUtcNow();
         completion = completion.Validated(now);
 
-        if (await receipts.GetAsync<CompletionReceipt>(ReceiptKey(completion.EventId), cancellationToken) is { } earlier)
-            return (await CompleteAsync(earlier, firstReceipt: false, cancellationToken), false);
+        if (await ReplayAsync(completion.EventId, cancellationToken) is { } replayed) return (replayed, false);
 
         var program = await programs.GetCurrentAsync(completion.ProgramId, cancellationToken)
             ?? throw new UnknownReferenceException("programId", $"There is no program '{completion.ProgramId}'. Create it first, or check the id the LMS sends.");
@@ -50,6 +49,12 @@ public sealed class IssuanceService(
             : new CompletionReceipt(completion, program.Version, outcome, null, now) { Origin = origin };
         return await RecordAsync(decided, cancellationToken);
     }
+
+    /// <summary>What an event recorded before answers, its work finished first if a crash left it undone; null for an event never recorded.</summary>
+    public async Task<CompletionResult?> ReplayAsync(string eventId, CancellationToken cancellationToken)
+        => await receipts.GetAsync<CompletionReceipt>(ReceiptKey(eventId), cancellationToken) is { } earlier
+            ? await CompleteAsync(earlier, firstReceipt: false, cancellationToken)
+            : null;
 
     /// <summary>Finishes a pending pass left on a holding, exactly as the LMS's retry of its event would.</summary>
     public async Task<CompletionResult> FinishPendingAsync(CompletionReceipt pending, CancellationToken cancellationToken)
@@ -82,6 +87,9 @@ public sealed class IssuanceService(
     /// <param name="firstReceipt">The receipt was written just now: its credential is almost surely not, so it is written without a read first.</param>
     private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, bool firstReceipt, CancellationToken cancellationToken)
     {
+        // Its credential was purged: the receipt names nobody, and issuing from it again would bring back
+        // (or replace) a record the retention policy removed. The event answers what it did, and when that went.
+        if (receipt.RemovedAt is not null) return CompletionResult.From(receipt);
         switch (receipt)
         {
             case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:

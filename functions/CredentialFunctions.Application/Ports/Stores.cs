@@ -97,7 +97,8 @@ public interface IRenewalWindowRecords
 
 /// <summary>
 /// Receipts of webhook deliveries keyed by idempotency key: the first writer wins, and later
-/// deliveries of the same event read the receipt and answer the same result.
+/// deliveries of the same event read the receipt and answer the same result. Once written, a
+/// receipt changes only when the retention purge strips or deletes it with its credential.
 /// </summary>
 public interface IReceiptStore
 {
@@ -105,6 +106,15 @@ public interface IReceiptStore
     Task<bool> TryCreateAsync<T>(string key, T receipt, CancellationToken cancellationToken);
 
     Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class;
+
+    /// <summary>The completion receipts that name the credential (it issued, renewed or held it), by an indexed query, with their ETags.</summary>
+    Task<IReadOnlyList<Versioned<CompletionReceipt>>> CompletionsNamingAsync(string certificateId, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale.</summary>
+    Task ReplaceAsync<T>(string key, T receipt, string etag, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; false when it is already gone.</summary>
+    Task<bool> DeleteAsync(string key, string etag, CancellationToken cancellationToken);
 }
 
 /// <summary>Holdings by learner and program: the atomic claims that keep one credential of a program open per learner.</summary>

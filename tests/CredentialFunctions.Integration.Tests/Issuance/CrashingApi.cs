@@ -120,4 +120,10 @@ internal sealed class ReceiptGate(IReceiptStore inner) : IReceiptStore
     }
 
     public Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class => inner.GetAsync<T>(key, cancellationToken);
+
+    public Task<IReadOnlyList<Versioned<CompletionReceipt>>> CompletionsNamingAsync(string certificateId, CancellationToken cancellationToken) => inner.CompletionsNamingAsync(certificateId, cancellationToken);
+
+    public Task ReplaceAsync<T>(string key, T receipt, string etag, CancellationToken cancellationToken) => inner.ReplaceAsync(key, receipt, etag, cancellationToken);
+
+    public Task<bool> DeleteAsync(string key, string etag, CancellationToken cancellationToken) => inner.DeleteAsync(key, etag, cancellationToken);
 }
