@@ -110,7 +110,7 @@ public static class CosmosLayout
     /// Cohort runs (bulk issuance, import), keyed by run id: the run (id = runId), its rows in
     /// numbered batches and each batch's result, all in the run's partition, so the status route's
     /// sum of the results and its page of failures are single-partition queries. The rows and the
-    /// failures ride along and are never queried.
+    /// failures ride along and are never queried; the rows are deleted when the run finishes.
     /// </summary>
     public static readonly ContainerLayout CohortRuns = new(
         "cohortRuns", "/runId", ["/rows/*", "/failures/*"], []);

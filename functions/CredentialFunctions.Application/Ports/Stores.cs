@@ -203,11 +203,14 @@ public interface ICredentialSearch
 /// </summary>
 public interface ICohortRunStore : IVersionedStore<Cohorts.CohortRun>
 {
-    /// <summary>Stores the rows batch by batch and then the run, so a run that can be read has all its rows.</summary>
+    /// <summary>Stores the rows batch by batch and then the run, so a run that can be read has all its rows (until it finishes).</summary>
     Task CreateAsync(Cohorts.CohortRun run, IReadOnlyList<Cohorts.CohortRow> rows, CancellationToken cancellationToken);
 
     /// <summary>The rows of batch <paramref name="batch"/> (from 1), in their order.</summary>
     Task<IReadOnlyList<Cohorts.CohortRow>> RowsAsync(string runId, int batch, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the rows of every batch of the run; a batch whose rows are already gone is passed over.</summary>
+    Task DeleteRowsAsync(Cohorts.CohortRun run, CancellationToken cancellationToken);
 
     /// <summary>Writes a batch's result over any earlier one of the same batch.</summary>
     Task SaveResultAsync(Cohorts.CohortBatchResult result, CancellationToken cancellationToken);

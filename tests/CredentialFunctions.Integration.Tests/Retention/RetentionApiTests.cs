@@ -9,6 +9,7 @@ using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.Retention;
 using CredentialFunctions.Domain.Retention;
 using CredentialFunctions.Integration.Tests.Api;
+using CredentialFunctions.Integration.Tests.Bulk;
 using CredentialFunctions.Integration.Tests.Issuance;
 using CredentialFunctions.Testing.Api;
 using CredentialFunctions.Testing.Cosmos;
@@ -307,20 +308,37 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
         // Two more passes that find the credential held, by the LMS and forwarded as xAPI: receipts that name it too.
         await PassAgainAsync(host, program, "learner-gone", "evt-gone-again");
         Assert.Equal("alreadyHeld", (await ForwardAsync(host, StatementOf(activity, "learner-gone"))).GetProperty("outcome").GetString());
+        var bulk = await IssueInBulkAsync(host, program, "learner-bulk");
         await IssueAsync(host, keeping, "learner-stays");
-        await RevokeAsync(host, purged);
+        foreach (var id in new[] { purged, bulk }) await RevokeAsync(host, id);
         _clock.Advance(TimeSpan.FromDays(367));
 
-        Assert.Equal(1, (await SweepAsync(host)).Purged);
+        Assert.Equal(2, (await SweepAsync(host)).Purged);
 
         var stored = await StoredAsync(host);
-        foreach (var (container, documents) in stored)
-            foreach (var trace in new[] { NameOf("learner-gone"), EmailOf("learner-gone"), "\"learner-gone\"", "lms:learner-gone" })
-                Assert.DoesNotContain(documents, d => d.Contains(trace, StringComparison.OrdinalIgnoreCase));
+        foreach (var learner in new[] { "learner-gone", "learner-bulk" })
+            foreach (var trace in new[] { NameOf(learner), EmailOf(learner), $"\"{learner}\"", $"lms:{learner}" })
+                foreach (var (container, documents) in stored)
+                    Assert.False(documents.Any(d => d.Contains(trace, StringComparison.OrdinalIgnoreCase)), $"{container} still holds {trace}");
         // The scan finds a learner where they are kept: the other program's record and its receipt.
         Assert.Equal(2, stored.Values.SelectMany(d => d).Count(d => d.Contains(NameOf("learner-stays"), StringComparison.Ordinal)));
-        // The purged credential's three receipts stay, each naming only the event, the program and the credential.
+        // The LMS's three receipts of the purged credential stay, each naming only the event, the program and the credential; the bulk run's is gone.
         Assert.Equal(3, stored[CosmosLayout.Receipts.Name].Count(d => d.Contains(purged, StringComparison.Ordinal)));
+        Assert.DoesNotContain(stored[CosmosLayout.Receipts.Name], d => d.Contains(bulk, StringComparison.Ordinal));
+    }
+
+    /// <summary>The learner issued in a bulk run of one, run to its end: their row, their receipt under the run's event id.</summary>
+    private async Task<string> IssueInBulkAsync(ApiHost host, string programId, string learner)
+    {
+        var before = await Cohort.CertificatesOfAsync(host, programId);
+        var row = new Dictionary<string, object?> { ["externalId"] = learner, ["fullLegalName"] = NameOf(learner), ["email"] = EmailOf(learner), ["completedAt"] = _clock.GetUtcNow().AddDays(-1), ["score"] = 88 };
+        var request = host.Request(HttpMethod.Post, $"/api/programs/{programId}/issuances", role: Role.ProgramManager);
+        request.Content = Cohort.Json([row]);
+        using var started = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var status = await Cohort.UntilAsync(host, started.Headers.Location!.ToString(), s => s.GetProperty("finished").GetBoolean());
+        Assert.Equal(1, status.GetProperty("issued").GetInt32());
+        return Assert.Single((await Cohort.CertificatesOfAsync(host, programId)).Except(before));
     }
 
     [Fact]
