@@ -432,4 +432,33 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
         Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
         Assert.Equal([id], (await PurgeLogAsync(host)).Select(e => e.GetProperty("certificateId").GetString()));
     }
+
+    [Fact]
+    public async Task An_exam_results_receipt_goes_with_its_credential_and_the_result_delivered_again_is_answered_by_the_application()
+    {
+        await using var host = await StartAsync();
+        var program = await host.CreateProgramAsync(Applicants.Program(fee: false).With("retention", Retention(1, "credentialEnd", "anonymise")));
+        var (applicationId, _) = await host.ApplyAsync(program);
+        using (var approved = await host.SendAsync(HttpMethod.Post, $"/api/applications/{applicationId}/approve", new { }, Role.ProgramManager))
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var result = JsonSerializer.Serialize(new { resultId = "exr-purged", applicationId, score = 91, takenAt = _clock.GetUtcNow().AddMinutes(-30) }, CredentialJson.Options);
+        string id;
+        using (var passed = await host.Client.SendAsync(ApiHost.SignedExamResult(result, _clock.GetUtcNow())))
+            id = (await ApiHost.ReadJsonAsync(passed)).GetProperty("certificateId").GetString()!;
+        var eventId = $"application:{applicationId}:exr-purged";
+        Assert.NotNull(await ReceiptAsync(host, eventId));
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+
+        Assert.Null(await ReceiptAsync(host, eventId));
+        var before = await host.SnapshotCountsAsync();
+        using var again = await host.Client.SendAsync(ApiHost.SignedExamResult(result, _clock.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(id, (await ApiHost.ReadJsonAsync(again)).GetProperty("certificateId").GetString());
+        Assert.Equal(before, await host.SnapshotCountsAsync());
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+    }
 }
