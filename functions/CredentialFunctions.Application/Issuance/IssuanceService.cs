@@ -20,8 +20,8 @@ namespace CredentialFunctions.Application.Issuance;
 /// <see cref="IssuanceReconciliation"/>.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, StatusListPublisher statusLists, TimeProvider clock,
-    ILogger<IssuanceService> logger)
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, StatusListPublisher statusLists, IPurgeLog purgeLog,
+    TimeProvider clock, ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
 
@@ -93,7 +93,11 @@ public sealed class IssuanceService(
         switch (receipt)
         {
             case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:
-                var credential = (firstReceipt ? null : (await credentials.GetAsync(issuedId, cancellationToken))?.Value) ?? await IssueAsync(receipt, issuedId, cancellationToken);
+                var written = firstReceipt ? null : (await credentials.GetAsync(issuedId, cancellationToken))?.Value;
+                // Read just before the purge stripped the receipt, the record gone just after: the purge log says so.
+                if (written is null && !firstReceipt && await purgeLog.GetAsync(issuedId, cancellationToken) is { } purged)
+                    return CompletionResult.From(receipt) with { RemovedAt = purged.PurgedAt };
+                var credential = written ?? await IssueAsync(receipt, issuedId, cancellationToken);
                 await events.TryPublishAsync(issuedId, credential, cancellationToken);
                 if (credential.ExpiresAt is not null) await windows.StartAsync(issuedId, cancellationToken);
                 break;

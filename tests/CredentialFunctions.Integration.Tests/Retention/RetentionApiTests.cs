@@ -35,7 +35,7 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
         services.AddSingleton<TimeProvider>(_clock);
         services.AddSingleton<IRenewalWindows>(new RecordingRenewalWindows());
         services.AddSingleton<IPurgeLog>(sp => new CrashingPurgeLog(new CosmosPurgeLog(sp.GetRequiredService<CredentialDatabase>()), _crash));
-        services.AddSingleton<IReceiptStore>(sp => new CrashingReceiptStore(new CosmosReceiptStore(sp.GetRequiredService<CredentialDatabase>()), _receiptCrash));
+        services.AddSingleton<IReceiptStore>(sp => new ReceiptGate(new CrashingReceiptStore(new CosmosReceiptStore(sp.GetRequiredService<CredentialDatabase>()), _receiptCrash)));
     });
 
     private static object Retention(int years, string after, string purge) => new { years, after, purge };
@@ -460,5 +460,32 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
         Assert.Equal(id, (await ApiHost.ReadJsonAsync(again)).GetProperty("certificateId").GetString());
         Assert.Equal(before, await host.SnapshotCountsAsync());
         Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+    }
+
+    [Fact]
+    public async Task A_delivery_that_read_its_receipt_just_before_the_purge_stripped_it_does_not_bring_the_record_back()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "anonymise"));
+        var completion = CompletionOf(program, "learner-race", "evt-race");
+        string id;
+        using (var first = await DeliverAsync(host, completion)) id = (await ApiHost.ReadJsonAsync(first)).GetProperty("certificateId").GetString()!;
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+        var gate = (ReceiptGate)host.Services.GetRequiredService<IReceiptStore>();
+        gate.HoldAfterRead(IssuanceService.ReceiptKey("evt-race"));
+
+        // The LMS's retry has read the receipt, with the learner still in it, when the purge runs whole.
+        var delivery = DeliverAsync(host, completion);
+        await gate.Reached.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+        gate.Release();
+        using var again = await delivery;
+
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+        Assert.Equal(0, await host.CountAsync(CosmosLayout.Credentials));
+        var purgedAt = (await host.Services.GetRequiredService<IPurgeLog>().GetAsync(id, CancellationToken.None))!.PurgedAt;
+        var answer = await ApiHost.ReadJsonAsync(again);
+        Assert.Equal(("issued", id, purgedAt), (answer.GetProperty("action").GetString(), answer.GetProperty("certificateId").GetString(), answer.GetProperty("removedAt").GetDateTimeOffset()));
     }
 }

@@ -35,7 +35,7 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         var issuance = new IssuanceService(programs, scope.Store, new CosmosReceiptStore(scope.Database), new CosmosHoldingStore(scope.Database), windows.Object,
             new RandomIdSource(), new CredentialUpdater(scope.Store), events,
             new StatusListPublisher(new CosmosStatusListStore(scope.Database), scope.Store, new CredentialUpdater(scope.Store), new CryptoRandomSource()),
-            TimeProvider.System, NullLogger<IssuanceService>.Instance);
+            new CosmosPurgeLog(scope.Database), TimeProvider.System, NullLogger<IssuanceService>.Instance);
         var completion = new LmsCompletion("evt-7", new LmsLearner("42", "Ada Lovelace", "ada@example.org"), program.ProgramId, 90, DateTimeOffset.UtcNow.AddMinutes(-1));
 
         await Assert.ThrowsAsync<HttpRequestException>(() => issuance.RecordLmsCompletionAsync(completion, CancellationToken.None));
