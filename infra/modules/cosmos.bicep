@@ -107,7 +107,8 @@ resource credentials 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/contain
   }
 }
 
-// CosmosLayout.Receipts: only ever created and point-read by idempotency key, so nothing is indexed.
+// CosmosLayout.Receipts: created and point-read by idempotency key; only the certificate id a
+// completion receipt names is indexed, for the retention purge to find a credential's receipts.
 resource receipts 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-04-15' = {
   parent: database
   name: 'receipts'
@@ -118,7 +119,7 @@ resource receipts 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
-        includedPaths: []
+        includedPaths: [{ path: '/receipt/certificateId/?' }]
         excludedPaths: [{ path: '/*' }]
         compositeIndexes: []
       }

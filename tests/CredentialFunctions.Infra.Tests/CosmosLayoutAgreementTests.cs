@@ -28,7 +28,7 @@ public sealed class CosmosLayoutAgreementTests(CompiledInfrastructure infra)
 
     [Theory]
     [MemberData(nameof(LayoutContainers))]
-    public void Container_excludes_exactly_the_paths_the_code_excludes(string name)
+    public void Container_includes_and_excludes_exactly_the_paths_the_code_does(string name)
     {
         var (layout, resource) = Pair(name);
         var policy = resource.GetProperty("indexingPolicy");
@@ -36,9 +36,9 @@ public sealed class CosmosLayoutAgreementTests(CompiledInfrastructure infra)
         var excluded = policy.GetProperty("excludedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()!);
         Assert.Equal(layout.ExcludedPaths.Order(StringComparer.Ordinal), excluded.Order(StringComparer.Ordinal));
 
-        // Excluding the root means "index nothing"; Cosmos rejects "/*" on both lists.
+        // Excluding the root means "index nothing but the included paths"; Cosmos rejects "/*" on both lists.
         var included = policy.GetProperty("includedPaths").EnumerateArray().Select(p => p.GetProperty("path").GetString()!);
-        Assert.Equal(layout.ExcludedPaths.Contains("/*") ? [] : ["/*"], included);
+        Assert.Equal(layout.IncludedPaths.Order(StringComparer.Ordinal), included.Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -9,7 +9,7 @@ internal static class ContainerLayoutExtensions
         var properties = new ContainerProperties(layout.Name, layout.PartitionKeyPath);
         var policy = properties.IndexingPolicy;
         policy.IndexingMode = IndexingMode.Consistent;
-        if (!layout.ExcludedPaths.Contains("/*")) policy.IncludedPaths.Add(new IncludedPath { Path = "/*" });
+        foreach (var path in layout.IncludedPaths) policy.IncludedPaths.Add(new IncludedPath { Path = path });
         foreach (var path in layout.ExcludedPaths) policy.ExcludedPaths.Add(new ExcludedPath { Path = path });
         foreach (var composite in layout.CompositeIndexes)
             policy.CompositeIndexes.Add(new System.Collections.ObjectModel.Collection<CompositePath>(

@@ -49,6 +49,11 @@ public sealed class CosmosCohortRunStore(CredentialDatabase database) : ICohortR
         => (await CosmosDocuments.ReadAsync<RowsDocument>(_container, RowsId(runId, batch), runId, cancellationToken))?.Value.Rows
            ?? throw new NotFoundException("Cohort batch", RowsId(runId, batch));
 
+    public Task DeleteRowsAsync(CohortRun run, CancellationToken cancellationToken)
+        => Parallel.ForEachAsync(Enumerable.Range(1, run.Batches),
+            new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken },
+            async (batch, ct) => await CosmosDocuments.DeleteAsync(_container, RowsId(run.RunId, batch), run.RunId, etag: null, ct));
+
     public Task SaveResultAsync(CohortBatchResult result, CancellationToken cancellationToken)
         => CosmosDocuments.UpsertAsync(_container,
             CosmosDocuments.ToDocument(result, ResultId(result.RunId, result.Batch), ("type", "result"), ("failedCount", result.Failures.Count)), result.RunId, cancellationToken);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Hr;
@@ -23,13 +22,8 @@ public sealed class CosmosDirectoryStore(CredentialDatabase database) : IDirecto
     public Task<string> ReplaceAsync(DirectoryUser user, string etag, CancellationToken cancellationToken)
         => CosmosDocuments.ReplaceAsync(_container, CosmosDocuments.ToDocument(user, user.Id), user.Id, user.Id, etag, cancellationToken);
 
-    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        using var response = await _container.DeleteItemStreamAsync(id, new PartitionKey(id), cancellationToken: cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound) return false;
-        CosmosDocuments.EnsureSuccess(response);
-        return true;
-    }
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+        => CosmosDocuments.DeleteAsync(_container, id, id, etag: null, cancellationToken);
 
     public async Task<(int Total, IReadOnlyList<Versioned<DirectoryUser>> Users)> ListAsync(ScimFilter? filter, int offset, int count, CancellationToken cancellationToken)
     {

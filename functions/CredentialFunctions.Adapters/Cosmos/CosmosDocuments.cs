@@ -63,8 +63,8 @@ internal static class CosmosDocuments
         EnsureSuccess(response);
     }
 
-    /// <summary>Deletes the document guarded by its ETag; false when it is already gone.</summary>
-    public static async Task<bool> DeleteAsync(Container container, string id, string partitionKey, string etag, CancellationToken cancellationToken)
+    /// <summary>Deletes the document guarded by its ETag (null: whatever version is there); false when it is already gone.</summary>
+    public static async Task<bool> DeleteAsync(Container container, string id, string partitionKey, string? etag, CancellationToken cancellationToken)
     {
         using var response = await container.DeleteItemStreamAsync(id, new PartitionKey(partitionKey), new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound) return false;

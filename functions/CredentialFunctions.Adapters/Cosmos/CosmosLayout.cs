@@ -11,7 +11,11 @@ public sealed record ContainerLayout(
     string Name,
     string PartitionKeyPath,
     IReadOnlyList<string> ExcludedPaths,
-    IReadOnlyList<CompositeIndex> CompositeIndexes);
+    IReadOnlyList<CompositeIndex> CompositeIndexes)
+{
+    /// <summary>Every path but the excluded ones; in a container that excludes the root, only those a query filters on.</summary>
+    public IReadOnlyList<string> IncludedPaths { get; init; } = ExcludedPaths.Contains("/*") ? [] : ["/*"];
+}
 
 /// <summary>The database's containers and why each is keyed the way it is.</summary>
 public static class CosmosLayout
@@ -48,9 +52,11 @@ public static class CosmosLayout
     /// <summary>
     /// Webhook receipts (LMS completions and later others), keyed by their idempotency key
     /// (id = pk = source:eventId): a duplicate delivery is a 409 on create and a point read after.
+    /// Only the certificate id a completion receipt names is indexed: the retention purge finds a
+    /// credential's receipts by it.
     /// </summary>
     public static readonly ContainerLayout Receipts = new(
-        "receipts", "/id", ["/*"], []);
+        "receipts", "/id", ["/*"], []) { IncludedPaths = [CosmosReceiptStore.CertificateIdPath + "/?"] };
 
     /// <summary>
     /// Holdings, one per learner and program (id = pk = a hash of both): creating or ETag-replacing
@@ -104,7 +110,7 @@ public static class CosmosLayout
     /// Cohort runs (bulk issuance, import), keyed by run id: the run (id = runId), its rows in
     /// numbered batches and each batch's result, all in the run's partition, so the status route's
     /// sum of the results and its page of failures are single-partition queries. The rows and the
-    /// failures ride along and are never queried.
+    /// failures ride along and are never queried; the rows are deleted when the run finishes.
     /// </summary>
     public static readonly ContainerLayout CohortRuns = new(
         "cohortRuns", "/runId", ["/rows/*", "/failures/*"], []);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CredentialFunctions.Application;
+using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain;
@@ -116,20 +117,46 @@ public sealed class CosmosProgramStore(CredentialDatabase database) : IProgramSt
     }
 }
 
-/// <summary>Webhook receipts: {id: key, receipt: {...}}; the create-or-409 is the idempotency check.</summary>
+/// <summary>
+/// Webhook receipts: {id: key, receipt: {...}}; the create-or-409 is the idempotency check. Nothing
+/// is indexed but <see cref="CertificateIdPath"/>, which the retention purge finds a credential's
+/// completion receipts by (a query across partitions, as every receipt is its own).
+/// </summary>
 public sealed class CosmosReceiptStore(CredentialDatabase database) : IReceiptStore
 {
+    public const string CertificateIdPath = "/receipt/certificateId";
+
+    private const string Naming = "SELECT * FROM c WHERE c.receipt.certificateId = @certificateId";
+
     private readonly Container _container = database.Container(CosmosLayout.Receipts);
 
     public Task<bool> TryCreateAsync<T>(string key, T receipt, CancellationToken cancellationToken)
-        => CosmosDocuments.TryCreateAsync(_container, new JsonObject
-        {
-            ["id"] = key,
-            ["receipt"] = JsonSerializer.SerializeToNode(receipt, CredentialJson.Options),
-        }, key, cancellationToken);
+        => CosmosDocuments.TryCreateAsync(_container, Document(key, receipt), key, cancellationToken);
 
     public async Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class
         => (await CosmosDocuments.ReadAsync<ReceiptDocument<T>>(_container, key, key, cancellationToken))?.Value.Receipt;
+
+    public async Task<IReadOnlyList<Versioned<CompletionReceipt>>> CompletionsNamingAsync(string certificateId, CancellationToken cancellationToken)
+    {
+        var found = new List<Versioned<CompletionReceipt>>();
+        using var iterator = _container.GetItemQueryStreamIterator(new QueryDefinition(Naming).WithParameter("@certificateId", certificateId));
+        while (iterator.HasMoreResults)
+            found.AddRange((await CosmosDocuments.ReadWholeVersionedPageAsync<ReceiptDocument<CompletionReceipt>>(iterator, _container, cancellationToken))
+                .Select(d => new Versioned<CompletionReceipt>(d.Value.Receipt, d.ETag)));
+        return found;
+    }
+
+    public Task ReplaceAsync<T>(string key, T receipt, string etag, CancellationToken cancellationToken)
+        => CosmosDocuments.ReplaceAsync(_container, Document(key, receipt), key, key, etag, cancellationToken);
+
+    public Task<bool> DeleteAsync(string key, string etag, CancellationToken cancellationToken)
+        => CosmosDocuments.DeleteAsync(_container, key, key, etag, cancellationToken);
+
+    private static JsonObject Document<T>(string key, T receipt) => new()
+    {
+        ["id"] = key,
+        ["receipt"] = JsonSerializer.SerializeToNode(receipt, CredentialJson.Options),
+    };
 
     private sealed record ReceiptDocument<T>(T Receipt);
 }

@@ -49,10 +49,17 @@ public sealed class CohortRuns(ICohortRunStore store, TimeProvider clock)
         return await StatusOfAsync(await _updater.WriteAsync(runId, run => run.Cancelled(now), cancellationToken), null, cancellationToken);
     }
 
-    public Task FinishAsync(CohortRunEnd end, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every batch has ended, so no batch reads the rows again, and each row holds a learner's name,
+    /// email and LMS id: they go, before the run is marked finished, so that a finished run holds
+    /// none (its status needs only the batches' results). A retry after a crash deletes what is left.
+    /// </summary>
+    public async Task FinishAsync(CohortRunEnd end, CancellationToken cancellationToken)
     {
+        var run = (await store.GetAsync(end.RunId, cancellationToken) ?? throw new NotFoundException("Cohort run", end.RunId)).Value;
+        await store.DeleteRowsAsync(run, cancellationToken);
         var now = clock.GetUtcNow();
-        return _updater.WriteAsync(end.RunId, run => run.Finished(now, end.FailedBatches), cancellationToken);
+        await _updater.WriteAsync(end.RunId, r => r.Finished(now, end.FailedBatches), cancellationToken);
     }
 
     /// <summary>A run is found only under its own program, so one program's managers cannot read another's by guessing ids in its route.</summary>

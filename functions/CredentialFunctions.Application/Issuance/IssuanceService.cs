@@ -21,8 +21,8 @@ namespace CredentialFunctions.Application.Issuance;
 /// <see cref="IssuanceReconciliation"/>.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, StatusListPublisher statusLists, TimeProvider clock,
-    ILogger<IssuanceService> logger)
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, StatusListPublisher statusLists, IPurgeLog purgeLog,
+    TimeProvider clock, ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
 
@@ -40,8 +40,7 @@ public sealed class IssuanceService(
         var now = clock.GetUtcNow();
         completion = completion.Validated(now);
 
-        if (await receipts.GetAsync<CompletionReceipt>(ReceiptKey(completion.EventId), cancellationToken) is { } earlier)
-            return (await CompleteAsync(earlier, firstReceipt: false, null, cancellationToken), false);
+        if (await ReplayAsync(completion.EventId, cancellationToken) is { } replayed) return (replayed, false);
 
         var program = await programs.GetCurrentAsync(completion.ProgramId, cancellationToken)
             ?? throw new UnknownReferenceException("programId", $"There is no program '{completion.ProgramId}'. Create it first, or check the id the LMS sends.");
@@ -51,6 +50,12 @@ public sealed class IssuanceService(
             : (new CompletionReceipt(completion, program.Version, outcome, null, now) { Origin = origin }, null);
         return await RecordAsync(decided, holding, cancellationToken);
     }
+
+    /// <summary>What an event recorded before answers, its work finished first if a crash left it undone; null for an event never recorded.</summary>
+    public async Task<CompletionResult?> ReplayAsync(string eventId, CancellationToken cancellationToken)
+        => await receipts.GetAsync<CompletionReceipt>(ReceiptKey(eventId), cancellationToken) is { } earlier
+            ? await CompleteAsync(earlier, firstReceipt: false, null, cancellationToken)
+            : null;
 
     /// <summary>Finishes a pending pass left on a holding, exactly as the LMS's retry of its event would.</summary>
     public async Task<CompletionResult> FinishPendingAsync(CompletionReceipt pending, CancellationToken cancellationToken)
@@ -84,10 +89,16 @@ public sealed class IssuanceService(
     /// <param name="firstReceipt">The receipt was written just now: its credential is almost surely not, so it is written without a read first.</param>
     private async Task<CompletionResult> CompleteAsync(CompletionReceipt receipt, bool firstReceipt, Versioned<Holding>? holding, CancellationToken cancellationToken)
     {
+        // Its credential was purged: the receipt names nobody, and issuing from it again would bring back
+        // (or replace) a record the retention policy removed. The event answers what it did, and when that went.
+        if (receipt.RemovedAt is not null) return CompletionResult.From(receipt);
         switch (receipt)
         {
             case { Action: CompletionAction.Issued, CertificateId: { } issuedId }:
                 var held = firstReceipt ? null : await credentials.GetAsync(issuedId, cancellationToken);
+                // Read just before the purge stripped the receipt, the record gone just after: the purge log says so.
+                if (held is null && !firstReceipt && await purgeLog.GetAsync(issuedId, cancellationToken) is { } purged)
+                    return CompletionResult.From(receipt) with { RemovedAt = purged.PurgedAt };
                 var (credential, claims) = held is not null ? (held, []) : await IssueAsync(receipt, issuedId, cancellationToken);
                 if (claims.Count > 0) await events.TrySendClaimedAsync(issuedId, credential, claims, cancellationToken);
                 else await events.TryPublishAsync(issuedId, credential.Value, credential.ETag, cancellationToken);

@@ -44,6 +44,13 @@ public sealed record LmsCompletion(
         errors.ThrowIfAny();
         return completion;
     }
+
+    /// <summary>
+    /// What a receipt keeps of the completion once its credential is purged: the event, the program
+    /// and the date, which name nobody. The learner, score and placement go; the empty learner and
+    /// the zero score only fill the shape, and nothing reads them (<see cref="CompletionReceipt.RemovedAt"/>).
+    /// </summary>
+    public LmsCompletion WithoutLearner() => new(EventId, new LmsLearner("", "", ""), ProgramId, 0, CompletedAt);
 }
 
 /// <summary>
@@ -63,6 +70,16 @@ public sealed record CompletionReceipt(
 {
     /// <summary>Who recorded the completion and why, when not the LMS's webhook; null for the LMS (and for every receipt written before origins were kept).</summary>
     public CompletionOrigin? Origin { get; init; }
+
+    /// <summary>
+    /// When the credential the receipt names was purged under its program's retention policy; null
+    /// while it stands. A removed receipt names nobody, so it can build nothing: a delivery of its
+    /// event again answers what the event did, and issues nothing.
+    /// </summary>
+    public DateTimeOffset? RemovedAt { get; init; }
+
+    /// <summary>The receipt stripped of its learner (<see cref="LmsCompletion.WithoutLearner"/>) and its origin, kept for what the event did.</summary>
+    public CompletionReceipt Removed(DateTimeOffset at) => this with { Completion = Completion.WithoutLearner(), Origin = null, RemovedAt = at };
 }
 
 /// <summary>Who the audit trail names as issuing (or renewing) and why: a bulk issuance run and the program manager who started it.</summary>
@@ -81,10 +98,13 @@ public enum CompletionAction
     AlreadyHeld,
 }
 
-/// <summary>What the LMS is told; the same event always gets the same answer.</summary>
+/// <summary>What the LMS is told; the same event always gets the same answer, and once its credential is purged, when that was.</summary>
 public sealed record CompletionResult(string EventId, string ProgramId, int ProgramVersion, AssessmentOutcome Outcome, CompletionAction Action, string? CertificateId)
 {
-    public static CompletionResult From(CompletionReceipt r) => new(r.Completion.EventId, r.Completion.ProgramId, r.ProgramVersion, r.Outcome, r.Action, r.CertificateId);
+    /// <summary>When the credential this event issued, renewed or found held was purged under its program's retention policy; nothing is issued again.</summary>
+    public DateTimeOffset? RemovedAt { get; init; }
+
+    public static CompletionResult From(CompletionReceipt r) => new(r.Completion.EventId, r.Completion.ProgramId, r.ProgramVersion, r.Outcome, r.Action, r.CertificateId) { RemovedAt = r.RemovedAt };
 }
 
 /// <summary>A request names something that does not exist (HTTP 422): the request is well-formed, its reference is not.</summary>

@@ -115,7 +115,8 @@ public interface IRenewalWindowRecords
 
 /// <summary>
 /// Receipts of webhook deliveries keyed by idempotency key: the first writer wins, and later
-/// deliveries of the same event read the receipt and answer the same result.
+/// deliveries of the same event read the receipt and answer the same result. Once written, a
+/// receipt changes only when the retention purge strips or deletes it with its credential.
 /// </summary>
 public interface IReceiptStore
 {
@@ -123,6 +124,15 @@ public interface IReceiptStore
     Task<bool> TryCreateAsync<T>(string key, T receipt, CancellationToken cancellationToken);
 
     Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class;
+
+    /// <summary>The completion receipts that name the credential (it issued, renewed or held it), by an indexed query, with their ETags.</summary>
+    Task<IReadOnlyList<Versioned<CompletionReceipt>>> CompletionsNamingAsync(string certificateId, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale.</summary>
+    Task ReplaceAsync<T>(string key, T receipt, string etag, CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; false when it is already gone.</summary>
+    Task<bool> DeleteAsync(string key, string etag, CancellationToken cancellationToken);
 }
 
 /// <summary>Holdings by learner and program: the atomic claims that keep one credential of a program open per learner.</summary>
@@ -211,11 +221,14 @@ public interface ICredentialSearch
 /// </summary>
 public interface ICohortRunStore : IVersionedStore<Cohorts.CohortRun>
 {
-    /// <summary>Stores the rows batch by batch and then the run, so a run that can be read has all its rows.</summary>
+    /// <summary>Stores the rows batch by batch and then the run, so a run that can be read has all its rows (until it finishes).</summary>
     Task CreateAsync(Cohorts.CohortRun run, IReadOnlyList<Cohorts.CohortRow> rows, CancellationToken cancellationToken);
 
     /// <summary>The rows of batch <paramref name="batch"/> (from 1), in their order.</summary>
     Task<IReadOnlyList<Cohorts.CohortRow>> RowsAsync(string runId, int batch, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the rows of every batch of the run; a batch whose rows are already gone is passed over.</summary>
+    Task DeleteRowsAsync(Cohorts.CohortRun run, CancellationToken cancellationToken);
 
     /// <summary>Writes a batch's result over any earlier one of the same batch.</summary>
     Task SaveResultAsync(Cohorts.CohortBatchResult result, CancellationToken cancellationToken);

@@ -14,17 +14,20 @@ public sealed record RetentionReport(int Examined, int Purged, int Held, int Fai
 /// <summary>
 /// The daily retention sweep (spec C14). For each program whose current version sets a policy, it
 /// reads the credentials that may be past it (an indexed query, page by page) and purges each one the
-/// policy finds due and no legal hold stops, in three writes: the purge log's entry (create-only),
-/// the holding, the record. The entry is the decision: once it is written the purge is finished by
-/// whichever run comes next, even if the record changed or a hold was placed since, so a crash
-/// between the writes leaves nothing half-purged for long, and never a log that lies.
+/// policy finds due and no legal hold stops: first the purge log's entry (create-only), then what
+/// holds the learner's data beside the record (the completion receipts that name it, the holding),
+/// the record last. The entry is the decision: once it is written the purge is finished by whichever
+/// run comes next, even if the record changed or a hold was placed since, so a crash between the
+/// writes leaves nothing half-purged for long, and never a log that lies. The record goes last
+/// because the next run finds the unfinished purge through it.
 /// </summary>
 public sealed class RetentionPurge(
-    IRetentionRecords records, ICredentialStore credentials, IHoldingStore holdings, IPurgeLog log, LegalHolds holds, TimeProvider clock, ILogger<RetentionPurge> logger)
+    IRetentionRecords records, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IPurgeLog log, LegalHolds holds, TimeProvider clock,
+    ILogger<RetentionPurge> logger)
 {
     public const int PageSize = 100;
 
-    /// <summary>Bounds one run (about six store calls each), well inside a function's time limit; the next day's run carries on.</summary>
+    /// <summary>Bounds one run (about eight store calls each), well inside a function's time limit; the next day's run carries on.</summary>
     public const int MostPurgesPerRun = 5_000;
 
     private const int MaxAttempts = 10;
@@ -83,18 +86,40 @@ public sealed class RetentionPurge(
     {
         if (await credentials.GetAsync(certificateId, cancellationToken) is not { Value: var credential }) return Outcome.Retained;
         // A run that died after deciding: its entry stands, so the purge is finished as it decided.
-        if (await log.GetAsync(certificateId, cancellationToken) is null)
+        var entry = await log.GetAsync(certificateId, cancellationToken);
+        if (entry is null)
         {
             var policy = program.Definition.Retention!;
             var verdict = policy.Judge(credential, now);
             if (!verdict.IsDue) return Outcome.Retained;
             if (await holds.HoldAsync(credential, cancellationToken)) return Outcome.Held;
+            entry = PurgeLogEntry.For(credential, program.Version, policy, verdict, now);
             // False when a run beside this one wrote it first: the same decision, finished the same way.
-            await log.TryAppendAsync(PurgeLogEntry.For(credential, program.Version, policy, verdict, now), cancellationToken);
+            await log.TryAppendAsync(entry, cancellationToken);
         }
+        await ForgetReceiptsAsync(certificateId, entry.PurgedAt, cancellationToken);
         await ReleaseHoldingAsync(credential, cancellationToken);
         await RemoveAsync(certificateId, cancellationToken);
         return Outcome.Purged;
+    }
+
+    /// <summary>
+    /// The completion receipts that name the credential hold the learner as the LMS or a run sent
+    /// them. An LMS's event (or an LRS's statement) may be delivered again, years on, and its receipt
+    /// is what stops that delivery from issuing again: it stays, stripped of the learner
+    /// (<see cref="CompletionReceipt.Removed"/>), in either mode. A bulk run's receipt is deleted, as
+    /// its run is long over and its event id is made from a hash of the learner's LMS id; so is an
+    /// application's, as the application answers a repeated result from its own attempts. A re-run
+    /// finds the stripped ones and nothing left to do.
+    /// </summary>
+    private async Task ForgetReceiptsAsync(string certificateId, DateTimeOffset removedAt, CancellationToken cancellationToken)
+    {
+        foreach (var (receipt, etag) in await receipts.CompletionsNamingAsync(certificateId, cancellationToken))
+        {
+            var key = IssuanceService.ReceiptKey(receipt.Completion.EventId);
+            if (receipt.Origin is not null) await receipts.DeleteAsync(key, etag, cancellationToken);
+            else if (receipt.RemovedAt is null) await receipts.ReplaceAsync(key, receipt.Removed(removedAt), etag, cancellationToken);
+        }
     }
 
     /// <summary>

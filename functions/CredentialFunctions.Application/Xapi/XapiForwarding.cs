@@ -56,7 +56,7 @@ public sealed record XapiLearnerDirectory(string? LmsHomePage)
 /// <see cref="IssuanceService.RecordLmsCompletionAsync"/>, so it issues, renews or records exactly as
 /// the signed LMS webhook does, once per statement id. One statement's outcome never blocks another's.
 /// </summary>
-public sealed class XapiForwarding(IssuanceService issuance, ActivityClaims activities, IReceiptStore receipts, ICredentialSearch credentials, XapiLearnerDirectory directory, TimeProvider clock)
+public sealed class XapiForwarding(IssuanceService issuance, ActivityClaims activities, ICredentialSearch credentials, XapiLearnerDirectory directory, TimeProvider clock)
 {
     public const int MaxStatements = 100;
     public const string EventIdPrefix = "xapi:";
@@ -97,8 +97,7 @@ public sealed class XapiForwarding(IssuanceService issuance, ActivityClaims acti
         var id = Guid.Parse(statement.Id!).ToString("D");
         var eventId = EventIdPrefix + id;
         // A statement recorded before answers as it did then, whatever its program or the records say now.
-        if (await receipts.GetAsync<CompletionReceipt>(IssuanceService.ReceiptKey(eventId), cancellationToken) is { } earlier)
-            return Answer(id, await issuance.RecordLmsCompletionAsync(earlier.Completion, cancellationToken));
+        if (await issuance.ReplayAsync(eventId, cancellationToken) is { } earlier) return Answer(id, (earlier, false));
 
         var verb = statement.Verb!.Id!;
         if (!Completing.Contains(verb) && verb != Failed)

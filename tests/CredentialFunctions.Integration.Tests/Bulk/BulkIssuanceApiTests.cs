@@ -118,6 +118,19 @@ public sealed class BulkIssuanceApiTests(ApiFixture fixture)
         Assert.Equal(JsonValueKind.Null, cancelled.GetProperty("cancelRequestedAt").ValueKind);
     }
 
+    [Fact]
+    public async Task A_finished_run_keeps_no_learners_rows_only_its_counts_and_failures()
+    {
+        var programId = await _api.CreateProgramAsync();
+
+        var status = await RunToEndAsync(programId, Cohort.Json(Cohort.Learners("rows", 3, failEvery: 3)));
+
+        Assert.Equal((3, 3, 2, 0, 1, 0), Counts(status));
+        Assert.Equal("rows-000003", Assert.Single(status.GetProperty("failures").EnumerateArray()).GetProperty("externalId").GetString());
+        var runId = status.GetProperty("runId").GetString()!;
+        Assert.DoesNotContain(await _api.DocumentsAsync(CosmosLayout.CohortRuns), d => d.Contains(runId, StringComparison.Ordinal) && d.Contains("@example.org", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string, string, HttpStatusCode, string, string[]> BadCohorts => new()
     {
         { "not JSON", "application/json", HttpStatusCode.BadRequest, "validation", ["body"] },

@@ -4,6 +4,7 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Integration.Tests.Api;
 using CredentialFunctions.Testing.Api;
+using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CredentialFunctions.Integration.Tests.Bulk;
@@ -62,6 +63,24 @@ public sealed class CohortRunStoreTests(ApiFixture fixture)
         Assert.Equal(once, twice);
         Assert.Equal(credentials, await _api.CountAsync(CosmosLayout.Credentials));
         Assert.Equal(new CohortCounts(Issued: 3), await _store.CountsAsync(run.RunId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Finishing_a_run_deletes_the_rows_of_every_batch_those_already_gone_too_and_its_status_still_reads()
+    {
+        var run = await StoredRunAsync(await _api.CreateProgramAsync(), 2 * CohortIntake.BatchSize + 1);
+        await _store.SaveResultAsync(new CohortBatchResult(run.RunId, 1, new CohortCounts(Issued: 249, Failed: 1), [new(3, $"{run.RunId}-3", "Why not.")]), CancellationToken.None);
+        // As a finish retried after it died partway: batch 2's rows are gone already.
+        var container = _api.Services.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.CohortRuns);
+        using (var deleted = await container.DeleteItemStreamAsync($"{run.RunId}:rows:2", new PartitionKey(run.RunId))) deleted.EnsureSuccessStatusCode();
+        var runs = _api.Services.GetRequiredService<CohortRuns>();
+
+        await runs.FinishAsync(new CohortRunEnd(run.RunId, [2, 3]), CancellationToken.None);
+
+        for (var batch = 1; batch <= 3; batch++) await Assert.ThrowsAsync<NotFoundException>(() => _store.RowsAsync(run.RunId, batch, CancellationToken.None));
+        Assert.DoesNotContain(await _api.DocumentsAsync(CosmosLayout.CohortRuns), d => d.Contains(run.RunId, StringComparison.Ordinal) && d.Contains("@example.org", StringComparison.Ordinal));
+        var status = await runs.StatusAsync(run.ProgramId, run.RunId, null, CancellationToken.None);
+        Assert.Equal((true, 250, 1, 251, 3), (status.Finished, status.Done, status.Failed, status.Unfinished, Assert.Single(status.Failures).Row));
     }
 
     [Fact]

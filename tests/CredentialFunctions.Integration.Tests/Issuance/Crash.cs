@@ -6,8 +6,8 @@ using CredentialFunctions.Domain.Credentials;
 namespace CredentialFunctions.Integration.Tests.Issuance;
 
 /// <summary>
-/// The process dying right after one write of an issuance: armed with a point, the first write that
-/// reaches it succeeds and then throws, as if the host were killed before its next line.
+/// The process dying right after one write of an issuance (or of a purge): armed with a point, the
+/// first write that reaches it succeeds and then throws, as if the host were killed before its next line.
 /// </summary>
 internal sealed class Crash
 {
@@ -16,7 +16,11 @@ internal sealed class Crash
     public const string CredentialWritten = "credential written";
     public const string WindowStarted = "window started";
 
+    /// <summary>The issuance's points, in the order its writes reach them.</summary>
     public static readonly string[] Points = [HoldingWritten, ReceiptWritten, CredentialWritten, WindowStarted];
+
+    /// <summary>The retention purge stripped or deleted one of a credential's receipts.</summary>
+    public const string ReceiptRemoved = "receipt removed";
 
     private readonly Lock _lock = new();
     private string? _armed;
@@ -71,6 +75,21 @@ internal sealed class CrashingReceiptStore(IReceiptStore inner, Crash crash) : I
     }
 
     public Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class => inner.GetAsync<T>(key, cancellationToken);
+
+    public Task<IReadOnlyList<Versioned<CompletionReceipt>>> CompletionsNamingAsync(string certificateId, CancellationToken cancellationToken) => inner.CompletionsNamingAsync(certificateId, cancellationToken);
+
+    public async Task ReplaceAsync<T>(string key, T receipt, string etag, CancellationToken cancellationToken)
+    {
+        await inner.ReplaceAsync(key, receipt, etag, cancellationToken);
+        crash.After(Crash.ReceiptRemoved);
+    }
+
+    public async Task<bool> DeleteAsync(string key, string etag, CancellationToken cancellationToken)
+    {
+        var deleted = await inner.DeleteAsync(key, etag, cancellationToken);
+        if (deleted) crash.After(Crash.ReceiptRemoved);
+        return deleted;
+    }
 }
 
 internal sealed class CrashingCredentialStore(ICredentialStore inner, Crash crash) : ICredentialStore

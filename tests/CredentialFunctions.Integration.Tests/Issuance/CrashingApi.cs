@@ -84,7 +84,8 @@ internal sealed class CrashingApi : IAsyncDisposable
 
 /// <summary>
 /// Holds the first write of one receipt back until released, as a request is held up between
-/// deciding a pass and writing its receipt; every other write goes straight through.
+/// deciding a pass and writing its receipt; or the answer of the first read of one, as a request
+/// held up between reading a receipt and acting on it. Every other call goes straight through.
 /// </summary>
 internal sealed class ReceiptGate(IReceiptStore inner) : IReceiptStore
 {
@@ -92,13 +93,19 @@ internal sealed class ReceiptGate(IReceiptStore inner) : IReceiptStore
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _lock = new();
     private string? _held;
+    private string? _heldRead;
 
-    /// <summary>Completes when the held write arrives.</summary>
+    /// <summary>Completes when the held write (or read) arrives.</summary>
     public Task Reached => _reached.Task;
 
     public void Hold(string key)
     {
         lock (_lock) _held = key;
+    }
+
+    public void HoldAfterRead(string key)
+    {
+        lock (_lock) _heldRead = key;
     }
 
     public void Release() => _released.TrySetResult();
@@ -119,5 +126,26 @@ internal sealed class ReceiptGate(IReceiptStore inner) : IReceiptStore
         return await inner.TryCreateAsync(key, receipt, cancellationToken);
     }
 
-    public Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class => inner.GetAsync<T>(key, cancellationToken);
+    public async Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class
+    {
+        var read = await inner.GetAsync<T>(key, cancellationToken);
+        bool held;
+        lock (_lock)
+        {
+            held = _heldRead == key;
+            if (held) _heldRead = null;
+        }
+        if (held)
+        {
+            _reached.TrySetResult();
+            await _released.Task.WaitAsync(cancellationToken);
+        }
+        return read;
+    }
+
+    public Task<IReadOnlyList<Versioned<CompletionReceipt>>> CompletionsNamingAsync(string certificateId, CancellationToken cancellationToken) => inner.CompletionsNamingAsync(certificateId, cancellationToken);
+
+    public Task ReplaceAsync<T>(string key, T receipt, string etag, CancellationToken cancellationToken) => inner.ReplaceAsync(key, receipt, etag, cancellationToken);
+
+    public Task<bool> DeleteAsync(string key, string etag, CancellationToken cancellationToken) => inner.DeleteAsync(key, etag, cancellationToken);
 }

@@ -3,11 +3,14 @@ using System.Text.Json;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Access;
+using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.Retention;
 using CredentialFunctions.Domain.Retention;
 using CredentialFunctions.Integration.Tests.Api;
+using CredentialFunctions.Integration.Tests.Bulk;
+using CredentialFunctions.Integration.Tests.Issuance;
 using CredentialFunctions.Testing.Api;
 using CredentialFunctions.Testing.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,35 +20,79 @@ namespace CredentialFunctions.Integration.Tests.Retention;
 
 /// <summary>
 /// The retention sweep through the real composition on the local Cosmos server, with a fake clock
-/// moved on by years: what it purges and how, what it leaves, legal holds, the purge log, a re-run
-/// and a crash between the log's write and the record's removal.
+/// moved on by years: what it purges and how, what it leaves (read from every container), legal
+/// holds, the purge log, a re-run, crashes between its writes, and the purged credential's events
+/// delivered again.
 /// </summary>
 public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixture<CosmosServerFixture>
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly CrashingPurgeLog.Switch _crash = new();
+    private readonly Crash _receiptCrash = new();
 
     private Task<ApiHost> StartAsync() => ApiHost.StartAsync(cosmos.Endpoint, overrides: services =>
     {
         services.AddSingleton<TimeProvider>(_clock);
         services.AddSingleton<IRenewalWindows>(new RecordingRenewalWindows());
         services.AddSingleton<IPurgeLog>(sp => new CrashingPurgeLog(new CosmosPurgeLog(sp.GetRequiredService<CredentialDatabase>()), _crash));
+        services.AddSingleton<IReceiptStore>(sp => new ReceiptGate(new CrashingReceiptStore(new CosmosReceiptStore(sp.GetRequiredService<CredentialDatabase>()), _receiptCrash)));
     });
 
     private static object Retention(int years, string after, string purge) => new { years, after, purge };
 
     /// <summary>A program that never expires, so a record ends only when it is revoked or its learner leaves.</summary>
-    private static async Task<string> ProgramAsync(ApiHost host, object? retention)
-        => await host.CreateProgramAsync(Bodies.Program(validity: null).With("retention", retention));
+    private static async Task<string> ProgramAsync(ApiHost host, object? retention, string? xapiActivity = null)
+        => await host.CreateProgramAsync(Bodies.Program(validity: null).With("retention", retention).With("xapiActivities", xapiActivity is null ? [] : new[] { xapiActivity }));
 
-    private async Task<string> IssueAsync(ApiHost host, string programId, string learner)
+    private static string NameOf(string learner) => $"Grace {learner} Hopper";
+
+    private static string EmailOf(string learner) => $"{learner}@example.org";
+
+    private Dictionary<string, object?> CompletionOf(string programId, string learner, string? eventId = null)
+        => Bodies.Completion(programId, eventId: eventId, completedAt: _clock.GetUtcNow().AddMinutes(-5))
+            .With("learner", new Dictionary<string, object?> { ["externalId"] = learner, ["fullLegalName"] = NameOf(learner), ["email"] = EmailOf(learner) });
+
+    private Task<HttpResponseMessage> DeliverAsync(ApiHost host, Dictionary<string, object?> completion)
+        => host.Client.SendAsync(host.SignedLms(JsonSerializer.Serialize(completion, CredentialJson.Options), _clock.GetUtcNow()));
+
+    private async Task<string> IssueAsync(ApiHost host, string programId, string learner, string? eventId = null)
     {
-        var body = JsonSerializer.Serialize(Bodies.Completion(programId, completedAt: _clock.GetUtcNow().AddMinutes(-5))
-            .With("learner", new Dictionary<string, object?> { ["externalId"] = learner, ["fullLegalName"] = "Grace Brewster Hopper", ["email"] = $"{learner}@example.org" }), CredentialJson.Options);
-        using var response = await host.Client.SendAsync(host.SignedLms(body, _clock.GetUtcNow()));
+        using var response = await DeliverAsync(host, CompletionOf(programId, learner, eventId));
         var json = await ApiHost.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.Created, json.ToString());
         return json.GetProperty("certificateId").GetString()!;
+    }
+
+    /// <summary>A pass of a learner who holds the program's credential and cannot renew it (it never expires): its receipt names that credential.</summary>
+    private async Task PassAgainAsync(ApiHost host, string programId, string learner, string eventId)
+    {
+        using var response = await DeliverAsync(host, CompletionOf(programId, learner, eventId));
+        var json = await ApiHost.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK && json.GetProperty("action").GetString() == "alreadyHeld", json.ToString());
+    }
+
+    /// <summary>The learner's pass forwarded by an LRS as the xAPI spec's completion example, by mailbox and name.</summary>
+    private static Dictionary<string, object?> StatementOf(string activity, string learner)
+        => XapiStatements.SpecCompletion(activity, email: EmailOf(learner))
+            .With("actor", new Dictionary<string, object?> { ["objectType"] = "Agent", ["name"] = NameOf(learner), ["mbox"] = "mailto:" + EmailOf(learner) });
+
+    private static async Task<JsonElement> ForwardAsync(ApiHost host, Dictionary<string, object?> statement)
+    {
+        using var response = await host.Client.SendAsync(XapiStatements.Forward(statement));
+        var json = await ApiHost.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
+        return Assert.Single(json.GetProperty("statements").EnumerateArray());
+    }
+
+    private static Task<CompletionReceipt?> ReceiptAsync(ApiHost host, string eventId)
+        => host.Services.GetRequiredService<IReceiptStore>().GetAsync<CompletionReceipt>(IssuanceService.ReceiptKey(eventId), CancellationToken.None);
+
+    /// <summary>Every document of every container, by container: what a sweep left, as stored.</summary>
+    private static async Task<Dictionary<string, IReadOnlyList<string>>> StoredAsync(ApiHost host)
+    {
+        var stored = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var layout in CosmosLayout.All) stored[layout.Name] = await host.DocumentsAsync(layout);
+        return stored;
     }
 
     private static async Task RevokeAsync(ApiHost host, string certificateId)
@@ -192,8 +239,11 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
         var subjectId = subject == "learners" ? "lms:held" : program;
         using (var placed = await HoldAsync(host, subject, subjectId)) Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         _clock.Advance(TimeSpan.FromDays(367));
+        var before = await StoredAsync(host);
 
         Assert.Equal(new RetentionReport(1, 0, 1, 0), await SweepAsync(host));
+        // Not the record only: its receipt, its holding, every document is as it was.
+        Assert.Equal(before, await StoredAsync(host));
         Assert.Equal(HttpStatusCode.OK, await RecordStatusAsync(host, id));
         Assert.Empty(await PurgeLogAsync(host));
 
@@ -245,5 +295,197 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
 
         Assert.Equal(1, (await SweepAsync(host)).Purged);
         Assert.Equal(2, Assert.Single(await PurgeLogAsync(host)).GetProperty("policyVersion").GetInt32());
+    }
+
+    [Fact]
+    public async Task After_a_purge_no_document_in_any_container_holds_the_learners_name_email_or_LMS_id()
+    {
+        await using var host = await StartAsync();
+        var activity = XapiStatements.NewActivity();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "anonymise"), activity);
+        var keeping = await ProgramAsync(host, null);
+        var purged = await IssueAsync(host, program, "learner-gone");
+        // Two more passes that find the credential held, by the LMS and forwarded as xAPI: receipts that name it too.
+        await PassAgainAsync(host, program, "learner-gone", "evt-gone-again");
+        Assert.Equal("alreadyHeld", (await ForwardAsync(host, StatementOf(activity, "learner-gone"))).GetProperty("outcome").GetString());
+        var bulk = await IssueInBulkAsync(host, program, "learner-bulk");
+        await IssueAsync(host, keeping, "learner-stays");
+        foreach (var id in new[] { purged, bulk }) await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+
+        Assert.Equal(2, (await SweepAsync(host)).Purged);
+
+        var stored = await StoredAsync(host);
+        foreach (var learner in new[] { "learner-gone", "learner-bulk" })
+            foreach (var trace in new[] { NameOf(learner), EmailOf(learner), $"\"{learner}\"", $"lms:{learner}" })
+                foreach (var (container, documents) in stored)
+                    Assert.False(documents.Any(d => d.Contains(trace, StringComparison.OrdinalIgnoreCase)), $"{container} still holds {trace}");
+        // The scan finds a learner where they are kept: the other program's record and its receipt.
+        Assert.Equal(2, stored.Values.SelectMany(d => d).Count(d => d.Contains(NameOf("learner-stays"), StringComparison.Ordinal)));
+        // The LMS's three receipts of the purged credential stay, each naming only the event, the program and the credential; the bulk run's is gone.
+        Assert.Equal(3, stored[CosmosLayout.Receipts.Name].Count(d => d.Contains(purged, StringComparison.Ordinal)));
+        Assert.DoesNotContain(stored[CosmosLayout.Receipts.Name], d => d.Contains(bulk, StringComparison.Ordinal));
+    }
+
+    /// <summary>The learner issued in a bulk run of one, run to its end: their row, their receipt under the run's event id.</summary>
+    private async Task<string> IssueInBulkAsync(ApiHost host, string programId, string learner)
+    {
+        var before = await Cohort.CertificatesOfAsync(host, programId);
+        var row = new Dictionary<string, object?> { ["externalId"] = learner, ["fullLegalName"] = NameOf(learner), ["email"] = EmailOf(learner), ["completedAt"] = _clock.GetUtcNow().AddDays(-1), ["score"] = 88 };
+        var request = host.Request(HttpMethod.Post, $"/api/programs/{programId}/issuances", role: Role.ProgramManager);
+        request.Content = Cohort.Json([row]);
+        using var started = await host.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var status = await Cohort.UntilAsync(host, started.Headers.Location!.ToString(), s => s.GetProperty("finished").GetBoolean());
+        Assert.Equal(1, status.GetProperty("issued").GetInt32());
+        return Assert.Single((await Cohort.CertificatesOfAsync(host, programId)).Except(before));
+    }
+
+    [Fact]
+    public async Task The_purged_credentials_events_delivered_again_answer_what_they_did_and_issue_nothing()
+    {
+        await using var host = await StartAsync();
+        var activity = XapiStatements.NewActivity();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "delete"), activity);
+        var completion = CompletionOf(program, "learner-again", "evt-again");
+        var statement = StatementOf(activity, "learner-again");
+        string id;
+        using (var first = await DeliverAsync(host, completion)) id = (await ApiHost.ReadJsonAsync(first)).GetProperty("certificateId").GetString()!;
+        Assert.Equal("alreadyHeld", (await ForwardAsync(host, statement)).GetProperty("outcome").GetString());
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+        var purgedAt = (await host.Services.GetRequiredService<IPurgeLog>().GetAsync(id, CancellationToken.None))!.PurgedAt;
+        var before = await host.SnapshotCountsAsync();
+
+        using var again = await DeliverAsync(host, completion);
+        var forwardedAgain = await ForwardAsync(host, statement);
+
+        // Nothing is issued, nor the purged record brought back from its receipt.
+        Assert.Equal(before, await host.SnapshotCountsAsync());
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+        // The same answer as the first delivery's, with when its credential went.
+        var answer = await ApiHost.ReadJsonAsync(again);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(("issued", id, purgedAt), (answer.GetProperty("action").GetString(), answer.GetProperty("certificateId").GetString(), answer.GetProperty("removedAt").GetDateTimeOffset()));
+        Assert.Equal(("alreadyHeld", true), (forwardedAgain.GetProperty("outcome").GetString(), forwardedAgain.GetProperty("replayed").GetBoolean()));
+        Assert.Equal((id, purgedAt), (forwardedAgain.GetProperty("completion").GetProperty("certificateId").GetString(), forwardedAgain.GetProperty("completion").GetProperty("removedAt").GetDateTimeOffset()));
+        // A new event of the learner is a new pass, and issues a new credential.
+        Assert.NotEqual(id, await IssueAsync(host, program, "learner-again"));
+    }
+
+    [Fact]
+    public async Task A_younger_credential_of_the_same_learner_keeps_its_receipts_and_its_holding()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(3, "credentialEnd", "anonymise"));
+        var older = await IssueAsync(host, program, "learner-twice", "evt-older");
+        await RevokeAsync(host, older);
+        _clock.Advance(TimeSpan.FromDays(2 * 365));
+        var younger = await IssueAsync(host, program, "learner-twice", "evt-younger");
+        await PassAgainAsync(host, program, "learner-twice", "evt-younger-again");
+        _clock.Advance(TimeSpan.FromDays(366 + 2));
+
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+
+        var purgedAt = (await host.Services.GetRequiredService<IPurgeLog>().GetAsync(older, CancellationToken.None))!.PurgedAt;
+        var stripped = (await ReceiptAsync(host, "evt-older"))!;
+        Assert.Equal((older, purgedAt, "", "", 0m), (stripped.CertificateId, stripped.RemovedAt, stripped.Completion.Learner.FullLegalName, stripped.Completion.Learner.Email, stripped.Completion.Score));
+        foreach (var eventId in new[] { "evt-younger", "evt-younger-again" })
+        {
+            var kept = (await ReceiptAsync(host, eventId))!;
+            Assert.Equal((younger, null, NameOf("learner-twice"), EmailOf("learner-twice")), (kept.CertificateId, kept.RemovedAt, kept.Completion.Learner.FullLegalName, kept.Completion.Learner.Email));
+        }
+        Assert.Equal(younger, (await host.Services.GetRequiredService<IHoldingStore>().GetAsync("lms:learner-twice", program, CancellationToken.None))?.Value.CertificateId);
+        Assert.Equal(HttpStatusCode.OK, await RecordStatusAsync(host, younger));
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_logs_entry_and_one_receipt_is_finished_by_the_next_run_and_the_record_goes_last()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "anonymise"));
+        var id = await IssueAsync(host, program, "learner-crash", "evt-crash");
+        await PassAgainAsync(host, program, "learner-crash", "evt-crash-again");
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+        _receiptCrash.Arm(Crash.ReceiptRemoved);
+
+        var crashed = await SweepAsync(host);
+
+        Assert.Equal((1, 0, 1), (crashed.Examined, crashed.Purged, crashed.Failed));
+        var entry = await host.Services.GetRequiredService<IPurgeLog>().GetAsync(id, CancellationToken.None);
+        Assert.NotNull(entry);
+        var eventIds = new[] { "evt-crash", "evt-crash-again" };
+        Assert.Single(await Task.WhenAll(eventIds.Select(e => ReceiptAsync(host, e))), r => r!.RemovedAt is not null);
+        // What is left of the purge is found through the record, which goes last, and the holding with it.
+        Assert.Equal(HttpStatusCode.OK, await RecordStatusAsync(host, id));
+        var holdings = host.Services.GetRequiredService<IHoldingStore>();
+        Assert.NotNull(await holdings.GetAsync("lms:learner-crash", program, CancellationToken.None));
+
+        var report = await SweepAsync(host);
+
+        Assert.Equal((1, 1, 0), (report.Examined, report.Purged, report.Failed));
+        Assert.All(await Task.WhenAll(eventIds.Select(e => ReceiptAsync(host, e))), r => Assert.Equal((entry.PurgedAt, ""), (r!.RemovedAt, r.Completion.Learner.FullLegalName)));
+        Assert.Null(await holdings.GetAsync("lms:learner-crash", program, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+        Assert.Equal([id], (await PurgeLogAsync(host)).Select(e => e.GetProperty("certificateId").GetString()));
+    }
+
+    [Fact]
+    public async Task An_exam_results_receipt_goes_with_its_credential_and_the_result_delivered_again_is_answered_by_the_application()
+    {
+        await using var host = await StartAsync();
+        var program = await host.CreateProgramAsync(Applicants.Program(fee: false).With("retention", Retention(1, "credentialEnd", "anonymise")));
+        var (applicationId, _) = await host.ApplyAsync(program);
+        using (var approved = await host.SendAsync(HttpMethod.Post, $"/api/applications/{applicationId}/approve", new { }, Role.ProgramManager))
+            Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var result = JsonSerializer.Serialize(new { resultId = "exr-purged", applicationId, score = 91, takenAt = _clock.GetUtcNow().AddMinutes(-30) }, CredentialJson.Options);
+        string id;
+        using (var passed = await host.Client.SendAsync(ApiHost.SignedExamResult(result, _clock.GetUtcNow())))
+            id = (await ApiHost.ReadJsonAsync(passed)).GetProperty("certificateId").GetString()!;
+        var eventId = $"application:{applicationId}:exr-purged";
+        Assert.NotNull(await ReceiptAsync(host, eventId));
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+
+        Assert.Null(await ReceiptAsync(host, eventId));
+        var before = await host.SnapshotCountsAsync();
+        using var again = await host.Client.SendAsync(ApiHost.SignedExamResult(result, _clock.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(id, (await ApiHost.ReadJsonAsync(again)).GetProperty("certificateId").GetString());
+        Assert.Equal(before, await host.SnapshotCountsAsync());
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+    }
+
+    [Fact]
+    public async Task A_delivery_that_read_its_receipt_just_before_the_purge_stripped_it_does_not_bring_the_record_back()
+    {
+        await using var host = await StartAsync();
+        var program = await ProgramAsync(host, Retention(1, "credentialEnd", "anonymise"));
+        var completion = CompletionOf(program, "learner-race", "evt-race");
+        string id;
+        using (var first = await DeliverAsync(host, completion)) id = (await ApiHost.ReadJsonAsync(first)).GetProperty("certificateId").GetString()!;
+        await RevokeAsync(host, id);
+        _clock.Advance(TimeSpan.FromDays(367));
+        var gate = (ReceiptGate)host.Services.GetRequiredService<IReceiptStore>();
+        gate.HoldAfterRead(IssuanceService.ReceiptKey("evt-race"));
+
+        // The LMS's retry has read the receipt, with the learner still in it, when the purge runs whole.
+        var delivery = DeliverAsync(host, completion);
+        await gate.Reached.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, (await SweepAsync(host)).Purged);
+        gate.Release();
+        using var again = await delivery;
+
+        Assert.Equal(HttpStatusCode.NotFound, await RecordStatusAsync(host, id));
+        Assert.Equal(0, await host.CountAsync(CosmosLayout.Credentials));
+        var purgedAt = (await host.Services.GetRequiredService<IPurgeLog>().GetAsync(id, CancellationToken.None))!.PurgedAt;
+        var answer = await ApiHost.ReadJsonAsync(again);
+        Assert.Equal(("issued", id, purgedAt), (answer.GetProperty("action").GetString(), answer.GetProperty("certificateId").GetString(), answer.GetProperty("removedAt").GetDateTimeOffset()));
     }
 }

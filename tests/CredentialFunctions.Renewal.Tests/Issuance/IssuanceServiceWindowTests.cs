@@ -80,7 +80,7 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         return new IssuanceService(new CosmosProgramStore(scope.Database), store, new CosmosReceiptStore(scope.Database), holdings ?? new CosmosHoldingStore(scope.Database), windows,
             new RandomIdSource(), updater, events,
             new StatusListPublisher(new CosmosStatusListStore(scope.Database), store, updater, new CryptoRandomSource()),
-            TimeProvider.System, NullLogger<IssuanceService>.Instance);
+            new CosmosPurgeLog(scope.Database), TimeProvider.System, NullLogger<IssuanceService>.Instance);
     }
 
     private sealed class ReadCountingStore(ICredentialStore inner) : ICredentialStore

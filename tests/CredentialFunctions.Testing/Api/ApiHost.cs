@@ -209,6 +209,22 @@ public sealed class ApiHost : IAsyncDisposable
         return total;
     }
 
+    /// <summary>Every document a container holds, as the store returns it: what a write left is read from the store, not from the API.</summary>
+    public async Task<IReadOnlyList<string>> DocumentsAsync(ContainerLayout layout)
+    {
+        var container = Services.GetRequiredService<CredentialDatabase>().Container(layout);
+        using var iterator = container.GetItemQueryStreamIterator("SELECT * FROM c");
+        var documents = new List<string>();
+        while (iterator.HasMoreResults)
+        {
+            using var page = await iterator.ReadNextAsync();
+            page.EnsureSuccessStatusCode();
+            using var body = await JsonDocument.ParseAsync(page.Content);
+            documents.AddRange(body.RootElement.GetProperty("Documents").EnumerateArray().Select(d => d.GetRawText()));
+        }
+        return documents;
+    }
+
     /// <summary>
     /// Counts of every container of records, to compare before and after a refused request. Not the
     /// access log: the reads a test makes to check "nothing changed" are themselves logged there.
