@@ -112,35 +112,32 @@ internal sealed class ReceiptGate(IReceiptStore inner) : IReceiptStore
 
     public async Task<bool> TryCreateAsync<T>(string key, T receipt, CancellationToken cancellationToken)
     {
-        bool held;
-        lock (_lock)
-        {
-            held = _held == key;
-            if (held) _held = null;
-        }
-        if (held)
-        {
-            _reached.TrySetResult();
-            await _released.Task.WaitAsync(cancellationToken);
-        }
+        if (Take(ref _held, key)) await PauseAsync(cancellationToken);
         return await inner.TryCreateAsync(key, receipt, cancellationToken);
     }
 
     public async Task<T?> GetAsync<T>(string key, CancellationToken cancellationToken) where T : class
     {
         var read = await inner.GetAsync<T>(key, cancellationToken);
-        bool held;
+        if (Take(ref _heldRead, key)) await PauseAsync(cancellationToken);
+        return read;
+    }
+
+    /// <summary>Whether this call is the one held (each hold stops one call only).</summary>
+    private bool Take(ref string? held, string key)
+    {
         lock (_lock)
         {
-            held = _heldRead == key;
-            if (held) _heldRead = null;
+            if (held != key) return false;
+            held = null;
+            return true;
         }
-        if (held)
-        {
-            _reached.TrySetResult();
-            await _released.Task.WaitAsync(cancellationToken);
-        }
-        return read;
+    }
+
+    private async Task PauseAsync(CancellationToken cancellationToken)
+    {
+        _reached.TrySetResult();
+        await _released.Task.WaitAsync(cancellationToken);
     }
 
     public Task<IReadOnlyList<Versioned<CompletionReceipt>>> CompletionsNamingAsync(string certificateId, CancellationToken cancellationToken) => inner.CompletionsNamingAsync(certificateId, cancellationToken);
