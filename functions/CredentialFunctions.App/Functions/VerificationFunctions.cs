@@ -25,9 +25,23 @@ public sealed class VerificationFunctions(VerificationService verification, Reta
     public async Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify/{certificateId}")] HttpRequest request, string certificateId, CancellationToken cancellationToken)
         => HtmlPage.IsWanted(request)
-            ? await HtmlPage.OrRefusalAsync(async () => VerificationPage.Render(await printed.ReadAsync(certificateId, cancellationToken), links))
+            ? await HtmlPage.OrRefusalAsync(() => PageAsync(certificateId, cancellationToken))
             // A status can change any minute (grace, lapse, revocation): never serve it from a cache.
             : new JsonResponse(await retained.VerifyAsync(certificateId, cancellationToken)).WithHeader("Cache-Control", "no-store").WithHeader("Vary", "Accept");
+
+    /// <summary>The page says what the JSON says: for a record anonymised under retention, that it existed and was removed, naming nobody.</summary>
+    private async Task<IActionResult> PageAsync(string certificateId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return VerificationPage.Render(await printed.ReadAsync(certificateId, cancellationToken), links);
+        }
+        catch (NotFoundException)
+        {
+            if (await retained.RemovedAsync(certificateId, cancellationToken) is { } removed) return VerificationPage.Removed(removed);
+            throw;
+        }
+    }
 
     [Function("CredentialQrCode")]
     [Anonymous]

@@ -2,6 +2,7 @@ using System.Text;
 using CredentialFunctions.App.Artifacts;
 using CredentialFunctions.App.Http;
 using CredentialFunctions.Application.Links;
+using CredentialFunctions.Application.Retention;
 using CredentialFunctions.Application.Verification;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
@@ -71,6 +72,28 @@ public static class VerificationPage
 
             """;
         return HtmlPage.Render(StatusCodes.Status200OK, title, template.PrimaryColor, Header(c.Program, template), main, meta);
+    }
+
+    /// <summary>A record removed under retention: that it existed, its dates and when it went; no holder, program or issuer (<see cref="RetainedVerification"/>).</summary>
+    public static TextResponse Removed(VerificationResult removed)
+    {
+        var dates = removed.Removed!;
+        var facts = new StringBuilder()
+            .Append(Fact("Certificate id", removed.CertificateId))
+            .Append(Fact("Issued on", Date(dates.IssuedAt)))
+            .Append(Fact("Valid until", dates.ExpiresAt is { } expiry ? Date(expiry) : "Does not expire"))
+            .Append(Fact("Ended on", Date(dates.EndedAt)))
+            .Append(Fact("Record removed on", Date(dates.RemovedAt)));
+        return HtmlPage.Render(StatusCodes.Status200OK, "Record removed", DefaultBrandColor,
+            "<p class=\"issuer\">Credential verification</p>",
+            $"""
+            <h1>This record was removed</h1>
+            <div class="status bad" role="status"><strong>Removed under the issuer's retention policy</strong><p>{E(removed.Problem!)}</p></div>
+            <section class="card" aria-labelledby="facts"><h2 id="facts">What is kept</h2><dl>
+            {facts}</dl></section>
+            <p class="note">Checked {E(Date(removed.CheckedAt))} (UTC).</p>
+
+            """);
     }
 
     /// <summary>The issuer's branding: its logo when the program has one, its name and the program's brand.</summary>

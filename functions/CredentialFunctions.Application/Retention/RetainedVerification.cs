@@ -20,13 +20,20 @@ public sealed class RetainedVerification(VerificationService verification, IPurg
         }
         catch (NotFoundException)
         {
-            var certificateId = VerificationService.ParseOrThrow(text).Value;
-            if (await log.GetAsync(certificateId, cancellationToken) is not { Mode: PurgeMode.Anonymise } entry) throw;
-            return new VerificationResult(certificateId, false, null, null, null, null, null, null, clock.GetUtcNow(),
-                $"This record was removed on {entry.PurgedAt:yyyy-MM-dd} under the issuer's retention policy: the credential it recorded ended on {entry.EndedAt:yyyy-MM-dd}, and nothing about its holder is kept.")
-            {
-                Removed = new RemovedRecord(entry.IssuedAt, entry.ExpiresAt, entry.EndedAt, entry.PurgedAt),
-            };
+            if (await RemovedAsync(text, cancellationToken) is { } removed) return removed;
+            throw;
         }
+    }
+
+    /// <summary>For an id whose record is missing: the answer for a record anonymised under retention, or null (never issued, or deleted).</summary>
+    public async Task<VerificationResult?> RemovedAsync(string text, CancellationToken cancellationToken)
+    {
+        var certificateId = VerificationService.ParseOrThrow(text).Value;
+        if (await log.GetAsync(certificateId, cancellationToken) is not { Mode: PurgeMode.Anonymise } entry) return null;
+        return new VerificationResult(certificateId, false, null, null, null, null, null, null, clock.GetUtcNow(),
+            $"This record was removed on {entry.PurgedAt:yyyy-MM-dd} under the issuer's retention policy: the credential it recorded ended on {entry.EndedAt:yyyy-MM-dd}, and nothing about its holder is kept.")
+        {
+            Removed = new RemovedRecord(entry.IssuedAt, entry.ExpiresAt, entry.EndedAt, entry.PurgedAt),
+        };
     }
 }

@@ -152,6 +152,14 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
         Assert.DoesNotContain("a-old", answer.ToString());
         Assert.DoesNotContain("Hopper", answer.ToString());
         await Problem.AssertAsync(await host.SendAsync(HttpMethod.Get, $"/api/verify/{deleted}"), HttpStatusCode.NotFound, "not-found");
+        // A browser (a QR code scanned) is told the same: removed, with its dates, naming nobody; a deleted record is a 404 page.
+        var removedPage = await Pages.Pages.GetOkPageAsync(host, $"/api/verify/{anonymised}");
+        Assert.Equal("This record was removed", removedPage.QuerySelector("h1")?.TextContent);
+        Assert.StartsWith("This record was removed on", removedPage.QuerySelector("[role=status] p")?.TextContent);
+        Assert.Contains(anonymised, removedPage.Body!.TextContent);
+        Assert.DoesNotContain("Hopper", removedPage.DocumentElement.OuterHtml);
+        Assert.DoesNotContain("a-old", removedPage.DocumentElement.OuterHtml);
+        Assert.Equal(HttpStatusCode.NotFound, (await Pages.Pages.GetPageAsync(host, $"/api/verify/{deleted}")).Response.StatusCode);
 
         var log = await PurgeLogAsync(host);
         Assert.Equal(new[] { anonymised, deleted }.Order(), log.Select(e => e.GetProperty("certificateId").GetString()).Order());
