@@ -60,7 +60,7 @@ public sealed class OutboxDispatcher<T>(
             var entry = owed(r);
             key = entry?.Key;
             before = entry is null ? null : r.Outbox.Find(entry.Key);
-            return entry is not null && r.Outbox.Claim(entry, claimant, now, OutboxPolicy.Lease) is { } claimedOutbox ? r.WithOutbox(claimedOutbox) : null;
+            return entry is null ? null : Claimed(r, entry, claimant, now);
         }, cancellationToken);
         if (key is null || claimedVersion.Value.Outbox.Find(key) is not { State: OutboxState.InProgress } claimed || claimed.ClaimedBy != claimant)
         {
@@ -83,9 +83,9 @@ public sealed class OutboxDispatcher<T>(
         var claims = new List<OutboxClaim>();
         foreach (var entry in record.Outbox.Unsent.ToList())
         {
-            if (record.Outbox.Claim(entry, claimant, now, OutboxPolicy.Lease) is not { } claimed) continue;
+            if (Claimed(record, entry, claimant, now) is not { } claimed) continue;
             claims.Add(new OutboxClaim(entry.Key, claimant, record.Outbox.Find(entry.Key)));
-            record = record.WithOutbox(claimed);
+            record = claimed;
         }
         return (record, claims);
     }
@@ -98,6 +98,10 @@ public sealed class OutboxDispatcher<T>(
         var latest = created;
         foreach (var claim in claims) latest = (await SendAsync(recordId, latest, claim, cancellationToken)).Latest;
     }
+
+    /// <summary>The record with the entry claimed for the claimant; null when there is nothing to claim (<see cref="Outbox.Claim"/>).</summary>
+    private static T? Claimed(T record, OutboxEntry entry, string claimant, DateTimeOffset now)
+        => record.Outbox.Claim(entry, claimant, now, OutboxPolicy.Lease) is { } claimed ? record.WithOutbox(claimed) : null;
 
     /// <summary>Hands a claimed entry to its channel's transport and records the result on the version that holds the claim.</summary>
     private async Task<(OutboxDispatch Dispatch, Versioned<T> Latest)> SendAsync(string recordId, Versioned<T> claimedVersion, OutboxClaim claim, CancellationToken cancellationToken)
