@@ -153,6 +153,7 @@ public static class CompositionRoot
         services.AddSingleton<VersionedUpdater<Credential>>(sp => sp.GetRequiredService<CredentialUpdater>());
         services.AddSingleton<ActivityClaims>();
         services.AddSingleton<ProgramService>();
+        services.AddScoped<FirstCredentials>();
         services.AddScoped<HoldingReinstatement>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton(sp => new CredentialLinks(sp.GetRequiredService<IOptions<LinkOptions>>().Value.PublicBaseUri()));
@@ -196,6 +197,9 @@ public static class CompositionRoot
         // Cohort runs (bulk issuance): the run store, the orchestration started with the invocation's
         // client, and one row handler per run kind.
         services.TryAddSingleton<ICohortRunStore, CosmosCohortRunStore>();
+        services.TryAddSingleton<IIssuanceLedgerStore, CosmosIssuanceLedgerStore>();
+        services.AddScoped<IssuanceLedgerSettlement>();
+        services.AddScoped<BulkFirstIssuance>();
         services.TryAddScoped<ICohortRunProcess>(sp => new DurableCohortRuns(sp.GetRequiredService<DurableClientAccessor>().Client));
         services.AddScoped<ICohortRowHandler, CohortIssuance>();
         services.AddScoped<ICohortRowHandler, CohortImport>();

@@ -120,4 +120,37 @@ public class CertificateIdTests
 
         static string RandomSymbolsOf(CertificateId id) => id.Value.Replace("-", "")[..CertificateId.RandomSymbols];
     }
+
+    private static readonly byte[] KeyA = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+    private static readonly byte[] KeyB = Enumerable.Range(2, 32).Select(i => (byte)i).ToArray();
+
+    [Fact]
+    public void A_first_credential_id_is_the_same_for_the_same_program_learner_and_key_and_a_valid_id()
+    {
+        var id = CertificateId.FirstOf(KeyA, "forklift", "lms:L-1");
+        Assert.Equal(id, CertificateId.FirstOf(KeyA, "forklift", "lms:L-1"));
+        Assert.Equal(CertificateId.ParseFailure.None, CertificateId.TryParse(id.Value, out var parsed));
+        Assert.Equal(id, parsed);
+    }
+
+    [Fact]
+    public void A_first_credential_id_changes_with_the_key_the_program_and_the_learner()
+    {
+        var ids = new[]
+        {
+            CertificateId.FirstOf(KeyA, "forklift", "lms:L-1"), CertificateId.FirstOf(KeyB, "forklift", "lms:L-1"),
+            CertificateId.FirstOf(KeyA, "forklift-2", "lms:L-1"), CertificateId.FirstOf(KeyA, "forklift", "lms:L-2"),
+            // The length prefix keeps the boundary between the two ids: these concatenate alike.
+            CertificateId.FirstOf(KeyA, "fork", "liftlms:L-1"),
+        };
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+    }
+
+    [Property(MaxTest = 300)]
+    public bool First_credential_ids_of_distinct_learners_differ(int a, int b)
+        => a == b || CertificateId.FirstOf(KeyA, "p", $"lms:{a}") != CertificateId.FirstOf(KeyA, "p", $"lms:{b}");
+
+    [Fact]
+    public void A_program_key_shorter_than_256_bits_is_refused()
+        => Assert.Throws<ArgumentException>(() => CertificateId.FirstOf(new byte[16], "p", "lms:1"));
 }

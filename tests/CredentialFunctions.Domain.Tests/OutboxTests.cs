@@ -97,4 +97,24 @@ public class OutboxTests
 
         Assert.Null(RenewalWindow.NextStep(givenUp, schedule.FollowUpAt.AddDays(1)));
     }
+
+    [Fact]
+    public void An_entry_handed_to_another_sender_is_finished_here_and_names_that_sender_and_keeps_what_it_sends()
+    {
+        var outbox = new Outbox([Owed("k")]).HandedTo("k", "ledger-1");
+        var entry = outbox.Find("k")!;
+        Assert.Equal((OutboxState.Sent, "ledger-1", "{\"v\":1}", null), (entry.State, entry.ClaimedBy, entry.Payload, entry.ProviderMessageId));
+        Assert.True(outbox.IsHandedTo("k", "ledger-1"));
+        Assert.False(outbox.IsHandedTo("k", "ledger-2"));
+        Assert.Empty(outbox.Unsent);
+        Assert.Null(outbox.Claim(Owed("k"), "another", A.Jan1, Lease));
+    }
+
+    [Fact]
+    public void An_entry_sent_by_its_own_record_is_not_handed_to_anyone_and_an_entry_not_owed_cannot_be_handed_over()
+    {
+        var sent = Claimed("k", claimant: "ledger-1").RecordOutboxSent("k", "msg-1", A.Jan1).Credential.Outbox;
+        Assert.False(sent.IsHandedTo("k", "ledger-1"));
+        Assert.Throws<InvalidTransitionException>(() => Outbox.Empty.HandedTo("k", "ledger-1"));
+    }
 }

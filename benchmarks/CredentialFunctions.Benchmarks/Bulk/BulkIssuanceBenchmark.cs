@@ -11,6 +11,7 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Reports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Testing.Api;
+using CredentialFunctions.Testing.Stores;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -45,8 +46,11 @@ internal static class BulkIssuanceBenchmark
             services.AddSingleton<IProgramStore>(sp => calls.Timed<IProgramStore>(ActivatorUtilities.CreateInstance<CosmosProgramStore>(sp)));
             services.AddSingleton<IStatusListStore>(sp => calls.Timed<IStatusListStore>(ActivatorUtilities.CreateInstance<CosmosStatusListStore>(sp)));
             services.AddSingleton<IComplianceTallies>(sp => calls.Timed<IComplianceTallies>(ActivatorUtilities.CreateInstance<CosmosComplianceTallies>(sp)));
+            services.AddSingleton<IPurgeLog>(sp => calls.Timed<IPurgeLog>(ActivatorUtilities.CreateInstance<CosmosPurgeLog>(sp)));
+            services.AddSingleton<IIssuanceLedgerStore>(sp => calls.Timed<IIssuanceLedgerStore>(ActivatorUtilities.CreateInstance<CosmosIssuanceLedgerStore>(sp)));
+            services.AddSingleton<ICohortRunStore>(sp => calls.Timed<ICohortRunStore>(ActivatorUtilities.CreateInstance<CosmosCohortRunStore>(sp)));
             services.AddSingleton<ICredentialStore>(sp => new CountedCredentialStore(
-                calls.Timed<ICredentialStore>(ActivatorUtilities.CreateInstance<CosmosCredentialStore>(sp)), sp.GetRequiredService<ComplianceProjection>()));
+                new EachCreateCounted(calls.Timed<ICredentialStore>(ActivatorUtilities.CreateInstance<CosmosCredentialStore>(sp))), sp.GetRequiredService<ComplianceProjection>()));
         });
         var programId = await api.CreateProgramAsync();
         var completedAt = DateTimeOffset.UtcNow.AddDays(-1);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -13,7 +14,9 @@ namespace CredentialFunctions.Adapters.Cosmos;
 /// is a hash because a learner id and a program id together may be longer than Cosmos's 255
 /// characters and may hold characters ('/', '#', '?') an id cannot. pendingSince (Unix milliseconds
 /// of the pending pass or reinstatement, null when settled) is the one indexed field the
-/// reconciliation filters on.
+/// reconciliation filters on. Each program's key for its first credential ids lives here too, as
+/// {id: "first-credential-key-…", programId, key}: it is the one-credential rule's state as the
+/// holdings are, and it has no pendingSince for the reconciliation to find.
 /// </summary>
 public sealed class CosmosHoldingStore(CredentialDatabase database) : IHoldingStore
 {
@@ -72,6 +75,32 @@ public sealed class CosmosHoldingStore(CredentialDatabase database) : IHoldingSt
         if (!iterator.HasMoreResults) return new Page<Holding>([], null);
         return await CosmosDocuments.ReadPageAsync<Holding>(iterator, cancellationToken);
     }
+
+    /// <summary>Keys never change, so each is read once per process.</summary>
+    private readonly ConcurrentDictionary<string, byte[]> _keys = new(StringComparer.Ordinal);
+
+    public async Task<byte[]> FirstCredentialKeyAsync(string programId, CancellationToken cancellationToken)
+    {
+        if (await FindFirstCredentialKeyAsync(programId, cancellationToken) is { } known) return known;
+        var made = new FirstCredentialKey(programId, RandomNumberGenerator.GetBytes(32));
+        // Of two processes making it at once, the one that wrote first made the key both use.
+        if (await CosmosDocuments.TryCreateAsync(_container, CosmosDocuments.ToDocument(made, KeyId(programId)), KeyId(programId), cancellationToken))
+            return _keys.GetOrAdd(programId, made.Key);
+        return await FindFirstCredentialKeyAsync(programId, cancellationToken)
+            ?? throw new InvalidOperationException($"The first-credential key of program '{programId}' conflicted but cannot be read.");
+    }
+
+    public async Task<byte[]?> FindFirstCredentialKeyAsync(string programId, CancellationToken cancellationToken)
+    {
+        if (_keys.TryGetValue(programId, out var known)) return known;
+        return (await CosmosDocuments.ReadAsync<FirstCredentialKey>(_container, KeyId(programId), KeyId(programId), cancellationToken))?.Value is { } read
+            ? _keys.GetOrAdd(programId, read.Key)
+            : null;
+    }
+
+    private static string KeyId(string programId) => "first-credential-key-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(programId)));
+
+    private sealed record FirstCredentialKey(string ProgramId, byte[] Key);
 
     private static (JsonObject Document, string Id) ToDocument(Holding holding)
     {

@@ -60,7 +60,8 @@ public static class CosmosLayout
 
     /// <summary>
     /// Holdings, one per learner and program (id = pk = a hash of both): creating or ETag-replacing
-    /// this one document is what lets exactly one pass issue or renew. Not in receipts, which are
+    /// this one document is what lets exactly one pass issue or renew (a first credential's create,
+    /// under its id made from the learner and the program's key, kept here too, is the other). Not in receipts, which are
     /// point reads with nothing indexed: the reconciliation queries holdings by "pending since", and
     /// only that small top-level field and the names are indexed, not the pending completion.
     /// </summary>
@@ -110,7 +111,9 @@ public static class CosmosLayout
     /// Cohort runs (bulk issuance, import), keyed by run id: the run (id = runId), its rows in
     /// numbered batches and each batch's result, all in the run's partition, so the status route's
     /// sum of the results and its page of failures are single-partition queries. The rows and the
-    /// failures ride along and are never queried; the rows are deleted when the run finishes.
+    /// failures ride along and are never queried; the rows are deleted when the run finishes. A bulk
+    /// issuance batch's ledger (<c>{runId}:ledger:{batch}</c>) is here while the batch runs; the event
+    /// repair's query finds one a crash left open, across runs.
     /// </summary>
     public static readonly ContainerLayout CohortRuns = new(
         "cohortRuns", "/runId", ["/rows/*", "/failures/*"], []);

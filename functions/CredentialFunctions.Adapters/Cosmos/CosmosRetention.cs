@@ -125,6 +125,19 @@ public sealed class CosmosPurgeLog(CredentialDatabase database) : IPurgeLog
     public async Task<PurgeLogEntry?> GetAsync(string certificateId, CancellationToken cancellationToken)
         => (await CosmosDocuments.ReadAsync<PurgeLogEntry>(_container, certificateId, certificateId, cancellationToken))?.Value;
 
+    public async Task<IReadOnlySet<string>> PurgedAmongAsync(IReadOnlyCollection<string> certificateIds, CancellationToken cancellationToken)
+    {
+        var purged = new HashSet<string>(StringComparer.Ordinal);
+        if (certificateIds.Count == 0) return purged;
+        var query = new QueryDefinition("SELECT c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", certificateIds);
+        using var iterator = _container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { MaxItemCount = -1 });
+        while (iterator.HasMoreResults)
+            foreach (var found in (await CosmosDocuments.ReadPageAsync<IdOnly>(iterator, cancellationToken)).Items) purged.Add(found.Id);
+        return purged;
+    }
+
+    private sealed record IdOnly(string Id);
+
     public async Task<Page<PurgeLogEntry>> ListAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         using var iterator = _container.GetItemQueryStreamIterator(new QueryDefinition(LatestFirst), continuationToken, new QueryRequestOptions { MaxItemCount = pageSize });

@@ -47,11 +47,19 @@ public sealed class JsonLinesEventLog(string path, Uri source) : IOutboxTranspor
         return (await ReadAsync(cancellationToken)).Any(e => e.GetProperty("id").GetString() == id) ? id : null;
     }
 
-    /// <summary>Every event in the file, oldest first.</summary>
+    /// <summary>Every event in the file, oldest first. Not beside an append, which would leave a line half-written to read.</summary>
     public async Task<IReadOnlyList<JsonElement>> ReadAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(Path)) return [];
-        var lines = await File.ReadAllLinesAsync(Path, cancellationToken);
-        return [.. lines.Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+        await _appending.WaitAsync(cancellationToken);
+        try
+        {
+            if (!File.Exists(Path)) return [];
+            var lines = await File.ReadAllLinesAsync(Path, cancellationToken);
+            return [.. lines.Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
+        }
+        finally
+        {
+            _appending.Release();
+        }
     }
 }

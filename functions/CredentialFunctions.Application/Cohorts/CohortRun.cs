@@ -119,3 +119,16 @@ public interface ICohortRowHandler
     /// </summary>
     Task<CohortRowOutcome> HandleAsync(CohortRun run, CohortRow row, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A row handler that does a whole batch at once, for work one row at a time cannot share (one
+/// write for a batch's tallies and events instead of one per row). The same promise per row: a
+/// retried batch changes nothing new and answers what it did.
+/// </summary>
+public interface ICohortBatchHandler : ICohortRowHandler
+{
+    /// <param name="eachRow">The row path (<see cref="ICohortRowHandler.HandleAsync"/> with its refusals turned into failures), for rows the batch leaves to it.</param>
+    /// <returns>Each row's outcome, in the rows' order.</returns>
+    Task<IReadOnlyList<CohortRowOutcome>> HandleBatchAsync(CohortRun run, int batch, IReadOnlyList<CohortRow> rows,
+        Func<CohortRow, CancellationToken, Task<CohortRowOutcome>> eachRow, CancellationToken cancellationToken);
+}

@@ -23,7 +23,7 @@ public sealed record CohortRowImport(ImportedRow Row, string FileName, string Fi
 /// left undone.
 /// </summary>
 public sealed class CohortImport(
-    IProgramStore programs, ICredentialStore credentials, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids,
+    IProgramStore programs, ICredentialStore credentials, IHoldingStore holdings, FirstCredentials firsts, IRenewalWindows windows, IIdSource ids,
     EventPublisher<Credential> events, StatusListPublisher statusLists, ILogger<CohortImport> logger) : ICohortRowHandler
 {
     private const int MaxClaimAttempts = 10;
@@ -53,10 +53,10 @@ public sealed class CohortImport(
         var learnerId = IssuanceService.LearnerIdFor(row.LearnerExternalId);
         for (var attempt = 1; attempt <= MaxClaimAttempts; attempt++)
         {
-            var current = await holdings.GetAsync(learnerId, program.ProgramId, cancellationToken);
+            var current = await firsts.HoldingAsync(learnerId, program.ProgramId, cancellationToken);
             if (current is null)
             {
-                var id = ids.NewCertificateId();
+                var id = await firsts.NewIdAsync(program.ProgramId, learnerId, cancellationToken);
                 if (await holdings.TryCreateAsync(new Holding(learnerId, program.ProgramId, id.Value, null), cancellationToken))
                     return (ImportRowOutcome.Imported, await WriteAsync(program, row, id, origin, cancellationToken));
                 continue;

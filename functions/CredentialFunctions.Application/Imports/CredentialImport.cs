@@ -44,7 +44,7 @@ public sealed record ImportReport(
 /// unless it breaks none, then starts a cohort run of kind <see cref="CohortRunKind.Import"/>, whose
 /// batches import the rows (<see cref="CohortImport"/>).
 /// </summary>
-public sealed class CredentialImport(IProgramStore programs, ICredentialStore credentials, IHoldingStore holdings, CohortIntake intake, TimeProvider clock)
+public sealed class CredentialImport(IProgramStore programs, ICredentialStore credentials, FirstCredentials firsts, CohortIntake intake, TimeProvider clock)
 {
     public async Task<ImportReport> DryRunAsync(string programId, ImportFile file, CancellationToken cancellationToken)
     {
@@ -107,7 +107,7 @@ public sealed class CredentialImport(IProgramStore programs, ICredentialStore cr
     private async Task<ImportRowResult> PreviewAsync(CertificationProgram program, ImportedRow row, ImportFile file, CancellationToken cancellationToken)
     {
         ImportRowResult Result(ImportRowOutcome outcome, string? certificateId = null) => new(row.Line, row.LearnerExternalId, outcome, certificateId, null);
-        if (await holdings.GetAsync(IssuanceService.LearnerIdFor(row.LearnerExternalId), program.ProgramId, cancellationToken) is not { Value: var holding })
+        if (await firsts.PeekAsync(IssuanceService.LearnerIdFor(row.LearnerExternalId), program.ProgramId, cancellationToken) is not { } holding)
             return Result(ImportRowOutcome.WouldImport);
         if (holding.Pending is not null || holding.Reinstating is not null)
             return Result(ImportRowOutcome.AlreadyHeld, holding.CertificateId);

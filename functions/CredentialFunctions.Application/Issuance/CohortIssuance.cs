@@ -1,19 +1,22 @@
 using System.Security.Cryptography;
 using System.Text;
 using CredentialFunctions.Application.Cohorts;
+using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Programs;
 
 namespace CredentialFunctions.Application.Issuance;
 
 /// <summary>
-/// Bulk issuance's work per learner: the learner's completion goes through the same path as an LMS
-/// pass (<see cref="IssuanceService"/>), under an event id made from the run and the learner. So the
-/// holding keeps one credential per learner and program (a re-run of the cohort, or an LMS pass that
-/// raced it, answers alreadyHeld), a retried batch finds its receipts and repeats nothing, and each
-/// new credential gets its renewal window and its issuance notice.
+/// Bulk issuance's work, a batch at a time. The passes of learners who never held the program are
+/// issued their first credentials together (<see cref="BulkFirstIssuance"/>): the create under the
+/// first credential's id is the one-credential rule, and a learner found holding it answers
+/// alreadyHeld (a re-run of the cohort). Every other row (a score under the pass mark, a learner
+/// whose credential ended or is open for renewal) goes the same path as an LMS pass (<see cref="IssuanceService"/>), under an event id made from the run and the learner,
+/// and is decided on the learner's holding: a re-run of the cohort answers alreadyHeld, a credential
+/// open for renewal is renewed. Each new credential gets its renewal window and its issuance notice.
 /// </summary>
-public sealed class CohortIssuance(IssuanceService issuance) : ICohortRowHandler
+public sealed class CohortIssuance(IssuanceService issuance, BulkFirstIssuance firsts, IProgramStore programs, TimeProvider clock) : ICohortBatchHandler
 {
     public CohortRunKind Kind => CohortRunKind.Issuance;
 
@@ -31,9 +34,38 @@ public sealed class CohortIssuance(IssuanceService issuance) : ICohortRowHandler
         }
     }
 
+    public async Task<IReadOnlyList<CohortRowOutcome>> HandleBatchAsync(CohortRun run, int batch, IReadOnlyList<CohortRow> rows,
+        Func<CohortRow, CancellationToken, Task<CohortRowOutcome>> eachRow, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var outcomes = new CohortRowOutcome?[rows.Count];
+        // An unknown or practice program, and a row that does not check, are each row's own failure, which the row path reports.
+        if (await programs.GetCurrentAsync(run.ProgramId, cancellationToken) is { IssuesCredentials: true } program)
+        {
+            var passes = new List<(int Row, LmsCompletion Completion)>();
+            for (var i = 0; i < rows.Count; i++)
+            {
+                try
+                {
+                    var completion = CompletionOf(run, rows[i]).Validated(now);
+                    if (program.Assess(completion.Score) == AssessmentOutcome.Passed) passes.Add((i, completion));
+                }
+                catch (ValidationFailedException)
+                {
+                }
+            }
+            var done = await firsts.IssueAsync(run, batch, program, OriginOf(run), [.. passes.Select(p => p.Completion)], cancellationToken);
+            for (var k = 0; k < passes.Count; k++) outcomes[passes[k].Row] = done[k];
+        }
+        var rest = Enumerable.Range(0, rows.Count).Where(i => outcomes[i] is null).ToList();
+        var handled = await CohortBatchRunner.EachAsync(rest, i => eachRow(rows[i], cancellationToken), cancellationToken);
+        for (var k = 0; k < rest.Count; k++) outcomes[rest[k]] = handled[k];
+        return [.. outcomes.Select(o => o!)];
+    }
+
     public async Task<CohortRowOutcome> HandleAsync(CohortRun run, CohortRow row, CancellationToken cancellationToken)
     {
-        var (result, _) = await issuance.RecordCompletionAsync(CompletionOf(run, row), new CompletionOrigin(run.RequestedBy, $"Bulk issuance run {run.RunId} ({run.Source})"), cancellationToken);
+        var (result, _) = await issuance.RecordCompletionAsync(CompletionOf(run, row), OriginOf(run), cancellationToken);
         return result switch
         {
             { Outcome: AssessmentOutcome.Failed } => CohortRowOutcome.Failure($"The score {row.Score} is below the program's pass threshold (program version {result.ProgramVersion})."),
@@ -51,6 +83,9 @@ public sealed class CohortIssuance(IssuanceService issuance) : ICohortRowHandler
     /// </summary>
     public static string EventIdOf(string runId, string externalId)
         => $"{runId}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(externalId)))[..32]}";
+
+    /// <summary>Who and what the audit trail of each credential the run issues or renews names.</summary>
+    private static CompletionOrigin OriginOf(CohortRun run) => new(run.RequestedBy, $"Bulk issuance run {run.RunId} ({run.Source})");
 
     private static LmsCompletion CompletionOf(CohortRun run, CohortRow row)
         => new(EventIdOf(run.RunId, row.ExternalId), new LmsLearner(row.ExternalId, row.FullLegalName, row.Email), run.ProgramId, row.Score, row.CompletedAt, row.Team, row.Cohort, row.JobSite);

@@ -19,7 +19,7 @@ namespace CredentialFunctions.Application.Issuance;
 /// credential and sees it closed). Reinstatement is the only way out of those states, so every other
 /// re-opening (the renewal of a lapsed credential) is of a credential its holding still names.
 /// </remarks>
-public sealed class HoldingReinstatement(IHoldingStore holdings, ICredentialStore credentials, CredentialUpdater updater)
+public sealed class HoldingReinstatement(IHoldingStore holdings, FirstCredentials firsts, ICredentialStore credentials, CredentialUpdater updater)
 {
     private const int MaxAttempts = 10;
 
@@ -29,7 +29,7 @@ public sealed class HoldingReinstatement(IHoldingStore holdings, ICredentialStor
         var (learnerId, programId) = (credential.Holder.LearnerId, credential.Program.ProgramId);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var current = await holdings.GetAsync(learnerId, programId, cancellationToken);
+            var current = await firsts.HoldingAsync(learnerId, programId, cancellationToken);
             // An earlier reinstatement of this credential that did not finish (its request died, or is still writing): finishing it is what this one asks for.
             if (current?.Value is { Reinstating: { } earlier } named && named.CertificateId == certificateId)
                 return await FinishAsync(named, earlier, cancellationToken);
@@ -39,7 +39,7 @@ public sealed class HoldingReinstatement(IHoldingStore holdings, ICredentialStor
             var taken = new Holding(learnerId, programId, certificateId, null, reinstatement);
             if (current is null)
             {
-                // Issued before holdings existed, or by no pass: nothing holds the program yet.
+                // Not the learner's first credential (whose holding the read implies) and no pass or import wrote one: nothing holds the program.
                 if (await holdings.TryCreateAsync(taken, cancellationToken)) return await FinishAsync(taken, reinstatement, cancellationToken);
                 continue;
             }

@@ -11,10 +11,14 @@ public sealed record IssuanceReconciliationReport(int Pending, int Finished, int
 /// The daily safety net under issuance: a pass decided on a holding whose writes were cut short
 /// (the process died, the store failed) and whose event the LMS never delivers again is finished
 /// here, exactly as that retry would finish it; so is a reinstatement that took the holding and
-/// never reached the credential. It reads only holdings still pending, so its cost follows the
-/// failures, not the number of credentials.
+/// never reached the credential, and a bulk issuance batch's ledger whose batch died before its
+/// events were sent and its windows started (<see cref="IssuanceLedger"/>). It reads only holdings
+/// still pending and ledgers still open, so its cost follows the failures, not the number of credentials.
 /// </summary>
-public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceService issuance, HoldingReinstatement reinstatement, IRenewalWindows windows, TimeProvider clock, ILogger<IssuanceReconciliation> logger)
+/// <remarks>The report counts an open ledger as one pending change, however many credentials it holds.</remarks>
+public sealed class IssuanceReconciliation(
+    IHoldingStore holdings, IssuanceService issuance, HoldingReinstatement reinstatement, IIssuanceLedgerStore ledgers, IssuanceLedgerSettlement settlement, IRenewalWindows windows,
+    TimeProvider clock, ILogger<IssuanceReconciliation> logger)
 {
     public const int PageSize = 100;
 
@@ -34,7 +38,29 @@ public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceServi
             continuation = page.ContinuationToken;
         } while (continuation is not null);
 
+        var open = new List<IssuanceLedger>();
+        continuation = null;
+        do
+        {
+            var page = await ledgers.OpenedBeforeAsync(before, continuation, PageSize, cancellationToken);
+            open.AddRange(page.Items);
+            continuation = page.ContinuationToken;
+        } while (continuation is not null);
+
         var (finished, failed) = (0, 0);
+        foreach (var ledger in open)
+        {
+            try
+            {
+                await settlement.FinishAsync(ledger, cancellationToken);
+                finished++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failed++;
+                logger.LogError(e, "Ledger of bulk issuance run {RunId} batch {Batch} could not be finished", ledger.RunId, ledger.Batch);
+            }
+        }
         foreach (var holding in pending)
         {
             try
@@ -54,7 +80,7 @@ public sealed class IssuanceReconciliation(IHoldingStore holdings, IssuanceServi
                 logger.LogError(e, "Pending change to credential {CertificateId} of program {ProgramId} could not be finished", holding.CertificateId, holding.ProgramId);
             }
         }
-        logger.LogInformation("Issuance reconciliation found {Pending} pending passes and reinstatements, finished {Finished}, failed {Failed}", pending.Count, finished, failed);
-        return new IssuanceReconciliationReport(pending.Count, finished, failed);
+        logger.LogInformation("Issuance reconciliation found {Pending} pending passes and reinstatements and {Ledgers} open bulk issuance ledgers, finished {Finished}, failed {Failed}", pending.Count, open.Count, finished, failed);
+        return new IssuanceReconciliationReport(pending.Count + open.Count, finished, failed);
     }
 }

@@ -21,7 +21,7 @@ namespace CredentialFunctions.Application.Issuance;
 /// <see cref="IssuanceReconciliation"/>.
 /// </summary>
 public sealed class IssuanceService(
-    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, StatusListPublisher statusLists, IPurgeLog purgeLog,
+    IProgramStore programs, ICredentialStore credentials, IReceiptStore receipts, IHoldingStore holdings, FirstCredentials firsts, IRenewalWindows windows, IIdSource ids, CredentialUpdater updater, EventPublisher<Credential> events, StatusListPublisher statusLists, IPurgeLog purgeLog,
     TimeProvider clock, ILogger<IssuanceService> logger)
 {
     public const string LmsIntegration = "lms";
@@ -135,9 +135,9 @@ public sealed class IssuanceService(
 
         for (var attempt = 1; attempt <= MaxDecisionAttempts; attempt++)
         {
-            if (await holdings.GetAsync(learnerId, completion.ProgramId, cancellationToken) is not { } current)
+            if (await firsts.HoldingAsync(learnerId, completion.ProgramId, cancellationToken) is not { } current)
             {
-                var first = Pass(ids.NewCertificateId().Value, CompletionAction.Issued);
+                var first = Pass((await firsts.NewIdAsync(completion.ProgramId, learnerId, cancellationToken)).Value, CompletionAction.Issued);
                 var created = new Holding(learnerId, completion.ProgramId, first.CertificateId!, first);
                 if (await holdings.CreateIfAbsentAsync(created, cancellationToken) is { } etag) return (first, new Versioned<Holding>(created, etag));
                 continue;
@@ -203,19 +203,26 @@ public sealed class IssuanceService(
         var c = receipt.Completion;
         var program = await programs.GetVersionAsync(c.ProgramId, receipt.ProgramVersion, cancellationToken)
             ?? throw new InvalidOperationException($"Program {c.ProgramId}@{receipt.ProgramVersion} of receipt {c.EventId} is missing.");
+        var issued = await NewCredentialAsync(c, program, certificateId, receipt.ReceivedAt, ActorOf(receipt), ReasonOf(receipt), cancellationToken);
+        var (claimed, claims) = events.ClaimBeforeCreate(issued);
+        if (await credentials.CreateIfAbsentAsync(claimed, cancellationToken) is not { } etag)
+            // Another delivery of the event or the reconciliation wrote it first, or a bulk run issued this first credential
+            // at the same moment (see FirstCredentials): theirs is the credential, and it is the one this pass answers.
+            return (await credentials.GetAsync(certificateId, cancellationToken) ?? throw new InvalidOperationException($"Credential {certificateId} conflicted but cannot be read."), []);
+        logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
+        return (new Versioned<Credential>(claimed, etag), claims);
+    }
+
+    /// <summary>The credential a pass issues, as written: its events owed, its status list entries when they can be had.</summary>
+    public async Task<Credential> NewCredentialAsync(LmsCompletion c, CertificationProgram program, string certificateId, DateTimeOffset at, string actor, string reason, CancellationToken cancellationToken)
+    {
         CertificateId.TryParse(certificateId, out var id);
         var issued = Credential.Issue(
             id,
             new LearnerIdentity(LearnerIdFor(c.Learner.ExternalId), c.Learner.FullLegalName, c.Learner.Email, c.Learner.ExternalId, c.Learner.HrId),
             program, new Completion(c.CompletedAt, c.Score), new Placement(c.Team, c.Cohort, c.JobSite),
-            receipt.ReceivedAt, ActorOf(receipt), ReasonOf(receipt)).Credential;
-        if (await TryAllocateStatusListsAsync(certificateId, cancellationToken) is { } entries) issued = issued.WithStatusLists(entries);
-        var (claimed, claims) = events.ClaimBeforeCreate(issued);
-        if (await credentials.CreateIfAbsentAsync(claimed, cancellationToken) is not { } etag)
-            // Another delivery of the event, or the reconciliation, wrote it first: theirs is the credential.
-            return (await credentials.GetAsync(certificateId, cancellationToken) ?? throw new InvalidOperationException($"Credential {certificateId} conflicted but cannot be read."), []);
-        logger.LogInformation("Issued credential {CertificateId} for program {ProgramId}@{Version}", certificateId, c.ProgramId, receipt.ProgramVersion);
-        return (new Versioned<Credential>(claimed, etag), claims);
+            at, actor, reason).Credential;
+        return await TryAllocateStatusListsAsync(certificateId, cancellationToken) is { } entries ? issued.WithStatusLists(entries) : issued;
     }
 
     private static string ActorOf(CompletionReceipt receipt) => receipt.Origin?.Actor ?? Lms.AuditName;

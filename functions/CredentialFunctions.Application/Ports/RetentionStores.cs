@@ -35,6 +35,9 @@ public interface IPurgeLog
 
     Task<PurgeLogEntry?> GetAsync(string certificateId, CancellationToken cancellationToken);
 
+    /// <summary>Which of these certificate ids have an entry: one query for a batch of them.</summary>
+    Task<IReadOnlySet<string>> PurgedAmongAsync(IReadOnlyCollection<string> certificateIds, CancellationToken cancellationToken);
+
     /// <summary>Every entry, the latest purge first.</summary>
     Task<Page<PurgeLogEntry>> ListAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }

@@ -56,6 +56,15 @@ public interface ICredentialStore : IVersionedStore<Credential>
     Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Creates each credential unless one with its id exists, as many at a time as a cohort batch
+    /// handles rows (<see cref="Cohorts.CohortBatchRunner.RowParallelism"/>): each one's ETag, or null
+    /// where it existed, in their order. One call for a batch, so what a store keeps beside each
+    /// credential (the compliance tallies) can be written once for all of them.
+    /// </summary>
+    Task<IReadOnlyList<string?>> CreateAllIfAbsentAsync(IReadOnlyList<Credential> credentials, CancellationToken cancellationToken)
+        => Cohorts.CohortBatchRunner.EachAsync(credentials, c => CreateIfAbsentAsync(c, cancellationToken), cancellationToken);
+
+    /// <summary>
     /// Removes the record: the one way a credential leaves the store (the retention purge, both modes).
     /// Throws <see cref="Domain.ConcurrencyConflictException"/> when the ETag is stale; false when it is already gone.
     /// </summary>
@@ -151,6 +160,15 @@ public interface IHoldingStore
 
     /// <summary>Holdings with a pass or a reinstatement pending since before an instant, page by page (an indexed query of pending holdings only).</summary>
     Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The program's secret key for its learners' first credential ids (<see cref="Domain.Credentials.CertificateId.FirstOf"/>):
+    /// made at its first use, at random, and never changed, as every first credential of the program is named by it.
+    /// </summary>
+    Task<byte[]> FirstCredentialKeyAsync(string programId, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="FirstCredentialKeyAsync"/>, read and not made: null for a program that has never needed one.</summary>
+    Task<byte[]?> FindFirstCredentialKeyAsync(string programId, CancellationToken cancellationToken);
 }
 
 /// <summary>Random ids from one injectable source, so tests are deterministic.</summary>
@@ -240,6 +258,21 @@ public interface ICohortRunStore : IVersionedStore<Cohorts.CohortRun>
 
     /// <summary>Failed rows in row order, a few batches' worth per page; a token the store did not give for this run is a <see cref="Domain.ValidationFailedException"/>.</summary>
     Task<Page<Cohorts.CohortFailure>> FailuresAsync(string runId, string? continuationToken, CancellationToken cancellationToken);
+}
+
+/// <summary>The open ledgers of bulk issuance batches (<see cref="Issuance.IssuanceLedger"/>), beside their run.</summary>
+public interface IIssuanceLedgerStore
+{
+    /// <summary>Writes the ledger unless its batch has one open already (an earlier attempt of the batch), and answers the one that stands; Opened is false for an earlier one.</summary>
+    Task<(Issuance.IssuanceLedger Ledger, bool Opened)> OpenAsync(Issuance.IssuanceLedger ledger, CancellationToken cancellationToken);
+
+    Task<Issuance.IssuanceLedger?> GetAsync(string runId, int batch, CancellationToken cancellationToken);
+
+    /// <summary>Removes the ledger once all it owes is done; nothing when it is already gone.</summary>
+    Task CloseAsync(string runId, int batch, CancellationToken cancellationToken);
+
+    /// <summary>Ledgers opened before an instant and still open, of every run, page by page.</summary>
+    Task<Page<Issuance.IssuanceLedger>> OpenedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken);
 }
 
 /// <summary>Which program each xAPI activity IRI completes (<see cref="Programs.ActivityClaim"/>): point reads, the first creation wins, ETag-guarded replaces.</summary>

@@ -28,6 +28,11 @@ public sealed class ComplianceProjection(IComplianceTallies tallies)
         if (now is not null) await ChangeAsync(now, after!, tally => tally.With(after!, +1), cancellationToken);
     }
 
+    /// <summary>Counts new credentials with one write per tally they fall in, however many fall in each (a cohort completes on one day).</summary>
+    public Task ApplyCreatedAsync(IReadOnlyList<Credential> created, CancellationToken cancellationToken)
+        => Task.WhenAll(created.GroupBy(ComplianceTally.IdOf).Select(tally =>
+            ChangeAsync(tally.Key, tally.First(), counts => tally.Aggregate(counts, (sum, c) => sum.With(c, +1)), cancellationToken)));
+
     private Task ChangeAsync(string id, Credential credential, Func<ComplianceTally, ComplianceTally> change, CancellationToken cancellationToken)
         => ChangeAsync(id, ComplianceTally.Empty(ComplianceTally.DayOf(credential), ComplianceTally.ShardOf(credential.CertificateId)), change, cancellationToken);
 
@@ -66,6 +71,13 @@ public sealed class CountedCredentialStore(ICredentialStore records, ComplianceP
         if (await records.CreateIfAbsentAsync(credential, cancellationToken) is not { } etag) return null;
         await projection.ApplyAsync(null, credential, cancellationToken);
         return etag;
+    }
+
+    public async Task<IReadOnlyList<string?>> CreateAllIfAbsentAsync(IReadOnlyList<Credential> credentials, CancellationToken cancellationToken)
+    {
+        var etags = await records.CreateAllIfAbsentAsync(credentials, cancellationToken);
+        await projection.ApplyCreatedAsync(credentials.Where((_, i) => etags[i] is not null).ToList(), cancellationToken);
+        return etags;
     }
 
     public async Task<string> ReplaceAsync(Credential credential, string etag, CancellationToken cancellationToken)

@@ -45,6 +45,20 @@ public readonly record struct CertificateId
         return new CertificateId(Format(symbols));
     }
 
+    /// <summary>
+    /// The id of a learner's first credential of a program: the HMAC-SHA256 of the two under the
+    /// program's secret key stands in for the random bytes. So every path that issues a first
+    /// credential names the same one, and its create is what lets only one of them issue it; without
+    /// the key, knowing a learner's LMS id does not tell their certificate id.
+    /// </summary>
+    public static CertificateId FirstOf(ReadOnlySpan<byte> programKey, string programId, string learnerId)
+    {
+        if (programKey.Length < 32) throw new ArgumentException("A program key is at least 256 bits.", nameof(programKey));
+        // Length-prefixed, so no other pair of ids makes the same message.
+        var message = System.Text.Encoding.UTF8.GetBytes($"{programId.Length}:{programId}{learnerId}");
+        return FromRandomBytes(System.Security.Cryptography.HMACSHA256.HashData(programKey, message));
+    }
+
     /// <summary>Why an id text was refused: it is not the shape of an id, or its check symbol disagrees (a typo).</summary>
     public enum ParseFailure { None, Malformed, CheckSymbolMismatch }
 

@@ -92,6 +92,18 @@ public sealed record Outbox(IReadOnlyList<OutboxEntry> Entries)
     public Outbox RecordSent(string key, string providerMessageId)
         => With((Find(key) ?? throw new InvalidTransitionException($"Outbox entry {key} was never claimed.")) with { State = OutboxState.Sent, Payload = null, ProviderMessageId = providerMessageId, Failure = null });
 
+    /// <summary>
+    /// An entry another record sends in the record's stead (a bulk issuance's batch ledger, which
+    /// sends the events of every credential its batch creates): finished here, named for that sender.
+    /// Written into the record's create, so no write of the record is owed once the message goes. The
+    /// payload stays: it is what that sender sends, also when it finishes the send after a crash.
+    /// </summary>
+    public Outbox HandedTo(string key, string sender)
+        => With((Find(key) ?? throw new InvalidTransitionException($"Outbox entry {key} is not owed.")) with { State = OutboxState.Sent, ClaimedBy = sender });
+
+    /// <summary>Whether <paramref name="sender"/> took the entry over (<see cref="HandedTo"/>).</summary>
+    public bool IsHandedTo(string key, string sender) => Find(key) is { State: OutboxState.Sent, ProviderMessageId: null } entry && entry.ClaimedBy == sender;
+
     /// <param name="permanently">True when trying again cannot help (a refused address, the attempts spent): the entry is finished.</param>
     public Outbox RecordFailed(string key, string failure, bool permanently)
     {

@@ -43,7 +43,7 @@ public sealed class CohortRunStoreTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task A_batch_run_again_answers_its_stored_result_and_a_row_handled_again_answers_what_it_did_and_issues_nothing_more()
+    public async Task A_batch_run_again_answers_its_stored_result_and_its_rows_handled_again_answer_what_they_did_and_issue_nothing_more()
     {
         var run = await StoredRunAsync(await _api.CreateProgramAsync(), 3);
         await using var scope = _api.Services.CreateAsyncScope();
@@ -52,15 +52,17 @@ public sealed class CohortRunStoreTests(ApiFixture fixture)
         var first = await runner.RunAsync(new CohortBatch(run.RunId, 1), CancellationToken.None);
         var credentials = await _api.CountAsync(CosmosLayout.Credentials);
         var again = await runner.RunAsync(new CohortBatch(run.RunId, 1), CancellationToken.None);
-        // As a batch retried after a crash between its rows and its result: the row's receipt answers.
-        var handler = scope.ServiceProvider.GetServices<ICohortRowHandler>().Single(h => h.Kind == CohortRunKind.Issuance);
-        var row = (await _store.RowsAsync(run.RunId, 1, CancellationToken.None))[0];
-        var (once, twice) = (await handler.HandleAsync(run, row, CancellationToken.None), await handler.HandleAsync(run, row, CancellationToken.None));
+        // As a batch retried after a crash between its rows and its result: each credential, created under the batch's ledger, answers.
+        var handler = (ICohortBatchHandler)scope.ServiceProvider.GetServices<ICohortRowHandler>().Single(h => h.Kind == CohortRunKind.Issuance);
+        var rows = await _store.RowsAsync(run.RunId, 1, CancellationToken.None);
+        var retried = await handler.HandleBatchAsync(run, 1, rows, (row, ct) => handler.HandleAsync(run, row, ct), CancellationToken.None);
+        // One row alone goes the LMS pass's way, which finds the learner holding the credential.
+        var alone = await handler.HandleAsync(run, rows[0], CancellationToken.None);
 
         Assert.Equal(new CohortCounts(Issued: 3), first.Counts);
         Assert.Equal(first.Counts, again.Counts);
-        Assert.Equal(CohortRowStatus.Issued, once.Status);
-        Assert.Equal(once, twice);
+        Assert.All(retried, o => Assert.Equal(CohortRowStatus.Issued, o.Status));
+        Assert.Equal(new CohortRowOutcome(CohortRowStatus.AlreadyHeld, retried[0].CertificateId), alone);
         Assert.Equal(credentials, await _api.CountAsync(CosmosLayout.Credentials));
         Assert.Equal(new CohortCounts(Issued: 3), await _store.CountsAsync(run.RunId, CancellationToken.None));
     }

@@ -63,6 +63,10 @@ internal sealed class CrashingHoldingStore(IHoldingStore inner, Crash crash) : I
 
     public Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
         => inner.PendingDecidedBeforeAsync(before, continuationToken, pageSize, cancellationToken);
+
+    public Task<byte[]> FirstCredentialKeyAsync(string programId, CancellationToken cancellationToken) => inner.FirstCredentialKeyAsync(programId, cancellationToken);
+
+    public Task<byte[]?> FindFirstCredentialKeyAsync(string programId, CancellationToken cancellationToken) => inner.FindFirstCredentialKeyAsync(programId, cancellationToken);
 }
 
 internal sealed class CrashingReceiptStore(IReceiptStore inner, Crash crash) : IReceiptStore

@@ -24,5 +24,7 @@ internal sealed class CrashingPurgeLog(IPurgeLog inner, CrashingPurgeLog.Switch 
 
     public Task<PurgeLogEntry?> GetAsync(string certificateId, CancellationToken cancellationToken) => inner.GetAsync(certificateId, cancellationToken);
 
+    public Task<IReadOnlySet<string>> PurgedAmongAsync(IReadOnlyCollection<string> certificateIds, CancellationToken cancellationToken) => inner.PurgedAmongAsync(certificateIds, cancellationToken);
+
     public Task<Page<PurgeLogEntry>> ListAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken) => inner.ListAsync(continuationToken, pageSize, cancellationToken);
 }

@@ -5,6 +5,7 @@ using CredentialFunctions.Adapters.Events;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Events;
 using CredentialFunctions.Application.Imports;
+using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Outbox;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.Application.StatusLists;
@@ -38,7 +39,8 @@ public sealed class CredentialImportWindowTests(CosmosServerFixture cosmos) : IC
         var eventLog = new JsonLinesEventLog(Path.Combine(Path.GetTempPath(), "credential-functions-tests", Guid.NewGuid().ToString("N") + ".events.jsonl"), new Uri("http://localhost:7071"));
         var events = new EventPublisher<Credential>(new OutboxDispatcher<Credential>(scope.Updater, [eventLog], new RandomIdSource(), clock, NullLogger<OutboxDispatcher<Credential>>.Instance),
             NullLogger<EventPublisher<Credential>>.Instance);
-        var import = new CohortImport(programs, scope.Store, new CosmosHoldingStore(scope.Database), windows.Object, new RandomIdSource(), events,
+        var holdings = new CosmosHoldingStore(scope.Database);
+        var import = new CohortImport(programs, scope.Store, holdings, new FirstCredentials(holdings, scope.Store, new CosmosPurgeLog(scope.Database), new RandomIdSource()), windows.Object, new RandomIdSource(), events,
             new StatusListPublisher(new CosmosStatusListStore(scope.Database), scope.Store, scope.Updater, new CryptoRandomSource()), NullLogger<CohortImport>.Instance);
         // 45 days before expiry: the 90- and 60-day reminders fell due before the import.
         var expiry = new DateTimeOffset(A.Jan1.UtcDateTime.Date.AddDays(45), TimeSpan.Zero);

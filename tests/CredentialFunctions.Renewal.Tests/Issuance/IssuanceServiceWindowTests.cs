@@ -53,8 +53,9 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         var (result, firstDelivery) = await issuance.RecordLmsCompletionAsync(completion, CancellationToken.None);
 
         Assert.True(firstDelivery);
+        // The one read is of the learner's first credential, found missing (no holding without it; see FirstCredentials).
         // The create is the event's claim and its ETag carries the mark: before, the claim and the mark were a read and a write each.
-        Assert.Equal(0, reads.Reads);
+        Assert.Equal(1, reads.Reads);
         Assert.Equal(1, reads.Replaces);
         // One read to decide on (there is none yet); the pending pass is cleared with the create's ETag.
         Assert.Equal(1, holdings.Reads);
@@ -77,7 +78,9 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
         var eventLog = new JsonLinesEventLog(Path.Combine(Path.GetTempPath(), "credential-functions-tests", Guid.NewGuid().ToString("N") + ".events.jsonl"), new Uri("http://localhost:7071"));
         var events = new EventPublisher<Credential>(new OutboxDispatcher<Credential>(updater, [eventLog], new RandomIdSource(), TimeProvider.System, NullLogger<OutboxDispatcher<Credential>>.Instance),
             NullLogger<EventPublisher<Credential>>.Instance);
-        return new IssuanceService(new CosmosProgramStore(scope.Database), store, new CosmosReceiptStore(scope.Database), holdings ?? new CosmosHoldingStore(scope.Database), windows,
+        holdings ??= new CosmosHoldingStore(scope.Database);
+        var firsts = new FirstCredentials(holdings, store, new CosmosPurgeLog(scope.Database), new RandomIdSource());
+        return new IssuanceService(new CosmosProgramStore(scope.Database), store, new CosmosReceiptStore(scope.Database), holdings, firsts, windows,
             new RandomIdSource(), updater, events,
             new StatusListPublisher(new CosmosStatusListStore(scope.Database), store, updater, new CryptoRandomSource()),
             new CosmosPurgeLog(scope.Database), TimeProvider.System, NullLogger<IssuanceService>.Instance);
@@ -129,5 +132,9 @@ public sealed class IssuanceServiceWindowTests(CosmosServerFixture cosmos) : ICl
 
         public Task<Page<Holding>> PendingDecidedBeforeAsync(DateTimeOffset before, string? continuationToken, int pageSize, CancellationToken cancellationToken)
             => inner.PendingDecidedBeforeAsync(before, continuationToken, pageSize, cancellationToken);
+
+        public Task<byte[]> FirstCredentialKeyAsync(string programId, CancellationToken cancellationToken) => inner.FirstCredentialKeyAsync(programId, cancellationToken);
+
+        public Task<byte[]?> FindFirstCredentialKeyAsync(string programId, CancellationToken cancellationToken) => inner.FindFirstCredentialKeyAsync(programId, cancellationToken);
     }
 }

@@ -2,13 +2,19 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 
-namespace CredentialFunctions.Benchmarks.Bulk;
+namespace CredentialFunctions.Testing.Stores;
 
 /// <summary>
 /// Counts and times each store call of a run, by port and method, so the benchmark says where an
-/// issuance's time goes: a store's calls, not our code between them, are what an issuance waits on.
+/// issuance's time goes: a store's calls, not our code between them, are what an issuance waits on;
+/// and so a test can hold a use case to the calls it makes.
 /// </summary>
-internal sealed class StoreCalls
+/// <remarks>
+/// A call to a method the interface implements itself (<see cref="Application.Ports.ICredentialStore.CreateAllIfAbsentAsync"/>)
+/// is counted as one, and the calls it makes inside the store are not: wrap such a store in
+/// <see cref="EachCreateCounted"/> to count those.
+/// </remarks>
+public sealed class StoreCalls
 {
     private readonly ConcurrentDictionary<string, (long Count, double Milliseconds)> _calls = new(StringComparer.Ordinal);
 
@@ -20,6 +26,14 @@ internal sealed class StoreCalls
     }
 
     public void Clear() => _calls.Clear();
+
+    /// <summary>Calls to one method so far, by its port and name ("IHoldingStore.GetAsync").</summary>
+    public long Of(string call) => _calls.TryGetValue(call, out var c) ? c.Count : 0;
+
+    /// <summary>Calls to any method of one port so far.</summary>
+    public long OfPort(string port) => _calls.Where(c => c.Key.StartsWith(port + ".", StringComparison.Ordinal)).Sum(c => c.Value.Count);
+
+    public long Total => _calls.Values.Sum(c => c.Count);
 
     /// <summary>Store calls in flight on average over a span of the given length since the last <see cref="Clear"/>: the concurrency a run achieved.</summary>
     public double MeanInFlight(TimeSpan span) => _calls.Values.Sum(c => c.Milliseconds) / span.TotalMilliseconds;
