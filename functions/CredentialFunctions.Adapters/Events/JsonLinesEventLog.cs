@@ -22,23 +22,38 @@ public sealed class JsonLinesEventLog(string path, Uri source) : IOutboxTranspor
 
     public async Task<string> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
-        var integrationEvent = IntegrationEvent.FromPayload(entry.Payload ?? throw new InvalidOperationException($"Outbox entry {entry.Key} has no payload to send."));
-        var line = CloudEventEnvelope.Structured(integrationEvent, source).ToString() + "\n";
+        var integrationEvent = EventOf(entry);
+        await AppendAsync(CloudEventEnvelope.Structured(integrationEvent, source).ToString() + "\n", integrationEvent.Id, cancellationToken);
+        return integrationEvent.Id;
+    }
+
+    /// <summary>All the entries in one append: a line each, written together.</summary>
+    public async Task SendAllAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 0) return;
+        var events = entries.Select(EventOf).ToList();
+        await AppendAsync(string.Concat(events.Select(e => CloudEventEnvelope.Structured(e, source).ToString() + "\n")), $"{events[0].Id} and {events.Count - 1} more", cancellationToken);
+    }
+
+    private static IntegrationEvent EventOf(OutboxEntry entry)
+        => IntegrationEvent.FromPayload(entry.Payload ?? throw new InvalidOperationException($"Outbox entry {entry.Key} has no payload to send."));
+
+    private async Task AppendAsync(string lines, string what, CancellationToken cancellationToken)
+    {
         await _appending.WaitAsync(cancellationToken);
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            await File.AppendAllTextAsync(Path, line, Encoding.UTF8, cancellationToken);
+            await File.AppendAllTextAsync(Path, lines, Encoding.UTF8, cancellationToken);
         }
         catch (IOException e)
         {
-            throw new OutboxDeliveryException($"Could not append event {integrationEvent.Id} to {Path}: {e.Message}", isTransient: true, e);
+            throw new OutboxDeliveryException($"Could not append event {what} to {Path}: {e.Message}", isTransient: true, e);
         }
         finally
         {
             _appending.Release();
         }
-        return integrationEvent.Id;
     }
 
     public async Task<string?> FindSentAsync(OutboxEntry entry, CancellationToken cancellationToken)

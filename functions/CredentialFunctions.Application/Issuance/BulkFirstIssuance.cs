@@ -39,10 +39,11 @@ public sealed class BulkFirstIssuance(
         // An earlier attempt's ledger lists what that attempt could create: the ids purged since are the one-at-a-time path's.
         var listed = ledger.CertificateIds.Where(id => !purged.Contains(id)).ToHashSet(StringComparer.Ordinal);
         var candidates = Enumerable.Range(0, passes.Count).Where(i => listed.Contains(ids[i])).ToList();
+        var entries = await issuance.TryAllocateStatusListsAsync(candidates.Count, cancellationToken);
         var made = new List<Credential>(candidates.Count);
-        foreach (var i in candidates)
+        foreach (var (i, k) in candidates.Select((i, k) => (i, k)))
         {
-            var credential = await issuance.NewCredentialAsync(passes[i], program, ids[i], now, origin.Actor, origin.Reason, cancellationToken);
+            var credential = IssuanceService.NewCredential(passes[i], program, ids[i], now, origin.Actor, origin.Reason, entries?[k]);
             made.Add(credential.WithOutbox(credential.Outbox.UnsentEvents.Aggregate(credential.Outbox, (outbox, entry) => outbox.HandedTo(entry.Key, ledger.Sender))));
         }
         var etags = await credentials.CreateAllIfAbsentAsync(made, cancellationToken);

@@ -23,12 +23,13 @@ public sealed class IssuanceLedgerSettlement(IIssuanceLedgerStore ledgers, ICred
     /// <exception cref="Exception">A send or a start failed: the ledger stays open for the batch's retry or the repair.</exception>
     public async Task SettleAsync(IssuanceLedger ledger, IReadOnlyList<Credential> created, bool askFirst, CancellationToken cancellationToken)
     {
-        await CohortBatchRunner.EachAsync(created, async credential =>
+        var owed = created.SelectMany(c => c.Outbox.Entries.Where(e => c.Outbox.IsHandedTo(e.Key, ledger.Sender))).ToList();
+        if (askFirst) owed = [.. (await CohortBatchRunner.EachAsync(owed, async e => (Entry: e, Sent: await _events.FindSentAsync(e, cancellationToken)), cancellationToken)).Where(s => s.Sent is null).Select(s => s.Entry)];
+        await _events.SendAllAsync(owed, cancellationToken);
+        await CohortBatchRunner.EachAsync(created.Where(c => c.ExpiresAt is not null).ToList(), async c =>
         {
-            foreach (var entry in credential.Outbox.Entries.Where(e => credential.Outbox.IsHandedTo(e.Key, ledger.Sender)))
-                if (!askFirst || await _events.FindSentAsync(entry, cancellationToken) is null) await _events.SendAsync(entry, cancellationToken);
-            if (credential.ExpiresAt is not null) await windows.StartAsync(credential.CertificateId, cancellationToken);
-            return credential;
+            await windows.StartAsync(c.CertificateId, cancellationToken);
+            return c;
         }, cancellationToken);
         await ledgers.CloseAsync(ledger.RunId, ledger.Batch, cancellationToken);
     }

@@ -213,8 +213,11 @@ public sealed class IssuanceService(
         return (new Versioned<Credential>(claimed, etag), claims);
     }
 
-    /// <summary>The credential a pass issues, as written: its events owed, its status list entries when they can be had.</summary>
-    public async Task<Credential> NewCredentialAsync(LmsCompletion c, CertificationProgram program, string certificateId, DateTimeOffset at, string actor, string reason, CancellationToken cancellationToken)
+    private async Task<Credential> NewCredentialAsync(LmsCompletion c, CertificationProgram program, string certificateId, DateTimeOffset at, string actor, string reason, CancellationToken cancellationToken)
+        => NewCredential(c, program, certificateId, at, actor, reason, (await TryAllocateStatusListsAsync(1, cancellationToken))?[0]);
+
+    /// <summary>The credential a pass issues, as written: its events owed, and its status list entries when it has them.</summary>
+    public static Credential NewCredential(LmsCompletion c, CertificationProgram program, string certificateId, DateTimeOffset at, string actor, string reason, StatusListEntries? entries)
     {
         CertificateId.TryParse(certificateId, out var id);
         var issued = Credential.Issue(
@@ -222,7 +225,7 @@ public sealed class IssuanceService(
             new LearnerIdentity(LearnerIdFor(c.Learner.ExternalId), c.Learner.FullLegalName, c.Learner.Email, c.Learner.ExternalId, c.Learner.HrId),
             program, new Completion(c.CompletedAt, c.Score), new Placement(c.Team, c.Cohort, c.JobSite),
             at, actor, reason).Credential;
-        return await TryAllocateStatusListsAsync(certificateId, cancellationToken) is { } entries ? issued.WithStatusLists(entries) : issued;
+        return entries is null ? issued : issued.WithStatusLists(entries);
     }
 
     private static string ActorOf(CompletionReceipt receipt) => receipt.Origin?.Actor ?? Lms.AuditName;
@@ -230,18 +233,18 @@ public sealed class IssuanceService(
     private static string ReasonOf(CompletionReceipt receipt) => receipt.Origin?.Reason ?? $"LMS completion event {receipt.Completion.EventId}";
 
     /// <summary>
-    /// A new credential's status list entries, written with it. Not a reason to fail the pass: one
+    /// New credentials' status list entries, written with them. Not a reason to fail a pass: one
     /// written without them is assigned them at first need (a revocation, a suspension, its badge).
     /// </summary>
-    private async Task<StatusListEntries?> TryAllocateStatusListsAsync(string certificateId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StatusListEntries>?> TryAllocateStatusListsAsync(int count, CancellationToken cancellationToken)
     {
         try
         {
-            return await statusLists.AllocateEntriesAsync(cancellationToken);
+            return await statusLists.AllocateEntriesAsync(count, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Credential {CertificateId} is issued without status list entries; they are assigned at first need", certificateId);
+            logger.LogWarning(e, "{Count} credentials are issued without status list entries; they are assigned at first need", count);
             return null;
         }
     }

@@ -12,6 +12,14 @@ public interface IOutboxTransport
     Task<string> SendAsync(OutboxEntry entry, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Many entries, for a sender with a batch of them (a bulk issuance batch's ledger): a transport
+    /// that can hand them over together does; any other sends them a few at a time. Not atomic: an
+    /// exception may leave some sent, which is why a retry asks <see cref="FindSentAsync"/> first.
+    /// </summary>
+    Task SendAllAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+        => Cohorts.CohortBatchRunner.EachAsync(entries, entry => SendAsync(entry, cancellationToken), cancellationToken);
+
+    /// <summary>
     /// Asks the provider whether an earlier attempt at the entry reached it: a sender may have died
     /// after the provider took the message and before it recorded that.
     /// </summary>

@@ -35,7 +35,7 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
                 {
                     // Reinstated after a revocation: the verifiable credentials that named the revoked index
                     // stay revoked for good, as revocation is; the record (and what is issued from it now) takes a fresh index.
-                    var fresh = await AllocateAsync(StatusPurpose.Revocation, cancellationToken);
+                    var fresh = (await AllocateAsync(StatusPurpose.Revocation, 1, cancellationToken))[0];
                     credential = await updater.UpdateUnauditedAsync(certificateId,
                         c => c.StatusLists!.Revocation == entry ? c.WithStatusLists(c.StatusLists.With(fresh)) : null, cancellationToken);
                     continue;
@@ -82,17 +82,27 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
 
     /// <summary>Two fresh entries, one per purpose, for a credential about to be written: the one write of its lists it needs is then none.</summary>
     public async Task<StatusListEntries> AllocateEntriesAsync(CancellationToken cancellationToken)
-        => new(await AllocateAsync(StatusPurpose.Revocation, cancellationToken), await AllocateAsync(StatusPurpose.Suspension, cancellationToken));
+        => (await AllocateEntriesAsync(1, cancellationToken))[0];
 
-    private async Task<StatusListEntry> AllocateAsync(StatusPurpose purpose, CancellationToken cancellationToken)
+    /// <summary>As many pairs of entries at once, for a batch of credentials: the reserve is refilled once for all of them.</summary>
+    public async Task<IReadOnlyList<StatusListEntries>> AllocateEntriesAsync(int count, CancellationToken cancellationToken)
+    {
+        // Two lists, two documents: taken side by side.
+        var (revocation, suspension) = (AllocateAsync(StatusPurpose.Revocation, count, cancellationToken), AllocateAsync(StatusPurpose.Suspension, count, cancellationToken));
+        return [.. (await revocation).Zip(await suspension, (r, s) => new StatusListEntries(r, s))];
+    }
+
+    private async Task<IReadOnlyList<StatusListEntry>> AllocateAsync(StatusPurpose purpose, int count, CancellationToken cancellationToken)
     {
         var reserve = _reserves[purpose];
         await reserve.Refill.WaitAsync(cancellationToken);
         try
         {
-            if (reserve.Entries.Count == 0)
-                foreach (var entry in await TakeAsync(purpose, ReservedAtOnce, cancellationToken)) reserve.Entries.Enqueue(entry);
-            return reserve.Entries.Dequeue();
+            // Whole blocks, so what is left over serves the next takers as a single issuance's block would.
+            while (reserve.Entries.Count < count)
+                foreach (var entry in await TakeAsync(purpose, ReservedAtOnce * ((count - reserve.Entries.Count + ReservedAtOnce - 1) / ReservedAtOnce), cancellationToken))
+                    reserve.Entries.Enqueue(entry);
+            return [.. Enumerable.Range(0, count).Select(_ => reserve.Entries.Dequeue())];
         }
         finally
         {

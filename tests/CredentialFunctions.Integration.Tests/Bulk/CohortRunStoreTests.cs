@@ -71,7 +71,7 @@ public sealed class CohortRunStoreTests(ApiFixture fixture)
     public async Task Finishing_a_run_deletes_the_rows_of_every_batch_those_already_gone_too_and_its_status_still_reads()
     {
         var run = await StoredRunAsync(await _api.CreateProgramAsync(), 2 * CohortIntake.BatchSize + 1);
-        await _store.SaveResultAsync(new CohortBatchResult(run.RunId, 1, new CohortCounts(Issued: 249, Failed: 1), [new(3, $"{run.RunId}-3", "Why not.")]), CancellationToken.None);
+        await _store.SaveResultAsync(new CohortBatchResult(run.RunId, 1, new CohortCounts(Issued: CohortIntake.BatchSize - 1, Failed: 1), [new(3, $"{run.RunId}-3", "Why not.")]), CancellationToken.None);
         // As a finish retried after it died partway: batch 2's rows are gone already.
         var container = _api.Services.GetRequiredService<CredentialDatabase>().Container(CosmosLayout.CohortRuns);
         using (var deleted = await container.DeleteItemStreamAsync($"{run.RunId}:rows:2", new PartitionKey(run.RunId))) deleted.EnsureSuccessStatusCode();
@@ -82,7 +82,7 @@ public sealed class CohortRunStoreTests(ApiFixture fixture)
         for (var batch = 1; batch <= 3; batch++) await Assert.ThrowsAsync<NotFoundException>(() => _store.RowsAsync(run.RunId, batch, CancellationToken.None));
         Assert.DoesNotContain(await _api.DocumentsAsync(CosmosLayout.CohortRuns), d => d.Contains(run.RunId, StringComparison.Ordinal) && d.Contains("@example.org", StringComparison.Ordinal));
         var status = await runs.StatusAsync(run.ProgramId, run.RunId, null, CancellationToken.None);
-        Assert.Equal((true, 250, 1, 251, 3), (status.Finished, status.Done, status.Failed, status.Unfinished, Assert.Single(status.Failures).Row));
+        Assert.Equal((true, CohortIntake.BatchSize, 1, CohortIntake.BatchSize + 1, 3), (status.Finished, status.Done, status.Failed, status.Unfinished, Assert.Single(status.Failures).Row));
     }
 
     [Fact]
