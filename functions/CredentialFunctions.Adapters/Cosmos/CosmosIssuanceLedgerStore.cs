@@ -7,7 +7,7 @@ namespace CredentialFunctions.Adapters.Cosmos;
 
 /// <summary>
 /// A batch's ledger in its run's partition of cohortRuns, as {id: "{runId}:ledger:{batch}", type:
-/// "ledger", openedMs, …}: openedMs (Unix milliseconds) is what the repair's query filters on, across
+/// "ledger", openedMs, …}: openedMs (Unix milliseconds) is what the daily reconciliation's query filters on, across
 /// runs. Open ledgers are few (one per running batch, and those a crash left), so that query stays small.
 /// </summary>
 public sealed class CosmosIssuanceLedgerStore(CredentialDatabase database) : IIssuanceLedgerStore

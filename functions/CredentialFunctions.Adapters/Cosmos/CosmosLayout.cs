@@ -112,8 +112,8 @@ public static class CosmosLayout
     /// numbered batches and each batch's result, all in the run's partition, so the status route's
     /// sum of the results and its page of failures are single-partition queries. The rows and the
     /// failures ride along and are never queried; the rows are deleted when the run finishes. A bulk
-    /// issuance batch's ledger (<c>{runId}:ledger:{batch}</c>) is here while the batch runs; the event
-    /// repair's query finds one a crash left open, across runs.
+    /// issuance batch's ledger (<c>{runId}:ledger:{batch}</c>) is here while the batch runs; the daily
+    /// issuance reconciliation's query finds one a crash left open, across runs.
     /// </summary>
     public static readonly ContainerLayout CohortRuns = new(
         "cohortRuns", "/runId", ["/rows/*", "/failures/*"], []);

@@ -19,7 +19,7 @@ namespace CredentialFunctions.Application.Issuance;
 /// (a re-run of the cohort, say) answers alreadyHeld with no more reads. One taken otherwise (ended,
 /// open for renewal) or purged is left to the one-at-a-time path, which decides on the holding as an
 /// LMS pass does. A retried batch finds its ledger and its credentials (their entries handed to that ledger)
-/// and answers them issued again; a batch that died is finished by the event repair.
+/// and answers them issued again; a batch that died is finished by the daily issuance reconciliation.
 /// </remarks>
 public sealed class BulkFirstIssuance(
     IssuanceService issuance, ICredentialStore credentials, FirstCredentials firsts, IPurgeLog purgeLog, IIssuanceLedgerStore ledgers, IssuanceLedgerSettlement settlement,
@@ -48,35 +48,35 @@ public sealed class BulkFirstIssuance(
         }
         var etags = await credentials.CreateAllIfAbsentAsync(made, cancellationToken);
 
-        var created = new List<(int Pass, Credential Credential, string? ETag)>();
+        var created = new List<(int Pass, Credential Credential, string ETag, bool Earlier)>();
         for (var k = 0; k < candidates.Count; k++)
         {
-            if (etags[k] is { } etag) created.Add((candidates[k], made[k], etag));
+            if (etags[k] is { } etag) created.Add((candidates[k], made[k], etag, false));
             // Taken: by this batch's earlier attempt, or by another path.
-            else if (await credentials.GetAsync(made[k].CertificateId, cancellationToken) is { Value: var existing })
+            else if (await credentials.GetAsync(made[k].CertificateId, cancellationToken) is { Value: var existing, ETag: var existingETag })
             {
-                if (IssuanceLedgerSettlement.IsUnder(existing, ledger)) created.Add((candidates[k], existing, null));
+                if (IssuanceLedgerSettlement.IsUnder(existing, ledger)) created.Add((candidates[k], existing, existingETag, true));
                 else if (!existing.HasEnded && !existing.IsRenewableBy(RenewalPathway.RetakeExam, now))
                     outcomes[candidates[k]] = new CohortRowOutcome(CohortRowStatus.AlreadyHeld, existing.CertificateId);
             }
         }
         // A purge deletes a record after its log entry: an id free at the create but purged is one a purge removed in between.
         var raced = await purgeLog.PurgedAmongAsync([.. created.Select(c => c.Credential.CertificateId)], cancellationToken);
-        foreach (var (_, credential, etag) in created.Where(c => raced.Contains(c.Credential.CertificateId) && c.ETag is not null))
-            await credentials.DeleteAsync(credential.CertificateId, etag!, cancellationToken);
+        foreach (var (_, credential, etag, _) in created.Where(c => raced.Contains(c.Credential.CertificateId)))
+            await credentials.DeleteAsync(credential.CertificateId, etag, cancellationToken);
         created.RemoveAll(c => raced.Contains(c.Credential.CertificateId));
 
         try
         {
             // Credentials found created say an earlier attempt ran (its ledger may be closed already): it may have sent their events.
-            await settlement.SettleAsync(ledger, [.. created.Select(c => c.Credential)], askFirst: !opened || created.Any(c => c.ETag is null), cancellationToken);
+            await settlement.SettleAsync(ledger, [.. created.Select(c => c.Credential)], askFirst: !opened || created.Any(c => c.Earlier), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The credentials are issued; what they owe waits in the open ledger for the event repair.
-            logger.LogWarning(e, "Bulk issuance run {RunId} batch {Batch}: events or renewal windows not all done now; the event repair finishes the ledger", run.RunId, batch);
+            // The credentials are issued; what they owe waits in the open ledger for the daily issuance reconciliation.
+            logger.LogWarning(e, "Bulk issuance run {RunId} batch {Batch}: events or renewal windows not all done now; the daily issuance reconciliation finishes the ledger", run.RunId, batch);
         }
-        foreach (var (pass, credential, _) in created) outcomes[pass] = new CohortRowOutcome(CohortRowStatus.Issued, credential.CertificateId);
+        foreach (var (pass, credential, _, _) in created) outcomes[pass] = new CohortRowOutcome(CohortRowStatus.Issued, credential.CertificateId);
         logger.LogInformation("Bulk issuance run {RunId} batch {Batch}: {Created} first credentials of program {ProgramId}@{Version}", run.RunId, batch, created.Count, program.ProgramId, program.Version);
         return outcomes;
     }

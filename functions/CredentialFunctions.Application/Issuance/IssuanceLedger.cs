@@ -6,7 +6,7 @@ namespace CredentialFunctions.Application.Issuance;
 /// (the credential is created with the entry handed to the ledger, <see cref="Domain.Credentials.Outbox.HandedTo"/>),
 /// and its renewal window. Closed (deleted) once both are done for every credential the batch
 /// created, so an open one older than a batch takes is one whose batch died on the way, and the
-/// event repair finishes it (<see cref="IssuanceLedgerRepair"/>). It names certificate ids only: a
+/// daily issuance reconciliation finishes it (<see cref="IssuanceReconciliation"/>). It names certificate ids only: a
 /// credential is the batch's when its entry was handed to this ledger, not when it was merely listed
 /// (another path may have issued it first).
 /// </summary>
