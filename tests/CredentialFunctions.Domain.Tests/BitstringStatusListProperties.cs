@@ -123,6 +123,43 @@ public class BitstringStatusListProperties
         Assert.Equal((0, 1, Length - 1), (first, second, last));
     }
 
+    [Property(MaxTest = 50)]
+    public Property Many_indexes_taken_at_once_are_those_as_many_single_takes_would_give_from_the_same_picks()
+        => Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), Gen.Choose(0, 300).ToArbitrary(), (seed, count) =>
+        {
+            var start = StatusList.Empty(StatusPurpose.Revocation, 1);
+            (start, _) = start.AllocateMany(37, new Random(seed ^ 0x5A5A).Next);
+            var (one, random) = (start, new Random(seed));
+            var singly = new List<int>();
+            for (var i = 0; i < count; i++)
+            {
+                (one, var index) = one.Allocate(random.Next)!.Value;
+                singly.Add(index);
+            }
+
+            var (many, together) = start.AllocateMany(count, new Random(seed).Next);
+
+            Assert.Equal(singly, together);
+            Assert.Equal(one.Allocated.Encode(), many.Allocated.Encode());
+            Assert.Equal(Length - 37 - count, many.Free);
+        });
+
+    [Fact]
+    public void Many_indexes_from_a_list_with_fewer_free_take_what_is_free_and_leave_the_list_as_it_was()
+    {
+        using var compressed = new MemoryStream();
+        var bytes = Enumerable.Repeat((byte)0xFF, Length / 8).ToArray();
+        bytes[^1] = 0b1111_1100;
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(bytes);
+        var nearlyFull = StatusList.Empty(StatusPurpose.Revocation, 1) with { Allocated = Bitstring.Decode("u" + System.Buffers.Text.Base64Url.EncodeToString(compressed.ToArray())) };
+
+        var (after, taken) = nearlyFull.AllocateMany(5, _ => 0);
+
+        Assert.Equal([Length - 2, Length - 1], taken);
+        Assert.True(after.IsFull);
+        Assert.Equal(2, nearlyFull.Free);
+    }
+
     [Fact]
     public void A_full_list_allocates_nothing()
     {

@@ -122,15 +122,10 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
             var id = StatusList.IdOf(purpose, number);
             // Whoever creates it, the write below reads it fresh.
             if (await lists.GetAsync(id, cancellationToken) is null) await lists.TryCreateAsync(StatusList.Empty(purpose, number), cancellationToken);
-            var taken = new List<int>();
+            IReadOnlyList<int> taken = [];
             await _lists.WriteAsync(id, list =>
             {
-                taken.Clear();
-                while (taken.Count < count && list.Allocate(random.Next) is var (next, index))
-                {
-                    list = next;
-                    taken.Add(index);
-                }
+                (list, taken) = list.AllocateMany(count, random.Next);
                 return taken.Count == 0 ? null : list;
             }, cancellationToken);
             if (taken.Count > 0) return taken.Select(index => new StatusListEntry(purpose, number, index, Published: false)).ToList();

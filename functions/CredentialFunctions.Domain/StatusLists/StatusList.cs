@@ -31,13 +31,13 @@ public sealed record StatusList(StatusPurpose Purpose, int Number, Bitstring Bit
     /// </summary>
     /// <param name="pick">Given the number of free indexes n, a uniformly random number from 0 to n − 1.</param>
     public (StatusList List, int Index)? Allocate(Func<int, int> pick)
+        => AllocateMany(1, pick) is (var list, [var index]) ? (list, index) : null;
+
+    /// <summary>Up to <paramref name="count"/> indexes, as that many rounds of <see cref="Allocate"/> would take them, on one copy of the list: a batch's.</summary>
+    public (StatusList List, IReadOnlyList<int> Indexes) AllocateMany(int count, Func<int, int> pick)
     {
-        var free = Free;
-        if (free == 0) return null;
-        var ordinal = pick(free);
-        if (ordinal < 0 || ordinal >= free) throw new ArgumentOutOfRangeException(nameof(pick), ordinal, $"The pick must be from 0 to {free - 1}.");
-        var index = Allocated.NthClear(ordinal);
-        return (this with { Allocated = Allocated.With(index, true) }, index);
+        var (allocated, indexes) = Allocated.SetClear(count, pick);
+        return (indexes.Count == 0 ? this : this with { Allocated = allocated }, indexes);
     }
 
     /// <summary>Sets or clears a credential's status bit; an index never allocated is a bug, not a request.</summary>
