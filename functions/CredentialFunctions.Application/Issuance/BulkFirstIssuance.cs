@@ -56,7 +56,7 @@ public sealed class BulkFirstIssuance(
             else if (await credentials.GetAsync(made[k].CertificateId, cancellationToken) is { Value: var existing, ETag: var existingETag })
             {
                 if (IssuanceLedgerSettlement.IsUnder(existing, ledger)) created.Add((candidates[k], existing, existingETag, true));
-                else if (!existing.HasEnded && !existing.IsRenewableBy(RenewalPathway.RetakeExam, now))
+                else if (IssuanceService.ActionOfPass(existing, now) == CompletionAction.AlreadyHeld)
                     outcomes[candidates[k]] = new CohortRowOutcome(CohortRowStatus.AlreadyHeld, existing.CertificateId);
             }
         }

@@ -161,11 +161,10 @@ public sealed class IssuanceService(
             }
 
             var held = (await credentials.GetAsync(holding.CertificateId, cancellationToken))?.Value;
-            CompletionReceipt? decided = held switch
+            CompletionReceipt? decided = ActionOfPass(held, now) switch
             {
-                // Missing without a pending issue: the pass that named it lost its receipt's race and released the holding.
-                null or { HasEnded: true } => Pass(ids.NewCertificateId().Value, CompletionAction.Issued),
-                _ when held.IsRenewableBy(RenewalPathway.RetakeExam, now) => Pass(held.CertificateId, CompletionAction.Renewed, held.Cycle),
+                CompletionAction.Issued => Pass(ids.NewCertificateId().Value, CompletionAction.Issued),
+                CompletionAction.Renewed => Pass(held!.CertificateId, CompletionAction.Renewed, held.Cycle),
                 _ => null,
             };
             if (decided is null) return (Pass(holding.CertificateId, CompletionAction.AlreadyHeld), null);
@@ -174,6 +173,18 @@ public sealed class IssuanceService(
         }
         throw new ConcurrencyConflictException($"The holding of program '{completion.ProgramId}' by {learnerId} kept changing; deliver the event again.");
     }
+
+    /// <summary>
+    /// What a pass does given the credential that holds the program: issues anew when there is none
+    /// (missing without a pending issue: the pass that named it lost its receipt's race and released
+    /// the holding) or it has ended, renews it by retake when renewal is open, and otherwise changes nothing.
+    /// </summary>
+    public static CompletionAction ActionOfPass(Credential? held, DateTimeOffset at) => held switch
+    {
+        null or { HasEnded: true } => CompletionAction.Issued,
+        _ when held.IsRenewableBy(RenewalPathway.RetakeExam, at) => CompletionAction.Renewed,
+        _ => CompletionAction.AlreadyHeld,
+    };
 
     /// <summary>
     /// Clears this event's pass from the holding once its receipt's work is done. Also when the
