@@ -25,22 +25,13 @@ public sealed class CohortBatchRunner(ICohortRunStore store, IEnumerable<ICohort
         var rows = await store.RowsAsync(batch.RunId, batch.Batch, cancellationToken);
         var outcomes = handler is ICohortBatchHandler whole
             ? await whole.HandleBatchAsync(run, batch.Batch, rows, (row, ct) => HandleAsync(handler, run, row, ct), cancellationToken)
-            : await EachAsync(rows, row => HandleAsync(handler, run, row, cancellationToken), cancellationToken);
+            : await Concurrently.EachAsync(rows, RowParallelism, row => HandleAsync(handler, run, row, cancellationToken), cancellationToken);
 
         var counts = outcomes.Aggregate(CohortCounts.None, (sum, o) => sum.With(o.Status));
         var failures = rows.Zip(outcomes).Where(r => r.Second.Status == CohortRowStatus.Failed)
             .Select(r => new CohortFailure(r.First.Number, r.First.ExternalId, r.Second.Reason ?? "Failed.")).ToList();
         await store.SaveResultAsync(new CohortBatchResult(batch.RunId, batch.Batch, counts, failures), cancellationToken);
         return new CohortBatchOutcome(batch.Batch, counts);
-    }
-
-    /// <summary>Each item's result in the items' order, <see cref="RowParallelism"/> at a time.</summary>
-    public static async Task<IReadOnlyList<T>> EachAsync<TItem, T>(IReadOnlyList<TItem> items, Func<TItem, Task<T>> handle, CancellationToken cancellationToken)
-    {
-        var results = new T[items.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), new ParallelOptions { MaxDegreeOfParallelism = RowParallelism, CancellationToken = cancellationToken },
-            async (i, _) => results[i] = await handle(items[i]));
-        return results;
     }
 
     /// <summary>A domain refusal is the row's own and is reported with it; anything else is an outage, and the batch is retried.</summary>

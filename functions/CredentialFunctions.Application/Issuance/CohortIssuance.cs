@@ -58,7 +58,7 @@ public sealed class CohortIssuance(IssuanceService issuance, BulkFirstIssuance f
             for (var k = 0; k < passes.Count; k++) outcomes[passes[k].Row] = done[k];
         }
         var rest = Enumerable.Range(0, rows.Count).Where(i => outcomes[i] is null).ToList();
-        var handled = await CohortBatchRunner.EachAsync(rest, i => eachRow(rows[i], cancellationToken), cancellationToken);
+        var handled = await Concurrently.EachAsync(rest, CohortBatchRunner.RowParallelism, i => eachRow(rows[i], cancellationToken), cancellationToken);
         for (var k = 0; k < rest.Count; k++) outcomes[rest[k]] = handled[k];
         return [.. outcomes.Select(o => o!)];
     }

@@ -24,9 +24,9 @@ public sealed class IssuanceLedgerSettlement(IIssuanceLedgerStore ledgers, ICred
     public async Task SettleAsync(IssuanceLedger ledger, IReadOnlyList<Credential> created, bool askFirst, CancellationToken cancellationToken)
     {
         var owed = created.SelectMany(c => c.Outbox.Entries.Where(e => c.Outbox.IsHandedTo(e.Key, ledger.Sender))).ToList();
-        if (askFirst) owed = [.. (await CohortBatchRunner.EachAsync(owed, async e => (Entry: e, Sent: await _events.FindSentAsync(e, cancellationToken)), cancellationToken)).Where(s => s.Sent is null).Select(s => s.Entry)];
+        if (askFirst) owed = [.. (await Concurrently.EachAsync(owed, Concurrently.BatchCalls, async e => (Entry: e, Sent: await _events.FindSentAsync(e, cancellationToken)), cancellationToken)).Where(s => s.Sent is null).Select(s => s.Entry)];
         await _events.SendAllAsync(owed, cancellationToken);
-        await CohortBatchRunner.EachAsync(created.Where(c => c.ExpiresAt is not null).ToList(), async c =>
+        await Concurrently.EachAsync(created.Where(c => c.ExpiresAt is not null).ToList(), Concurrently.BatchCalls, async c =>
         {
             await windows.StartAsync(c.CertificateId, cancellationToken);
             return c;
@@ -37,7 +37,7 @@ public sealed class IssuanceLedgerSettlement(IIssuanceLedgerStore ledgers, ICred
     /// <summary>A ledger whose batch died: its credentials read, and those created under it settled.</summary>
     public async Task FinishAsync(IssuanceLedger ledger, CancellationToken cancellationToken)
     {
-        var read = await CohortBatchRunner.EachAsync(ledger.CertificateIds, id => credentials.GetAsync(id, cancellationToken), cancellationToken);
+        var read = await Concurrently.EachAsync(ledger.CertificateIds, Concurrently.BatchCalls, id => credentials.GetAsync(id, cancellationToken), cancellationToken);
         var created = read.Where(c => c is not null && IsUnder(c.Value, ledger)).Select(c => c!.Value).ToList();
         await SettleAsync(ledger, created, askFirst: true, cancellationToken);
     }

@@ -17,7 +17,7 @@ public interface IOutboxTransport
     /// exception may leave some sent, which is why a retry asks <see cref="FindSentAsync"/> first.
     /// </summary>
     Task SendAllAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
-        => Cohorts.CohortBatchRunner.EachAsync(entries, entry => SendAsync(entry, cancellationToken), cancellationToken);
+        => Concurrently.EachAsync(entries, Concurrently.BatchCalls, entry => SendAsync(entry, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Asks the provider whether an earlier attempt at the entry reached it: a sender may have died

@@ -56,13 +56,13 @@ public interface ICredentialStore : IVersionedStore<Credential>
     Task<string?> CreateIfAbsentAsync(Credential credential, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Creates each credential unless one with its id exists, as many at a time as a cohort batch
-    /// handles rows (<see cref="Cohorts.CohortBatchRunner.RowParallelism"/>): each one's ETag, or null
-    /// where it existed, in their order. One call for a batch, so what a store keeps beside each
-    /// credential (the compliance tallies) can be written once for all of them.
+    /// Creates each credential unless one with its id exists, <see cref="Concurrently.BatchCalls"/>
+    /// at a time: each one's ETag, or null where it existed, in their order. One call for a batch,
+    /// so what a store keeps beside each credential (the compliance tallies) can be written once for
+    /// all of them.
     /// </summary>
     Task<IReadOnlyList<string?>> CreateAllIfAbsentAsync(IReadOnlyList<Credential> credentials, CancellationToken cancellationToken)
-        => Cohorts.CohortBatchRunner.EachAsync(credentials, c => CreateIfAbsentAsync(c, cancellationToken), cancellationToken);
+        => Concurrently.EachAsync(credentials, Concurrently.BatchCalls, c => CreateIfAbsentAsync(c, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Removes the record: the one way a credential leaves the store (the retention purge, both modes).
