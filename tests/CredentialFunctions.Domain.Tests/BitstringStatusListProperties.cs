@@ -144,6 +144,41 @@ public class BitstringStatusListProperties
             Assert.Equal(Length - 37 - count, many.Free);
         });
 
+    [Property(MaxTest = 100)]
+    public Property Each_bit_set_at_once_is_the_picked_rank_among_the_bits_still_clear()
+        => Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), Gen.Choose(0, 300).ToArbitrary(), Gen.Choose(0, 1500).ToArbitrary(), (seed, extraBytes, count) =>
+        {
+            // Lists of any whole-byte length, sparse bytes beside full runs, so the takes cross block edges and skip full blocks.
+            var random = new Random(seed);
+            var bytes = new byte[Length / 8 + extraBytes];
+            for (var i = 0; i < bytes.Length; i++) bytes[i] = random.Next(4) == 0 ? (byte)random.Next(256) : (byte)0;
+            var run = random.Next(bytes.Length);
+            bytes.AsSpan(run, Math.Min(bytes.Length - run, random.Next(2000))).Fill(0xFF);
+            var bits = Decoded(bytes);
+            var stillClear = Enumerable.Range(0, bits.Length).Where(i => !bits[i]).ToList();
+            var picks = new Random(seed ^ 0x3C3C);
+            var expected = new List<int>();
+            for (var k = 0; k < count; k++)
+            {
+                var rank = picks.Next(stillClear.Count);
+                expected.Add(stillClear[rank]);
+                stillClear.RemoveAt(rank);
+            }
+
+            var (after, set) = bits.SetClear(count, new Random(seed ^ 0x3C3C).Next);
+
+            Assert.Equal(expected, set);
+            Assert.Equal(bits.CountSet() + count, after.CountSet());
+            Assert.All(set, i => Assert.True(after[i]));
+        });
+
+    private static Bitstring Decoded(byte[] bytes)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(bytes);
+        return Bitstring.Decode("u" + System.Buffers.Text.Base64Url.EncodeToString(compressed.ToArray()));
+    }
+
     [Fact]
     public void Many_indexes_from_a_list_with_fewer_free_take_what_is_free_and_leave_the_list_as_it_was()
     {

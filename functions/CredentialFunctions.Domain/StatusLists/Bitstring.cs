@@ -55,44 +55,62 @@ public sealed class Bitstring
 
     /// <summary>
     /// Sets up to <paramref name="count"/> clear bits, each the <paramref name="pick"/>(clear bits left)-th
-    /// clear bit of the bits as the ones before it left them: what as many rounds of <see cref="NthClear"/>
+    /// clear bit of the bits as the ones before it left them: what as many rounds of finding that bit
     /// and <see cref="With"/> would do, on one copy instead of one each.
     /// </summary>
     public (Bitstring Bits, IReadOnlyList<int> Set) SetClear(int count, Func<int, int> pick)
     {
         var copy = new Bitstring((byte[])_bytes.Clone());
-        var clear = Length - CountSet();
+        // The clear bits of each block of bytes, kept as bits are set, so finding the n-th clear bit
+        // skips whole blocks: a batch's thousand takes each count a few blocks and one block's
+        // bytes, not half the list.
+        var blocks = new int[(copy._bytes.Length + BlockBytes - 1) / BlockBytes];
+        for (var b = 0; b < blocks.Length; b++) blocks[b] = ClearIn(copy.Block(b));
+        var clear = blocks.Sum();
         var set = new List<int>(Math.Min(count, clear));
         while (set.Count < count && clear > 0)
         {
             var ordinal = pick(clear);
             if (ordinal < 0 || ordinal >= clear) throw new ArgumentOutOfRangeException(nameof(pick), ordinal, $"The pick must be from 0 to {clear - 1}.");
-            var index = copy.NthClear(ordinal);
+            var block = 0;
+            for (; ordinal >= blocks[block]; block++) ordinal -= blocks[block];
+            var index = block * BlockBytes * 8 + NthClear(copy.Block(block), ordinal);
             copy._bytes[ByteOf(index)] |= Mask(index);
+            blocks[block]--;
             clear--;
             set.Add(index);
         }
         return (copy, set);
     }
 
-    /// <summary>The position of the <paramref name="ordinal"/>-th clear bit (from 0), or -1 when there are not that many.</summary>
-    public int NthClear(int ordinal)
+    private const int BlockBytes = 256;
+
+    private Span<byte> Block(int block) => _bytes.AsSpan(block * BlockBytes, Math.Min(BlockBytes, _bytes.Length - block * BlockBytes));
+
+    private static int ClearIn(ReadOnlySpan<byte> bytes)
     {
-        for (var i = 0; i < _bytes.Length; i++)
+        var set = 0;
+        foreach (var b in bytes) set += byte.PopCount(b);
+        return bytes.Length * 8 - set;
+    }
+
+    /// <summary>The position in <paramref name="bytes"/> of their <paramref name="ordinal"/>-th clear bit (from 0), which they hold.</summary>
+    private static int NthClear(ReadOnlySpan<byte> bytes, int ordinal)
+    {
+        for (var i = 0; ; i++)
         {
-            var clear = 8 - byte.PopCount(_bytes[i]);
+            var clear = 8 - byte.PopCount(bytes[i]);
             if (ordinal >= clear)
             {
                 ordinal -= clear;
                 continue;
             }
-            for (var bit = 0; bit < 8; bit++)
+            for (var bit = 0; ; bit++)
             {
-                if ((_bytes[i] & (0x80 >> bit)) != 0) continue;
+                if ((bytes[i] & (0x80 >> bit)) != 0) continue;
                 if (ordinal-- == 0) return i * 8 + bit;
             }
         }
-        return -1;
     }
 
     /// <summary>The <c>encodedList</c> of the recommendation: the bits GZIP-compressed, base64url without padding, multibase prefix 'u'.</summary>
