@@ -20,17 +20,63 @@ public sealed class ServiceBusEventTransport(ServiceBusClient client, ServiceBus
 
     public async Task<string> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
-        var integrationEvent = IntegrationEvent.FromPayload(entry.Payload ?? throw new InvalidOperationException($"Outbox entry {entry.Key} has no payload to send."));
-        var sender = EventTypes.IsPayment(integrationEvent.Type) ? _payments : _credentials;
+        var integrationEvent = EventOf(entry);
+        var sender = SenderOf(integrationEvent);
+        await SendingAsync(sender, $"event {integrationEvent.Id}", () => sender.SendMessageAsync(MessageOf(integrationEvent), cancellationToken));
+        return integrationEvent.Id;
+    }
+
+    /// <summary>
+    /// A batch's events (a bulk issuance batch's thousand) in as few sends per topic as the broker's
+    /// message batch size allows, rather than one send each. Not atomic across sends: a failure
+    /// leaves the earlier sends delivered, and a retry sends them again under the same MessageIds,
+    /// which the topic's duplicate detection drops.
+    /// </summary>
+    public async Task SendAllAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    {
+        foreach (var topic in entries.Select(EventOf).GroupBy(e => EventTypes.IsPayment(e.Type)))
+        {
+            var sender = SenderOf(topic.First());
+            var batch = await sender.CreateMessageBatchAsync(cancellationToken);
+            try
+            {
+                foreach (var integrationEvent in topic)
+                {
+                    var message = MessageOf(integrationEvent);
+                    if (batch.TryAddMessage(message)) continue;
+                    if (batch.Count > 0)
+                    {
+                        await SendingAsync(sender, $"a batch of {batch.Count} events", () => sender.SendMessagesAsync(batch, cancellationToken));
+                        batch.Dispose();
+                        batch = await sender.CreateMessageBatchAsync(cancellationToken);
+                        if (batch.TryAddMessage(message)) continue;
+                    }
+                    throw new OutboxDeliveryException($"Event {integrationEvent.Id} is larger than a Service Bus message may be on topic {sender.EntityPath}.", isTransient: false);
+                }
+                if (batch.Count > 0) await SendingAsync(sender, $"a batch of {batch.Count} events", () => sender.SendMessagesAsync(batch, cancellationToken));
+            }
+            finally
+            {
+                batch.Dispose();
+            }
+        }
+    }
+
+    private static IntegrationEvent EventOf(OutboxEntry entry)
+        => IntegrationEvent.FromPayload(entry.Payload ?? throw new InvalidOperationException($"Outbox entry {entry.Key} has no payload to send."));
+
+    private ServiceBusSender SenderOf(IntegrationEvent integrationEvent) => EventTypes.IsPayment(integrationEvent.Type) ? _payments : _credentials;
+
+    private static async Task SendingAsync(ServiceBusSender sender, string what, Func<Task> send)
+    {
         try
         {
-            await sender.SendMessageAsync(MessageOf(integrationEvent), cancellationToken);
+            await send();
         }
         catch (ServiceBusException e)
         {
-            throw new OutboxDeliveryException($"Service Bus refused event {integrationEvent.Id} for topic {sender.EntityPath}: {e.Reason}: {e.Message}", IsTransient(e), e);
+            throw new OutboxDeliveryException($"Service Bus refused {what} for topic {sender.EntityPath}: {e.Reason}: {e.Message}", IsTransient(e), e);
         }
-        return integrationEvent.Id;
     }
 
     /// <summary>

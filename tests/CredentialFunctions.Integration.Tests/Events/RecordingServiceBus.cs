@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Moq;
@@ -7,7 +8,9 @@ namespace CredentialFunctions.Integration.Tests.Events;
 
 /// <summary>
 /// A Moq'd <see cref="ServiceBusClient"/> (Service Bus cannot run here) whose senders record every
-/// message they are given, by topic; a test can make the next sends of a topic throw.
+/// message they are given, by topic, alone or in message batches (of at most
+/// <see cref="MessagesPerBatch"/> and <see cref="MaxMessageBytes"/> a message, as a broker's size
+/// limit would cut them); a test can make the next sends of a topic throw.
 /// </summary>
 public sealed class RecordingServiceBus
 {
@@ -16,7 +19,14 @@ public sealed class RecordingServiceBus
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ServiceBusMessage>> _sent = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Exception>> _failures = new();
 
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _batches = new();
+    private readonly ConditionalWeakTable<ServiceBusMessageBatch, List<ServiceBusMessage>> _batchMessages = new();
+
     public Mock<ServiceBusClient> Client { get; } = new(MockBehavior.Strict);
+
+    public int MessagesPerBatch { get; set; } = 100;
+
+    public int MaxMessageBytes { get; set; } = 256 * 1024;
 
     public RecordingServiceBus()
     {
@@ -25,6 +35,9 @@ public sealed class RecordingServiceBus
     }
 
     public IReadOnlyList<ServiceBusMessage> SentTo(string topic) => _sent.TryGetValue(topic, out var sent) ? [.. sent] : [];
+
+    /// <summary>The number of messages in each batch sent to the topic, in order.</summary>
+    public IReadOnlyList<int> BatchesSentTo(string topic) => _batches.TryGetValue(topic, out var batches) ? [.. batches] : [];
 
     /// <summary>The body of each message sent to the topic, as the CloudEvent JSON a subscriber reads.</summary>
     public IReadOnlyList<JsonElement> CloudEventsSentTo(string topic)
@@ -42,6 +55,23 @@ public sealed class RecordingServiceBus
             {
                 if (_failures.TryGetValue(topic, out var failures) && failures.TryDequeue(out var failure)) return Task.FromException(failure);
                 _sent.GetOrAdd(topic, _ => new()).Enqueue(message);
+                return Task.CompletedTask;
+            });
+        sender.Setup(s => s.CreateMessageBatchAsync(It.IsAny<CancellationToken>())).Returns(() =>
+        {
+            var messages = new List<ServiceBusMessage>();
+            var batch = ServiceBusModelFactory.ServiceBusMessageBatch(MessagesPerBatch * (long)MaxMessageBytes, messages,
+                tryAddCallback: m => messages.Count < MessagesPerBatch && m.Body.ToMemory().Length <= MaxMessageBytes);
+            _batchMessages.Add(batch, messages);
+            return ValueTask.FromResult(batch);
+        });
+        sender.Setup(s => s.SendMessagesAsync(It.IsAny<ServiceBusMessageBatch>(), It.IsAny<CancellationToken>()))
+            .Returns((ServiceBusMessageBatch batch, CancellationToken _) =>
+            {
+                if (_failures.TryGetValue(topic, out var failures) && failures.TryDequeue(out var failure)) return Task.FromException(failure);
+                var messages = _batchMessages.TryGetValue(batch, out var m) ? m : throw new InvalidOperationException("A batch this sender did not make.");
+                foreach (var message in messages) _sent.GetOrAdd(topic, _ => new()).Enqueue(message);
+                _batches.GetOrAdd(topic, _ => new()).Enqueue(messages.Count);
                 return Task.CompletedTask;
             });
         sender.Setup(s => s.DisposeAsync()).Returns(ValueTask.CompletedTask);

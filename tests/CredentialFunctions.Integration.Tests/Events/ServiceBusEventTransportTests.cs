@@ -70,6 +70,52 @@ public sealed class ServiceBusEventTransportTests
         Assert.Contains(reason.ToString(), failure.Message, StringComparison.Ordinal);
     }
 
+    private static OutboxEntry Issued(int i)
+        => new IntegrationEvent($"cert-{i}:1", EventTypes.CredentialIssued, $"credentials/cert-{i}", A.Jan1, new JsonObject { ["certificateId"] = $"cert-{i}" }).ToOutboxEntry();
+
+    [Fact]
+    public async Task A_batch_of_events_goes_in_as_few_sends_per_topic_as_the_message_batch_size_allows_each_event_once()
+    {
+        var payment = new IntegrationEvent("app-1:payment:1", EventTypes.PaymentSucceeded, "applications/app-1", A.Jan1, new JsonObject { ["applicationId"] = "app-1" });
+        var entries = Enumerable.Range(1, 250).Select(Issued).Append(payment.ToOutboxEntry()).ToList();
+
+        await Transport().SendAllAsync(entries, CancellationToken.None);
+
+        Assert.Equal([100, 100, 50], _bus.BatchesSentTo(_options.CredentialsTopic));
+        Assert.Equal([1], _bus.BatchesSentTo(_options.PaymentsTopic));
+        Assert.Equal(Enumerable.Range(1, 250).Select(i => $"cert-{i}:1"), _bus.SentTo(_options.CredentialsTopic).Select(m => m.MessageId));
+        var message = _bus.SentTo(_options.CredentialsTopic)[0];
+        Assert.Equal(("application/cloudevents+json", "credentials/cert-1", EventTypes.CredentialIssued), (message.ContentType, message.Subject, message.ApplicationProperties["type"]));
+        Assert.Equal("cert-1:1", _bus.CloudEventsSentTo(_options.CredentialsTopic)[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_refused_batch_send_fails_as_a_single_send_would()
+    {
+        _bus.MessagesPerBatch = 10;
+        _bus.FailNextSend(_options.CredentialsTopic, new ServiceBusException("busy", ServiceBusFailureReason.ServiceBusy));
+
+        var failure = await Assert.ThrowsAsync<OutboxDeliveryException>(() => Transport().SendAllAsync([.. Enumerable.Range(1, 25).Select(Issued)], CancellationToken.None));
+
+        Assert.True(failure.IsTransient);
+        Assert.Contains("a batch of 10 events", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(ServiceBusFailureReason.ServiceBusy), failure.Message, StringComparison.Ordinal);
+        Assert.Empty(_bus.SentTo(_options.CredentialsTopic));
+    }
+
+    [Fact]
+    public async Task An_event_too_large_for_an_empty_batch_is_refused_for_good_after_the_ones_before_it_are_sent()
+    {
+        _bus.MaxMessageBytes = 2_000;
+        var large = new IntegrationEvent("cert-big:1", EventTypes.CredentialIssued, "credentials/cert-big", A.Jan1, new JsonObject { ["note"] = new string('x', 5_000) }).ToOutboxEntry();
+
+        var failure = await Assert.ThrowsAsync<OutboxDeliveryException>(() => Transport().SendAllAsync([Issued(1), Issued(2), large], CancellationToken.None));
+
+        Assert.False(failure.IsTransient);
+        Assert.Contains("cert-big:1", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(["cert-1:1", "cert-2:1"], _bus.SentTo(_options.CredentialsTopic).Select(m => m.MessageId));
+    }
+
     [Fact]
     public async Task Service_Bus_cannot_be_asked_what_it_holds_so_a_resend_relies_on_the_MessageId()
         => Assert.Null(await Transport().FindSentAsync(EntryOf(EventTypes.CredentialIssued), CancellationToken.None));
