@@ -14,6 +14,9 @@ namespace CredentialFunctions.Adapters.Events;
 /// </summary>
 public sealed class JsonLinesEventLog(string path, Uri source) : IOutboxTransport
 {
+    /// <summary>JSON text carries no byte order mark (RFC 8259 §8.1), so neither does a new file.</summary>
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
     private readonly SemaphoreSlim _appending = new(1, 1);
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
@@ -23,7 +26,7 @@ public sealed class JsonLinesEventLog(string path, Uri source) : IOutboxTranspor
     public async Task<string> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         var integrationEvent = EventOf(entry);
-        await AppendAsync(CloudEventEnvelope.Structured(integrationEvent, source).ToString() + "\n", integrationEvent.Id, cancellationToken);
+        await AppendAsync([integrationEvent], integrationEvent.Id, cancellationToken);
         return integrationEvent.Id;
     }
 
@@ -32,19 +35,25 @@ public sealed class JsonLinesEventLog(string path, Uri source) : IOutboxTranspor
     {
         if (entries.Count == 0) return;
         var events = entries.Select(EventOf).ToList();
-        await AppendAsync(string.Concat(events.Select(e => CloudEventEnvelope.Structured(e, source).ToString() + "\n")), $"{events[0].Id} and {events.Count - 1} more", cancellationToken);
+        await AppendAsync(events, $"{events[0].Id} and {events.Count - 1} more", cancellationToken);
     }
 
     private static IntegrationEvent EventOf(OutboxEntry entry)
         => IntegrationEvent.FromPayload(entry.Payload ?? throw new InvalidOperationException($"Outbox entry {entry.Key} has no payload to send."));
 
-    private async Task AppendAsync(string lines, string what, CancellationToken cancellationToken)
+    /// <summary>Line by line through one writer: a bulk batch's thousand events are never one string of megabytes.</summary>
+    private async Task AppendAsync(IReadOnlyList<IntegrationEvent> events, string what, CancellationToken cancellationToken)
     {
         await _appending.WaitAsync(cancellationToken);
         try
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-            await File.AppendAllTextAsync(Path, lines, Encoding.UTF8, cancellationToken);
+            await using var writer = new StreamWriter(Path, append: true, Utf8);
+            foreach (var integrationEvent in events)
+            {
+                await writer.WriteAsync(CloudEventEnvelope.Structured(integrationEvent, source).ToString().AsMemory(), cancellationToken);
+                await writer.WriteAsync("\n".AsMemory(), cancellationToken);
+            }
         }
         catch (IOException e)
         {
