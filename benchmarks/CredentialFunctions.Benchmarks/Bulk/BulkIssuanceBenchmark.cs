@@ -80,7 +80,9 @@ internal static class BulkIssuanceBenchmark
         var before = await api.CountAsync(CosmosLayout.Credentials);
         var (cpuAtStart, allocatedAtStart, pausedAtStart) = (ProcessCpu(), GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
         var collectionsAtStart = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+        using var allocations = new AllocationTicks { Sampling = true };
         var (first, firstSeconds) = await RunAsync(api, programId, cohort);
+        allocations.Sampling = false;
         var issued = Math.Max(1, first.GetProperty("issued").GetInt32());
         var cpuPerCredential = (ProcessCpu() - cpuAtStart).TotalMilliseconds / issued;
         var (allocatedPerCredential, pausedSeconds) = ((GC.GetTotalAllocatedBytes() - allocatedAtStart) / issued, (GC.GetTotalPauseDuration() - pausedAtStart).TotalSeconds);
@@ -98,6 +100,7 @@ internal static class BulkIssuanceBenchmark
         Console.WriteLine($"  store calls in flight on average: {calls.MeanInFlight(TimeSpan.FromSeconds(firstSeconds)):N1}");
         // The local Cosmos server shares the machine's cores: what this process spends per credential the server cannot.
         Console.WriteLine($"  this process: {cpuPerCredential:N3} ms of CPU and {allocatedPerCredential / 1024.0:N1} KiB allocated per credential; {pausedSeconds:N2} s paused for GC ({collections})");
+        Console.WriteLine($"  allocated most, sampled: {string.Join("; ", allocations.Top(8).Select(t => $"{t.Type} {t.Bytes / 1024.0 / issued:N1} KiB"))} per credential");
 
         var (rerun, rerunSeconds) = await RunAsync(api, programId, cohort);
         var created = await api.CountAsync(CosmosLayout.Credentials) - credentials;
