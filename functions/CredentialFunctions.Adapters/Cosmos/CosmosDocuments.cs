@@ -22,9 +22,6 @@ internal static class CosmosDocuments
     /// </summary>
     public const int MaxDocumentBytes = 1792 * 1024;
 
-    /// <summary>The node options the serializer's own nodes would have: property names matched as it matches them.</summary>
-    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = CredentialJson.Options.PropertyNameCaseInsensitive };
-
     public static async Task<(T Value, string ETag)?> ReadAsync<T>(Container container, string id, string partitionKey, CancellationToken cancellationToken)
     {
         using var response = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey), cancellationToken: cancellationToken);
@@ -78,16 +75,9 @@ internal static class CosmosDocuments
     }
 
     /// <summary>The value's JSON with the document id added (the domain types do not know about storage ids).</summary>
-    /// <remarks>
-    /// The value is serialized once and wrapped, rather than built as a node per value: only its top
-    /// level becomes nodes, when a field is set, and what lies below is written out as it was
-    /// serialized. A credential's document is most of what an issuance spends its CPU on besides the
-    /// SDK's own work.
-    /// </remarks>
     public static JsonObject ToDocument<T>(T value, string id, params (string Name, JsonNode? Value)[] extra)
     {
-        var node = JsonObject.Create(JsonSerializer.SerializeToElement(value, CredentialJson.Options), NodeOptions)
-            ?? throw new InvalidOperationException($"A {typeof(T).Name} serializes to null.");
+        var node = JsonSerializer.SerializeToNode(value, CredentialJson.Options)!.AsObject();
         node["id"] = id;
         foreach (var (name, v) in extra) node[name] = v;
         return node;
