@@ -236,6 +236,8 @@ const fixedRoute = router({
   PATCH: { [doc]: stampingLsn(patchDocument) },
 });
 
+const isReturnMinimal = (req) => (req.headers.prefer || "").split(/[;,]/).some((p) => p.trim().toLowerCase() === "return=minimal");
+
 // Mirrors the package's own pipeline (same headers, same error bodies) with our routes first.
 async function handle(account, req, res) {
   const fixed = fixedRoute(req);
@@ -255,6 +257,9 @@ async function handle(account, req, res) {
   }
   if (res.statusCode > 399 && body && !body.message) body.message = "";
   if (body && body._etag) res.setHeader("etag", body._etag);
+  // (8) A write sent with `Prefer: return=minimal` (the SDK's EnableContentResponseOnWrite = false)
+  // is answered, as Azure answers it, with its status and headers and no document.
+  if (res.statusCode < 300 && isReturnMinimal(req)) body = undefined;
   res.setHeader("content-type", "application/json");
   res.setHeader("x-ms-activity-id", randomUUID());
   res.setHeader("x-ms-request-charge", "1");

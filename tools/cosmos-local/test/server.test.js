@@ -188,6 +188,29 @@ test("a plain read feed (no A-IM) still lists the documents", async () => {
   assert.deepEqual([response.status, ids(response)], [200, ["a", "b"]]);
 });
 
+test("a write that prefers return=minimal is answered with its status and etag and no document", async () => {
+  const url = await containerWith();
+  const minimal = { ...pkHeader("t"), prefer: "return=minimal" };
+
+  const created = await call("POST", `${url}/docs`, { body: { id: "m", tenant: "t", n: 1 }, headers: minimal });
+  const replaced = await call("PUT", `${url}/docs/m`, { body: { id: "m", tenant: "t", n: 2 }, headers: minimal });
+  const upserted = await call("POST", `${url}/docs`, { body: { id: "m", tenant: "t", n: 3 }, headers: { ...minimal, "x-ms-documentdb-is-upsert": "True" } });
+  const conflict = await call("POST", `${url}/docs`, { body: { id: "m", tenant: "t" }, headers: minimal });
+  const full = await call("POST", `${url}/docs`, { body: { id: "f", tenant: "t" }, headers: pkHeader("t") });
+  const read = await call("GET", `${url}/docs/m`, { headers: pkHeader("t") });
+
+  assert.deepEqual([created.status, replaced.status, upserted.status], [201, 200, 200]);
+  for (const answer of [created, replaced, upserted]) {
+    assert.equal(answer.json, undefined);
+    assert.ok(answer.headers.get("etag"));
+  }
+  assert.equal(upserted.headers.get("etag"), read.json._etag);
+  assert.equal(read.json.n, 3);
+  assert.equal(conflict.status, 409);
+  assert.ok(conflict.json.message !== undefined, "an error keeps its body");
+  assert.equal(full.json.id, "f");
+});
+
 test("a transactional batch is refused as not implemented", async () => {
   const url = await containerWith();
 
