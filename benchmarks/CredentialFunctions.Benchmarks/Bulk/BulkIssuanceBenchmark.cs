@@ -178,7 +178,9 @@ internal static class BulkIssuanceBenchmark
             var document = template!.DeepClone().AsObject();
             var id = $"{prefix}-{i:D7}";
             document["id"] = id;
-            using var created = await container.CreateItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), new PartitionKey(id), cancellationToken: ct);
+            // As the app writes: answered without the document (EnableContentResponseOnWrite = false).
+            using var created = await container.CreateItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), new PartitionKey(id),
+                new ItemRequestOptions { EnableContentResponseOnWrite = false }, ct);
             created.EnsureSuccessStatusCode();
         });
         return count / watch.Elapsed.TotalSeconds;

@@ -39,7 +39,7 @@ internal static class CosmosDocuments
     /// <summary>The new document's ETag; null when a document with that id already exists (409).</summary>
     public static async Task<string?> CreateIfAbsentAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
     {
-        using var response = await container.CreateItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), cancellationToken: cancellationToken);
+        using var response = await container.CreateItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), WithoutContent(), cancellationToken);
         if (response.StatusCode == HttpStatusCode.Conflict) return null;
         EnsureSuccess(response);
         return response.Headers.ETag;
@@ -48,7 +48,7 @@ internal static class CosmosDocuments
     public static async Task<string> ReplaceAsync(Container container, JsonObject document, string id, string partitionKey, string etag, CancellationToken cancellationToken)
     {
         using var response = await container.ReplaceItemStreamAsync(ToStream(document), id, new PartitionKey(partitionKey),
-            new ItemRequestOptions { IfMatchEtag = etag }, cancellationToken);
+            WithoutContent(etag), cancellationToken);
         if (response.StatusCode == HttpStatusCode.PreconditionFailed)
             throw new ConcurrencyConflictException($"Document {id} was changed by another writer.");
         if (response.StatusCode == HttpStatusCode.NotFound) throw new NotFoundException(container.Id, id);
@@ -59,9 +59,16 @@ internal static class CosmosDocuments
     /// <summary>Creates the document or writes it over the one of the same id: for a document its writer owns alone, rewritten the same on a retry.</summary>
     public static async Task UpsertAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
     {
-        using var response = await container.UpsertItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), cancellationToken: cancellationToken);
+        using var response = await container.UpsertItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), WithoutContent(), cancellationToken);
         EnsureSuccess(response);
     }
+
+    /// <summary>
+    /// A write answered without the document it wrote (<c>Prefer: return=minimal</c>): every writer
+    /// here needs only the status and the new ETag, and a credential is several kilobytes the store
+    /// would otherwise send back and the SDK read.
+    /// </summary>
+    private static ItemRequestOptions WithoutContent(string? ifMatch = null) => new() { IfMatchEtag = ifMatch, EnableContentResponseOnWrite = false };
 
     /// <summary>Deletes the document guarded by its ETag (null: whatever version is there); false when it is already gone.</summary>
     public static async Task<bool> DeleteAsync(Container container, string id, string partitionKey, string? etag, CancellationToken cancellationToken)
