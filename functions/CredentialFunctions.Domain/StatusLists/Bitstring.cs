@@ -44,12 +44,14 @@ public sealed class Bitstring
         return new Bitstring(bytes);
     }
 
-    public int CountSet()
+    public int CountSet() => SetIn(_bytes);
+
+    private static int SetIn(ReadOnlySpan<byte> bytes)
     {
         // Eight bytes at a time, then the bytes left over.
         var count = 0;
-        foreach (var word in MemoryMarshal.Cast<byte, ulong>(_bytes)) count += BitOperations.PopCount(word);
-        for (var i = _bytes.Length / 8 * 8; i < _bytes.Length; i++) count += byte.PopCount(_bytes[i]);
+        foreach (var word in MemoryMarshal.Cast<byte, ulong>(bytes)) count += BitOperations.PopCount(word);
+        for (var i = bytes.Length / 8 * 8; i < bytes.Length; i++) count += byte.PopCount(bytes[i]);
         return count;
     }
 
@@ -87,12 +89,7 @@ public sealed class Bitstring
 
     private Span<byte> Block(int block) => _bytes.AsSpan(block * BlockBytes, Math.Min(BlockBytes, _bytes.Length - block * BlockBytes));
 
-    private static int ClearIn(ReadOnlySpan<byte> bytes)
-    {
-        var set = 0;
-        foreach (var b in bytes) set += byte.PopCount(b);
-        return bytes.Length * 8 - set;
-    }
+    private static int ClearIn(ReadOnlySpan<byte> bytes) => bytes.Length * 8 - SetIn(bytes);
 
     /// <summary>The position in <paramref name="bytes"/> of their <paramref name="ordinal"/>-th clear bit (from 0), which they hold.</summary>
     private static int NthClear(ReadOnlySpan<byte> bytes, int ordinal)
