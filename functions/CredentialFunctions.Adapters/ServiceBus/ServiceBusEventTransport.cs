@@ -38,6 +38,7 @@ public sealed class ServiceBusEventTransport(ServiceBusClient client, ServiceBus
         {
             var sender = SenderOf(topic.First());
             var batch = await sender.CreateMessageBatchAsync(cancellationToken);
+            Task SendBatchAsync() => SendingAsync(sender, $"a batch of {batch.Count} events", () => sender.SendMessagesAsync(batch, cancellationToken));
             try
             {
                 foreach (var integrationEvent in topic)
@@ -46,14 +47,14 @@ public sealed class ServiceBusEventTransport(ServiceBusClient client, ServiceBus
                     if (batch.TryAddMessage(message)) continue;
                     if (batch.Count > 0)
                     {
-                        await SendingAsync(sender, $"a batch of {batch.Count} events", () => sender.SendMessagesAsync(batch, cancellationToken));
+                        await SendBatchAsync();
                         batch.Dispose();
                         batch = await sender.CreateMessageBatchAsync(cancellationToken);
                         if (batch.TryAddMessage(message)) continue;
                     }
                     throw new OutboxDeliveryException($"Event {integrationEvent.Id} is larger than a Service Bus message may be on topic {sender.EntityPath}.", isTransient: false);
                 }
-                if (batch.Count > 0) await SendingAsync(sender, $"a batch of {batch.Count} events", () => sender.SendMessagesAsync(batch, cancellationToken));
+                if (batch.Count > 0) await SendBatchAsync();
             }
             finally
             {
