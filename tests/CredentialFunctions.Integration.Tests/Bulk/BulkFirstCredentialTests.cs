@@ -204,7 +204,7 @@ public sealed class BulkFirstCredentialTests(CosmosServerFixture cosmos) : IClas
         request.Content = Cohort.Json(learners);
         using var response = await host.Client.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return await Cohort.UntilAsync(host, response.Headers.Location!.ToString(), s => s.GetProperty("finished").GetBoolean());
+        return await host.ReadUntilAsync(response.Headers.Location!.ToString(), s => s.GetProperty("finished").GetBoolean());
     }
 
     private static async Task<List<(string Id, string Type, string Subject)>> EventsAsync(ApiHost host)

@@ -215,7 +215,7 @@ public sealed class BulkIssuanceApiTests(ApiFixture fixture)
         using var response = await StartRawAsync(programId, cohort);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {body}");
-        return await Cohort.UntilAsync(_api, response.Headers.Location!.ToString(), s => s.GetProperty("finished").GetBoolean());
+        return await _api.ReadUntilAsync(response.Headers.Location!.ToString(), s => s.GetProperty("finished").GetBoolean());
     }
 
     private async Task<HttpResponseMessage> StartRawAsync(string programId, HttpContent cohort, Role? role = Role.ProgramManager)
@@ -249,21 +249,6 @@ internal static class Cohort
         var content = new StringContent(csv, Encoding.UTF8, "text/csv");
         content.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileName = fileName };
         return content;
-    }
-
-    /// <summary>Reads the run's status until it says what the test waits for; generous, as two busy cores may take minutes.</summary>
-    public static async Task<JsonElement> UntilAsync(ApiHost api, string location, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        while (true)
-        {
-            using var response = await api.SendAsync(HttpMethod.Get, location, role: Role.Auditor);
-            var status = await ApiHost.ReadJsonAsync(response);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            if (condition(status)) return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The run did not get there in time: {status}");
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>The certificate ids of a program's credentials, straight from the store.</summary>

@@ -43,7 +43,7 @@ public sealed class BulkIssuanceCancelTests(ApiFixture fixture) : IAsyncLifetime
 
         using var cancel = await _api.SendAsync(HttpMethod.Post, $"/api/programs/{programId}/issuances/{runId}/cancel", role: Role.ProgramManager);
         var cancelling = await ApiHost.ReadJsonAsync(cancel);
-        var status = await Cohort.UntilAsync(_api, location, s => s.GetProperty("finished").GetBoolean());
+        var status = await _api.ReadUntilAsync(location, s => s.GetProperty("finished").GetBoolean());
 
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
         Assert.NotEqual(System.Text.Json.JsonValueKind.Null, cancelling.GetProperty("cancelRequestedAt").ValueKind);

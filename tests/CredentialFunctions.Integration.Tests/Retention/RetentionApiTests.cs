@@ -344,7 +344,7 @@ public sealed class RetentionApiTests(CosmosServerFixture cosmos) : IClassFixtur
         request.Content = Cohort.Json([row]);
         using var started = await host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var status = await Cohort.UntilAsync(host, started.Headers.Location!.ToString(), s => s.GetProperty("finished").GetBoolean());
+        var status = await host.ReadUntilAsync(started.Headers.Location!.ToString(), s => s.GetProperty("finished").GetBoolean());
         Assert.Equal(1, status.GetProperty("issued").GetInt32());
         return Assert.Single((await Cohort.CertificatesOfAsync(host, programId)).Except(before));
     }

@@ -147,6 +147,25 @@ public sealed class ApiHost : IAsyncDisposable
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, Role? role = null, string? learnerId = null)
         => Client.SendAsync(Request(method, path, body, role, learnerId));
 
+    /// <summary>
+    /// Reads a resource until it says what the test waits for: what the app does after answering (an
+    /// orchestration's steps, an outbox entry marked sent after its email went) lands a moment later.
+    /// Generous, as two busy cores may take minutes.
+    /// </summary>
+    public async Task<JsonElement> ReadUntilAsync(string path, Func<JsonElement, bool> condition, Role role = Role.Auditor)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        while (true)
+        {
+            using var response = await SendAsync(HttpMethod.Get, path, role: role);
+            var resource = await ReadJsonAsync(response);
+            if (response.StatusCode != System.Net.HttpStatusCode.OK) throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {resource}");
+            if (condition(resource)) return resource;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"GET {path} did not get there in time: {resource}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>A signed LMS webhook delivery, as an LMS would send it.</summary>
     public HttpRequestMessage SignedLms(string rawBody, DateTimeOffset? signedAt = null, string secret = LmsSecret)
         => Signed("/api/webhooks/lms/completions", rawBody, secret, signedAt);
