@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using CredentialFunctions.Application.Access;
 using CredentialFunctions.Application.Ports;
 using Microsoft.Azure.Cosmos;
@@ -16,16 +15,12 @@ public sealed class CosmosAccessLog(CredentialDatabase database, IIdSource ids, 
 
     public async Task RecordAsync(Caller caller, string resource, string? query, CancellationToken cancellationToken)
     {
-        var document = new JsonObject
-        {
-            ["id"] = ids.NewId("read"),
-            ["callerId"] = caller.Id,
-            ["roles"] = new JsonArray([.. caller.Roles.Order().Select(r => JsonValue.Create(r.ToString()))]),
-            ["resource"] = resource,
-            ["query"] = query,
-            ["at"] = CosmosRenewalWindowRecords.Sortable(clock.GetUtcNow()),
-        };
-        if (!await CosmosDocuments.TryCreateAsync(_container, document, caller.Id, cancellationToken))
-            throw new InvalidOperationException($"Access log entry {document["id"]} already exists: the id source repeated itself.");
+        var id = ids.NewId("read");
+        var entry = new AccessLogEntry(caller.Id, [.. caller.Roles.Order().Select(r => r.ToString())], resource, query, CosmosRenewalWindowRecords.Sortable(clock.GetUtcNow()));
+        if (!await CosmosDocuments.TryCreateAsync(_container, CosmosDocuments.ToDocument(entry, id), caller.Id, cancellationToken))
+            throw new InvalidOperationException($"Access log entry {id} already exists: the id source repeated itself.");
     }
+
+    /// <summary>Who read what and when; the instant at a fixed width, so entries sort as strings.</summary>
+    private sealed record AccessLogEntry(string CallerId, IReadOnlyList<string> Roles, string Resource, string? Query, string At);
 }

@@ -75,13 +75,13 @@ public sealed class CosmosApplicationStore(CredentialDatabase database) : IAppli
     /// whatever offset a client sent: the submission (for newest first) and the first and last
     /// payment (for the reconciliation's range); and the stamp of its oldest unsent event, for the event repair.
     /// </summary>
-    private static JsonObject Document(CertificationApplication application)
+    private static CosmosDocument Document(CertificationApplication application)
     {
         var paid = application.Payments.Select(p => p.OccurredAt).ToList();
-        return CosmosUnsentEvents.WithUnsentEventsStamp(CosmosDocuments.ToDocument(application, application.ApplicationId,
+        return CosmosDocuments.ToDocument(application, application.ApplicationId,
             ("submittedAt", CosmosRenewalWindowRecords.Sortable(application.SubmittedAt)),
             (FirstPaymentAt, paid.Count == 0 ? null : CosmosRenewalWindowRecords.Sortable(paid.Min())),
             (LastPaymentAt, paid.Count == 0 ? null : CosmosRenewalWindowRecords.Sortable(paid.Max())),
-            (ProviderPaymentIds, new JsonArray([.. application.Payments.Select(p => p.ProviderPaymentId).OfType<string>().Distinct().Select(id => JsonValue.Create(id))]))), application.Outbox);
+            (ProviderPaymentIds, new JsonArray([.. application.Payments.Select(p => p.ProviderPaymentId).OfType<string>().Distinct().Select(id => JsonValue.Create(id))])), CosmosUnsentEvents.UnsentEventsStamp(application.Outbox));
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
-using System.Text.Json;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Cohorts;
 using CredentialFunctions.Application.Ports;
@@ -27,14 +25,8 @@ public sealed class CosmosCohortRunStore(CredentialDatabase database) : ICohortR
     {
         await Parallel.ForEachAsync(rows.Chunk(run.BatchSize).Select((chunk, i) => (Rows: chunk, Batch: i + 1)),
             new ParallelOptions { MaxDegreeOfParallelism = WriteParallelism, CancellationToken = cancellationToken },
-            async (batch, ct) => await CosmosDocuments.TryCreateAsync(_container, new JsonObject
-            {
-                ["id"] = RowsId(run.RunId, batch.Batch),
-                ["runId"] = run.RunId,
-                ["type"] = "rows",
-                ["batch"] = batch.Batch,
-                ["rows"] = JsonSerializer.SerializeToNode(batch.Rows, CredentialJson.Options),
-            }, run.RunId, ct));
+            async (batch, ct) => await CosmosDocuments.TryCreateAsync(_container,
+                CosmosDocuments.ToDocument(new RowsDocument(batch.Rows), RowsId(run.RunId, batch.Batch), ("runId", run.RunId), ("type", "rows"), ("batch", batch.Batch)), run.RunId, ct));
         if (!await CosmosDocuments.TryCreateAsync(_container, RunDocument(run), run.RunId, cancellationToken))
             throw new ConcurrencyConflictException($"Cohort run {run.RunId} already exists.");
     }
@@ -88,7 +80,7 @@ public sealed class CosmosCohortRunStore(CredentialDatabase database) : ICohortR
         return new Page<CohortFailure>([.. page.SelectMany(r => r.Failures)], next);
     }
 
-    private static JsonObject RunDocument(CohortRun run) => CosmosDocuments.ToDocument(run, run.RunId, ("type", "run"));
+    private static CosmosDocument RunDocument(CohortRun run) => CosmosDocuments.ToDocument(run, run.RunId, ("type", "run"));
 
     private static string RowsId(string runId, int batch) => $"{runId}:rows:{batch}";
 

@@ -135,11 +135,11 @@ public sealed class CosmosCredentialSearch(CredentialDatabase database) : ICrede
         return definition;
     }
 
-    /// <summary>The credential's document with what a search filters and sorts on: folded texts, and instants that sort as strings.</summary>
-    internal static JsonObject WithSearchFields(JsonObject document, Credential credential)
+    /// <summary>The credential document's field of what a search filters and sorts on: folded texts, and instants that sort as strings.</summary>
+    internal static (string, JsonNode?) SearchFields(Credential credential)
     {
         var schedule = credential.Schedule;
-        document[Field] = new JsonObject
+        return (Field, new JsonObject
         {
             ["legalName"] = SearchText.Fold(credential.Holder.LegalName),
             ["email"] = SearchText.Fold(credential.Holder.Email),
@@ -148,8 +148,7 @@ public sealed class CosmosCredentialSearch(CredentialDatabase database) : ICrede
             ["expiresAt"] = credential.ExpiresAt is { } expiry ? Sortable(expiry) : null,
             ["windowOpensAt"] = schedule is null ? null : Sortable(schedule.WindowOpensAt),
             ["graceEndsAt"] = schedule is null ? null : Sortable(schedule.GraceEndsAt),
-        };
-        return document;
+        });
     }
 
     private static string Sortable(DateTimeOffset at) => CosmosRenewalWindowRecords.Sortable(at);

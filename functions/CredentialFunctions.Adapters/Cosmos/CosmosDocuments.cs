@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
@@ -33,21 +35,21 @@ internal static class CosmosDocuments
     }
 
     /// <summary>Returns false when a document with that id already exists (409).</summary>
-    public static async Task<bool> TryCreateAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
+    public static async Task<bool> TryCreateAsync(Container container, CosmosDocument document, string partitionKey, CancellationToken cancellationToken)
         => await CreateIfAbsentAsync(container, document, partitionKey, cancellationToken) is not null;
 
     /// <summary>The new document's ETag; null when a document with that id already exists (409).</summary>
-    public static async Task<string?> CreateIfAbsentAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
+    public static async Task<string?> CreateIfAbsentAsync(Container container, CosmosDocument document, string partitionKey, CancellationToken cancellationToken)
     {
-        using var response = await container.CreateItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), WithoutContent(), cancellationToken);
+        using var response = await container.CreateItemStreamAsync(document.ToStream(), new PartitionKey(partitionKey), WithoutContent(), cancellationToken);
         if (response.StatusCode == HttpStatusCode.Conflict) return null;
         EnsureSuccess(response);
         return response.Headers.ETag;
     }
 
-    public static async Task<string> ReplaceAsync(Container container, JsonObject document, string id, string partitionKey, string etag, CancellationToken cancellationToken)
+    public static async Task<string> ReplaceAsync(Container container, CosmosDocument document, string id, string partitionKey, string etag, CancellationToken cancellationToken)
     {
-        using var response = await container.ReplaceItemStreamAsync(ToStream(document), id, new PartitionKey(partitionKey),
+        using var response = await container.ReplaceItemStreamAsync(document.ToStream(), id, new PartitionKey(partitionKey),
             WithoutContent(etag), cancellationToken);
         if (response.StatusCode == HttpStatusCode.PreconditionFailed)
             throw new ConcurrencyConflictException($"Document {id} was changed by another writer.");
@@ -57,9 +59,9 @@ internal static class CosmosDocuments
     }
 
     /// <summary>Creates the document or writes it over the one of the same id: for a document its writer owns alone, rewritten the same on a retry.</summary>
-    public static async Task UpsertAsync(Container container, JsonObject document, string partitionKey, CancellationToken cancellationToken)
+    public static async Task UpsertAsync(Container container, CosmosDocument document, string partitionKey, CancellationToken cancellationToken)
     {
-        using var response = await container.UpsertItemStreamAsync(ToStream(document), new PartitionKey(partitionKey), WithoutContent(), cancellationToken);
+        using var response = await container.UpsertItemStreamAsync(document.ToStream(), new PartitionKey(partitionKey), WithoutContent(), cancellationToken);
         EnsureSuccess(response);
     }
 
@@ -81,22 +83,66 @@ internal static class CosmosDocuments
         return true;
     }
 
-    /// <summary>The value's JSON with the document id added (the domain types do not know about storage ids).</summary>
-    public static JsonObject ToDocument<T>(T value, string id, params (string Name, JsonNode? Value)[] extra)
-    {
-        var node = JsonSerializer.SerializeToNode(value, CredentialJson.Options)!.AsObject();
-        node["id"] = id;
-        foreach (var (name, v) in extra) node[name] = v;
-        return node;
-    }
-
-    private static MemoryStream ToStream(JsonObject document)
+    /// <summary>
+    /// The value's JSON with the document id and the store's own fields (what its queries read)
+    /// beside its members, in one object. The value is serialized straight to bytes and the fields
+    /// written after its members: a document is written on every change of its record, and a node
+    /// tree of it (serialize, parse, write again) cost more than the write's own work. A field that
+    /// stands in for a member of the same name (an instant written sortable, an id the value carries)
+    /// replaces it in a node tree, so no name is ever written twice.
+    /// </summary>
+    public static CosmosDocument ToDocument<T>(T value, string id, params (string Name, JsonNode? Value)[] fields)
     {
         var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream)) document.WriteTo(writer);
-        if (stream.Length > MaxDocumentBytes) throw new RecordTooLargeException(document["id"]?.GetValue<string>() ?? "(no id)", stream.Length, MaxDocumentBytes);
-        stream.Position = 0;
-        return stream;
+        if (DocumentMembers<T>.Names.Contains("id") || fields.Any(f => DocumentMembers<T>.Names.Contains(f.Name))) WriteOver(stream, value, id, fields);
+        else WriteAfter(stream, value, id, fields);
+        if (stream.Length > MaxDocumentBytes) throw new RecordTooLargeException(id, stream.Length, MaxDocumentBytes);
+        return new CosmosDocument(stream.GetBuffer(), (int)stream.Length);
+    }
+
+    private static void WriteAfter<T>(MemoryStream stream, T value, string id, (string Name, JsonNode? Value)[] fields)
+    {
+        JsonSerializer.Serialize(stream, value, DocumentMembers<T>.TypeInfo);
+        var length = (int)stream.Length;
+        var own = stream.GetBuffer();
+        if (length < 2 || own[0] != '{' || own[length - 1] != '}')
+            throw new InvalidOperationException($"{typeof(T).Name} does not serialize as a JSON object, so it cannot be a document.");
+        var added = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(added))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", id);
+            foreach (var (name, field) in fields)
+            {
+                writer.WritePropertyName(name);
+                if (field is null) writer.WriteNullValue();
+                else field.WriteTo(writer);
+            }
+            writer.WriteEndObject();
+        }
+        // The value's closing brace is written over: its members, a comma, the fields, one closing brace.
+        stream.SetLength(length - 1);
+        if (length > 2) stream.WriteByte((byte)',');
+        stream.Write(added.WrittenSpan[1..]);
+    }
+
+    private static void WriteOver<T>(MemoryStream stream, T value, string id, (string Name, JsonNode? Value)[] fields)
+    {
+        var node = JsonSerializer.SerializeToNode(value, DocumentMembers<T>.TypeInfo)!.AsObject();
+        foreach (var (name, field) in fields.Prepend(("id", id))) node[name] = field;
+        using var writer = new Utf8JsonWriter(stream);
+        node.WriteTo(writer);
+    }
+
+    /// <summary>The JSON members of a type's contract, found once per type.</summary>
+    private static class DocumentMembers<T>
+    {
+        public static readonly JsonTypeInfo<T> TypeInfo = (JsonTypeInfo<T>)CredentialJson.Options.GetTypeInfo(typeof(T));
+
+        // A member the contract never writes ([JsonIgnore]) keeps its place in the contract without a getter.
+        public static readonly HashSet<string> Names = TypeInfo.Kind == JsonTypeInfoKind.Object
+            ? TypeInfo.Properties.Where(p => p.Get is not null).Select(p => p.Name).ToHashSet(StringComparer.Ordinal)
+            : [];
     }
 
     /// <summary>Anything but the expected answers is an outage or a bug: the SDK's own CosmosException carries the diagnostics.</summary>
@@ -151,4 +197,10 @@ internal static class CosmosDocuments
     }
 
     private sealed record QueryPage(IReadOnlyList<JsonElement> Documents);
+}
+
+/// <summary>A document's JSON as it is sent to the store, read afresh by each write of it.</summary>
+internal sealed class CosmosDocument(byte[] json, int length)
+{
+    public MemoryStream ToStream() => new(json, 0, length, writable: false, publiclyVisible: true);
 }

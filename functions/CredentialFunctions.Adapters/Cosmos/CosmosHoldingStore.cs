@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
@@ -102,7 +101,7 @@ public sealed class CosmosHoldingStore(CredentialDatabase database) : IHoldingSt
 
     private sealed record FirstCredentialKey(string ProgramId, byte[] Key);
 
-    private static (JsonObject Document, string Id) ToDocument(Holding holding)
+    private static (CosmosDocument Document, string Id) ToDocument(Holding holding)
     {
         var id = DocumentId(holding.LearnerId, holding.ProgramId);
         return (CosmosDocuments.ToDocument(holding, id, ("pendingSince", (holding.Pending?.ReceivedAt ?? holding.Reinstating?.At)?.ToUnixTimeMilliseconds())), id);

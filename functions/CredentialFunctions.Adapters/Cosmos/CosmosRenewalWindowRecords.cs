@@ -34,12 +34,9 @@ public sealed class CosmosRenewalWindowRecords(CredentialDatabase database) : IR
         return await CosmosDocuments.ReadPageAsync<Credential>(iterator, cancellationToken);
     }
 
-    /// <summary>The credential's document with the instant its window ends, for the scan above to filter on.</summary>
-    internal static JsonObject WithWindowEnd(JsonObject document, Credential credential)
-    {
-        document[WindowEndsAtField] = RenewalWindow.EndsAt(credential) is { } endsAt ? Sortable(endsAt) : null;
-        return document;
-    }
+    /// <summary>The credential document's field of the instant its window ends, for the scan above to filter on.</summary>
+    internal static (string, JsonNode?) WindowEnd(Credential credential)
+        => (WindowEndsAtField, RenewalWindow.EndsAt(credential) is { } endsAt ? Sortable(endsAt) : null);
 
     /// <summary>UTC at a fixed width, so the strings sort as the instants do whatever offset the record was written with.</summary>
     internal static string Sortable(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);

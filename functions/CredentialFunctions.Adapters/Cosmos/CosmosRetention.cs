@@ -45,16 +45,12 @@ public sealed class CosmosRetentionRecords(CredentialDatabase database) : IReten
         return await CosmosDocuments.ReadPageAsync<Credential>(iterator, cancellationToken);
     }
 
-    /// <summary>The credential's document with the instants its retention counts from, for the query above.</summary>
-    internal static JsonObject WithRetentionStart(JsonObject document, Credential credential)
+    /// <summary>The credential document's field of the instants its retention counts from, for the query above.</summary>
+    internal static (string, JsonNode?) RetentionStart(Credential credential) => (StartField, new JsonObject
     {
-        document[StartField] = new JsonObject
-        {
-            ["credentialEnd"] = Stamp(CredentialEnd.Of(credential, RetentionBasis.CredentialEnd)),
-            ["employmentEnd"] = Stamp(CredentialEnd.Of(credential, RetentionBasis.EmploymentEnd)),
-        };
-        return document;
-    }
+        ["credentialEnd"] = Stamp(CredentialEnd.Of(credential, RetentionBasis.CredentialEnd)),
+        ["employmentEnd"] = Stamp(CredentialEnd.Of(credential, RetentionBasis.EmploymentEnd)),
+    });
 
     private static string? Stamp(DateTimeOffset? at) => at is { } a ? CosmosRenewalWindowRecords.Sortable(a) : null;
 

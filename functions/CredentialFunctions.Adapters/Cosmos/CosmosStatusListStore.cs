@@ -26,7 +26,7 @@ public sealed class CosmosStatusListStore(CredentialDatabase database) : IStatus
     public Task<string> ReplaceAsync(StatusList list, string etag, CancellationToken cancellationToken)
         => CosmosDocuments.ReplaceAsync(_container, ToDocument(list), list.Id, list.Id, etag, cancellationToken);
 
-    private static JsonObject ToDocument(StatusList list)
+    private static CosmosDocument ToDocument(StatusList list)
         => CosmosDocuments.ToDocument(new StatusListDocument(list.Purpose, list.Number, list.Bits.Encode(), list.Allocated.Encode()), list.Id);
 
     private sealed record StatusListDocument(StatusPurpose Purpose, int Number, string EncodedList, string Allocated)
@@ -56,9 +56,5 @@ public sealed class CosmosStatusListRecords(CredentialDatabase database) : IStat
         return await CosmosDocuments.ReadPageAsync<Credential>(iterator, cancellationToken);
     }
 
-    internal static JsonObject WithBehind(JsonObject document, Credential credential)
-    {
-        document[BehindField] = credential.StatusListsBehind;
-        return document;
-    }
+    internal static (string, JsonNode?) ListsBehind(Credential credential) => (BehindField, credential.StatusListsBehind);
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
 using CredentialFunctions.Application.Ports;
@@ -48,11 +46,11 @@ public sealed class CosmosCredentialStore(CredentialDatabase database, RecordAnc
     public Task<bool> DeleteAsync(string certificateId, string etag, CancellationToken cancellationToken)
         => CosmosDocuments.DeleteAsync(_container, certificateId, certificateId, etag, cancellationToken);
 
-    private async Task<JsonObject> DocumentAsync(Credential credential, CancellationToken cancellationToken)
+    private async Task<CosmosDocument> DocumentAsync(Credential credential, CancellationToken cancellationToken)
     {
         var anchored = await anchoring.SealAsync(credential, cancellationToken);
-        return CosmosRetentionRecords.WithRetentionStart(CosmosCredentialSearch.WithSearchFields(CosmosStatusListRecords.WithBehind(CosmosUnsentEvents.WithUnsentEventsStamp(
-            CosmosRenewalWindowRecords.WithWindowEnd(CosmosDocuments.ToDocument(anchored, anchored.CertificateId), anchored), anchored.Outbox), anchored), anchored), anchored);
+        return CosmosDocuments.ToDocument(anchored, anchored.CertificateId, CosmosRenewalWindowRecords.WindowEnd(anchored), CosmosUnsentEvents.UnsentEventsStamp(anchored.Outbox),
+            CosmosStatusListRecords.ListsBehind(anchored), CosmosCredentialSearch.SearchFields(anchored), CosmosRetentionRecords.RetentionStart(anchored));
     }
 }
 
@@ -152,11 +150,7 @@ public sealed class CosmosReceiptStore(CredentialDatabase database) : IReceiptSt
     public Task<bool> DeleteAsync(string key, string etag, CancellationToken cancellationToken)
         => CosmosDocuments.DeleteAsync(_container, key, key, etag, cancellationToken);
 
-    private static JsonObject Document<T>(string key, T receipt) => new()
-    {
-        ["id"] = key,
-        ["receipt"] = JsonSerializer.SerializeToNode(receipt, CredentialJson.Options),
-    };
+    private static CosmosDocument Document<T>(string key, T receipt) => CosmosDocuments.ToDocument(new ReceiptDocument<T>(receipt), key);
 
     private sealed record ReceiptDocument<T>(T Receipt);
 }

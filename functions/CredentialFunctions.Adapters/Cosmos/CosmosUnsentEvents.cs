@@ -18,13 +18,12 @@ public static class CosmosUnsentEvents
 {
     public const string EventsUnsentSinceField = "eventsUnsentSince";
 
-    /// <summary>The record's document with the time of its oldest unsent message, for <see cref="CosmosUnsentEvents{T}"/>.</summary>
-    internal static JsonObject WithUnsentEventsStamp(JsonObject document, Outbox outbox)
+    /// <summary>The record document's field of the time of its oldest unsent message, for <see cref="CosmosUnsentEvents{T}"/>.</summary>
+    internal static (string, JsonNode?) UnsentEventsStamp(Outbox outbox)
     {
         // An event written before entries carried the time carries it in its payload.
         var oldest = outbox.Unsent.Select(e => e.OwedSince ?? IntegrationEvent.FromPayload(e.Payload!).Time).Cast<DateTimeOffset?>().Min();
-        document[EventsUnsentSinceField] = oldest is { } at ? CosmosRenewalWindowRecords.Sortable(at) : null;
-        return document;
+        return (EventsUnsentSinceField, oldest is { } at ? CosmosRenewalWindowRecords.Sortable(at) : null);
     }
 }
 

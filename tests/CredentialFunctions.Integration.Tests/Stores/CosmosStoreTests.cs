@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CredentialFunctions.Adapters.Cosmos;
 using CredentialFunctions.Application;
 using CredentialFunctions.Application.Issuance;
@@ -5,6 +6,7 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Domain;
 using CredentialFunctions.Domain.Credentials;
 using CredentialFunctions.Domain.Programs;
+using CredentialFunctions.Domain.Reports;
 using CredentialFunctions.Testing.Anchors;
 using CredentialFunctions.Testing.Cosmos;
 
@@ -36,6 +38,41 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
         Assert.Equal(RecordDigest.Of(credential), RecordDigest.Of(read.Value));
         Assert.True(read.Value.VerifyAuditTrail().IsIntact);
         Assert.Equal(("Grace Hopper", 91.5m, "Harvard", "FINRA-S1"), (read.Value.Holder.LegalName, read.Value.Completion.Score, read.Value.Placement.JobSite, read.Value.RegulatoryModule));
+    }
+
+    /// <summary>
+    /// A document is the value's own JSON with the id and the store's fields written after its
+    /// members: each name once (a repeated name is a record readers disagree on), the fields the
+    /// queries read, and for a value carrying its own id (a tally) that id once.
+    /// </summary>
+    [Fact]
+    public async Task A_stored_document_holds_each_member_once_beside_its_id_and_the_fields_the_queries_read()
+    {
+        var credential = A.Credential(A.Program(), seed: 7, holder: A.Learner with { LegalName = "Émile Zola" });
+        Assert.True(await new CosmosCredentialStore(_database, TestAnchors.Anchoring).TryCreateAsync(credential, CancellationToken.None));
+        var tally = ComplianceTally.Empty("2026-12-02", shard: 3).With(credential, +1);
+        Assert.True(await new CosmosComplianceTallies(_database).TryCreateAsync(tally, CancellationToken.None));
+
+        var document = await RawAsync(CosmosLayout.Credentials, credential.CertificateId);
+        var names = document.EnumerateObject().Select(p => p.Name).Where(n => !n.StartsWith('_')).ToList();
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        var own = JsonSerializer.SerializeToElement(credential, CredentialJson.Options).EnumerateObject().Select(p => p.Name);
+        Assert.Equal(
+            [.. own, "id", CosmosRenewalWindowRecords.WindowEndsAtField, CosmosUnsentEvents.EventsUnsentSinceField, CosmosStatusListRecords.BehindField, CosmosCredentialSearch.Field, CosmosRetentionRecords.StartField],
+            names);
+        Assert.Equal(credential.CertificateId, document.GetProperty("id").GetString());
+        Assert.Equal("émile zola", document.GetProperty("search").GetProperty("legalName").GetString());
+
+        var tallyDocument = await RawAsync(CosmosLayout.ComplianceTallies, tally.Id);
+        Assert.Single(tallyDocument.EnumerateObject(), p => p.Name == "id");
+        Assert.Equal(tally.Id, tallyDocument.GetProperty("id").GetString());
+    }
+
+    private async Task<JsonElement> RawAsync(ContainerLayout layout, string id)
+    {
+        using var response = await _database.Container(layout).ReadItemStreamAsync(id, new Microsoft.Azure.Cosmos.PartitionKey(id));
+        response.EnsureSuccessStatusCode();
+        return (await JsonDocument.ParseAsync(response.Content)).RootElement.Clone();
     }
 
     [Fact]
