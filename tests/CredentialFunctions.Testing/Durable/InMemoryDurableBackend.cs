@@ -12,12 +12,8 @@ using CredentialFunctions.Application.Ports;
 using CredentialFunctions.Application.Renewal;
 using CredentialFunctions.LocalHost;
 using DurableTask.Core;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar;
-using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -32,12 +28,12 @@ namespace CredentialFunctions.Testing.Durable;
 /// </summary>
 public sealed class InMemoryDurableBackend : IAsyncDisposable
 {
-    private readonly IHost _sidecar;
+    private readonly LocalTaskHub _hub;
     private readonly EpisodeWatch _episodes;
 
-    private InMemoryDurableBackend(IHost sidecar, string address, EpisodeWatch episodes)
+    private InMemoryDurableBackend(LocalTaskHub hub, string address, EpisodeWatch episodes)
     {
-        _sidecar = sidecar;
+        _hub = hub;
         Address = address;
         _episodes = episodes;
     }
@@ -50,17 +46,7 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
         var service = new InMemoryOrchestrationService();
         var (dispatched, episodes) = EpisodeWatch.Wrap(service);
         var address = $"http://localhost:{LocalCosmosServer.FreePort()}";
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(address).ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
-        builder.Services.AddSingleton(observe?.Invoke(dispatched) ?? dispatched);
-        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
-        var app = builder.Build();
-        app.MapGrpcService<TaskHubGrpcServer>();
-        await app.StartAsync();
-        return new InMemoryDurableBackend(app, address, episodes);
+        return new InMemoryDurableBackend(await LocalTaskHub.StartAsync(address, observe?.Invoke(dispatched) ?? dispatched, service), address, episodes);
     }
 
     /// <summary>
@@ -104,11 +90,7 @@ public sealed class InMemoryDurableBackend : IAsyncDisposable
         return worker;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _sidecar.StopAsync();
-        _sidecar.Dispose();
-    }
+    public ValueTask DisposeAsync() => _hub.DisposeAsync();
 }
 
 public sealed class RenewalWorker(IHost host) : IAsyncDisposable
