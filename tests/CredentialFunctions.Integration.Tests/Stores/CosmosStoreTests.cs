@@ -68,6 +68,25 @@ public sealed class CosmosStoreTests(CosmosServerFixture cosmos) : IClassFixture
         Assert.Equal(tally.Id, tallyDocument.GetProperty("id").GetString());
     }
 
+    /// <summary>Each thread writes its documents in one buffer it keeps: one written after larger ones holds only its own JSON.</summary>
+    [Fact]
+    public void A_document_written_after_larger_ones_on_the_same_thread_holds_its_own_json_only()
+    {
+        // Larger than the buffer a thread keeps, then larger than the last one, then the last one.
+        var (huge, large, small) = (A.Credential(seed: 71), A.Credential(seed: 72), A.Credential(seed: 73));
+        huge = huge with { Holder = huge.Holder with { LegalName = new string('h', 200_000) } };
+        large = large with { Holder = large.Holder with { LegalName = new string('l', 20_000) } };
+
+        foreach (var credential in new[] { huge, large, small, large, small })
+        {
+            using var json = CosmosDocuments.ToDocument(credential, credential.CertificateId, ("after", 1)).ToStream();
+            var document = JsonDocument.Parse(json).RootElement;
+            var names = document.EnumerateObject().Select(p => p.Name).ToList();
+            Assert.Equal([.. JsonSerializer.SerializeToElement(credential, CredentialJson.Options).EnumerateObject().Select(p => p.Name), "id", "after"], names);
+            Assert.Equal((credential.CertificateId, credential.Holder.LegalName), (document.GetProperty("id").GetString(), document.GetProperty("holder").GetProperty("legalName").GetString()));
+        }
+    }
+
     private async Task<JsonElement> RawAsync(ContainerLayout layout, string id)
     {
         using var response = await _database.Container(layout).ReadItemStreamAsync(id, new Microsoft.Azure.Cosmos.PartitionKey(id));
