@@ -44,29 +44,11 @@ public sealed class LocalTaskHub : IAsyncDisposable
     }
 
     /// <summary>The backend as it is, but for how many activities it lets run at once.</summary>
-    private class ActivityConcurrency : DispatchProxy
+    private class ActivityConcurrency : OrchestrationServiceProxy
     {
-        private IOrchestrationService _inner = null!;
-
-        public static IOrchestrationService Around(IOrchestrationService inner)
-        {
-            var proxy = Create<IOrchestrationService, ActivityConcurrency>();
-            ((ActivityConcurrency)(object)proxy)._inner = inner;
-            return proxy;
-        }
+        public static IOrchestrationService Around(IOrchestrationService inner) => Wrap<ActivityConcurrency>(inner).Service;
 
         protected override object? Invoke(MethodInfo? method, object?[]? args)
-        {
-            if (method!.Name == "get_" + nameof(IOrchestrationService.MaxConcurrentTaskActivityWorkItems)) return ActivitiesAtOnce;
-            try
-            {
-                return method.Invoke(_inner, args);
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-                throw;
-            }
-        }
+            => method!.Name == "get_" + nameof(IOrchestrationService.MaxConcurrentTaskActivityWorkItems) ? ActivitiesAtOnce : Forward(method, args);
     }
 }

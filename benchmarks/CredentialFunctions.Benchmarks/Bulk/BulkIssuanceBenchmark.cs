@@ -36,7 +36,7 @@ internal static class BulkIssuanceBenchmark
 {
     private const int Concurrency = CohortRunOrchestrator.DefaultParallelism * Concurrently.BatchCalls;
     private const int WarmUpLearners = 10_000;
-    private const int MaxWarmUpRounds = 6;
+    private const int MaxWarmUpRounds = 12;
 
     public static async Task RunAsync(string[] args)
     {

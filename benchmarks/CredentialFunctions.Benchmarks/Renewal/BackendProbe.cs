@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using CredentialFunctions.LocalHost;
 using DurableTask.Core;
 
 namespace CredentialFunctions.Benchmarks.Renewal;
@@ -11,19 +12,17 @@ namespace CredentialFunctions.Benchmarks.Renewal;
 /// backend's limit of concurrent work items, which the in-memory service sets to the processor
 /// count (2 here) where real backends admit dozens.
 /// </summary>
-internal class BackendProbe : DispatchProxy
+internal class BackendProbe : OrchestrationServiceProxy
 {
-    private IOrchestrationService _inner = null!;
     private int? _concurrentWorkItems;
 
     public ConcurrentDictionary<string, int> EventsByExecution { get; } = new();
 
     public static (IOrchestrationService Service, BackendProbe Probe) Wrap(IOrchestrationService inner, int? concurrentWorkItems = null)
     {
-        var proxy = Create<IOrchestrationService, BackendProbe>();
-        var probe = (BackendProbe)(object)proxy;
-        (probe._inner, probe._concurrentWorkItems) = (inner, concurrentWorkItems);
-        return (proxy, probe);
+        var (service, probe) = Wrap<BackendProbe>(inner);
+        probe._concurrentWorkItems = concurrentWorkItems;
+        return (service, probe);
     }
 
     protected override object? Invoke(MethodInfo? method, object?[]? args)
@@ -34,14 +33,6 @@ internal class BackendProbe : DispatchProxy
         if (method!.Name == nameof(IOrchestrationService.CompleteTaskOrchestrationWorkItemAsync)
             && args?[0] is TaskOrchestrationWorkItem { OrchestrationRuntimeState: { OrchestrationInstance: { } instance } state })
             EventsByExecution.AddOrUpdate($"{instance.InstanceId}/{instance.ExecutionId}", state.Events.Count, (_, seen) => Math.Max(seen, state.Events.Count));
-        try
-        {
-            return method.Invoke(_inner, args);
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-            throw;
-        }
+        return Forward(method, args);
     }
 }

@@ -120,18 +120,11 @@ public sealed class RenewalWorker(IHost host) : IAsyncDisposable
 }
 
 /// <summary>Sits between the in-memory backend and its dispatcher and notes, per instance, whether its last episode left it asleep.</summary>
-internal class EpisodeWatch : DispatchProxy
+internal class EpisodeWatch : OrchestrationServiceProxy
 {
     private readonly ConcurrentDictionary<string, bool> _asleep = new();
-    private InMemoryOrchestrationService _inner = null!;
 
-    public static (IOrchestrationService Service, EpisodeWatch Watch) Wrap(InMemoryOrchestrationService inner)
-    {
-        var proxy = Create<IOrchestrationService, EpisodeWatch>();
-        var watch = (EpisodeWatch)(object)proxy;
-        watch._inner = inner;
-        return (proxy, watch);
-    }
+    public static (IOrchestrationService Service, EpisodeWatch Watch) Wrap(IOrchestrationService inner) => Wrap<EpisodeWatch>(inner);
 
     public bool IsAsleep(string instanceId) => _asleep.TryGetValue(instanceId, out var asleep) && asleep;
 
@@ -141,16 +134,8 @@ internal class EpisodeWatch : DispatchProxy
         if (method!.Name == nameof(IOrchestrationService.CompleteTaskOrchestrationWorkItemAsync)
             && args is [TaskOrchestrationWorkItem item, _, IList<TaskMessage> activities, IList<TaskMessage> orchestrations, IList<TaskMessage> timers, ..])
             _asleep[item.InstanceId] = activities.Count == 0 && orchestrations.Count == 0 && timers.Count > 0;
-        try
-        {
-            var result = method.Invoke(_inner, args);
-            return result is Task<TaskOrchestrationWorkItem> locking ? AwakeAsync(locking) : result;
-        }
-        catch (TargetInvocationException e) when (e.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
-            throw;
-        }
+        var result = Forward(method, args);
+        return result is Task<TaskOrchestrationWorkItem> locking ? AwakeAsync(locking) : result;
     }
 
     /// <summary>Marks the instance awake before the dispatcher can hand its next episode to a worker.</summary>
