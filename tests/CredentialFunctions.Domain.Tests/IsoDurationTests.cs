@@ -1,4 +1,5 @@
 using CredentialFunctions.Domain.Programs;
+using FsCheck.Xunit;
 
 namespace CredentialFunctions.Domain.Tests;
 
@@ -45,5 +46,24 @@ public class IsoDurationTests
         Assert.Equal(new DateTimeOffset(2029, 2, 28, 0, 0, 0, TimeSpan.Zero), IsoDuration.Parse("P1Y").AddTo(leapDay));
         Assert.Equal(new DateTimeOffset(2026, 2, 28, 0, 0, 0, TimeSpan.Zero), IsoDuration.Parse("P1M").AddTo(new DateTimeOffset(2026, 1, 31, 0, 0, 0, TimeSpan.Zero)));
         Assert.Equal(new DateTimeOffset(2026, 10, 3, 0, 0, 0, TimeSpan.Zero), IsoDuration.Parse("P90D").SubtractFrom(new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public void The_year_applies_before_the_months()
+    {
+        // From 29 February a year ends on the 28th, and a month after that is 28 March, not 29 March.
+        var leapDay = new DateTimeOffset(2028, 2, 29, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new DateTimeOffset(2029, 3, 28, 0, 0, 0, TimeSpan.Zero), IsoDuration.Parse("P1Y1M").AddTo(leapDay));
+    }
+
+    // A zero part is skipped for speed; the answer must be the one every part applied in turn gives.
+    [Property(MaxTest = 500)]
+    public bool Adding_and_subtracting_apply_each_part_in_turn(byte years, byte months, ushort days, int seconds, int startDays, sbyte offsetHours)
+    {
+        var duration = new IsoDuration(years % 4, months % 14, days % 400, TimeSpan.FromSeconds(Math.Abs(seconds % 100_000)));
+        var start = new DateTimeOffset(2026, 1, 31, 13, 0, 0, TimeSpan.FromHours(offsetHours % 12)).AddDays(startDays % 3000);
+        var added = start.AddYears(duration.Years).AddMonths(duration.Months).AddDays(duration.Days).Add(duration.Time);
+        var subtracted = start.Subtract(duration.Time).AddDays(-duration.Days).AddMonths(-duration.Months).AddYears(-duration.Years);
+        return duration.AddTo(start).EqualsExact(added) && duration.SubtractFrom(start).EqualsExact(subtracted);
     }
 }

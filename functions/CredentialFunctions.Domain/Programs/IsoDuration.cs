@@ -47,9 +47,23 @@ public readonly partial record struct IsoDuration(int Years, int Months, int Day
 
     public bool IsZero => Years == 0 && Months == 0 && Days == 0 && Time == TimeSpan.Zero;
 
-    public DateTimeOffset AddTo(DateTimeOffset instant) => instant.AddYears(Years).AddMonths(Months).AddDays(Days).Add(Time);
+    // The parts apply one after another (a year, then months: P1Y1M from 29 February is 28 March) and
+    // a zero part is skipped: each calendar step splits and rebuilds the date, and schedules are read often.
+    public DateTimeOffset AddTo(DateTimeOffset instant)
+    {
+        if (Years != 0) instant = instant.AddYears(Years);
+        if (Months != 0) instant = instant.AddMonths(Months);
+        if (Days != 0) instant = instant.AddDays(Days);
+        return Time == TimeSpan.Zero ? instant : instant.Add(Time);
+    }
 
-    public DateTimeOffset SubtractFrom(DateTimeOffset instant) => instant.Subtract(Time).AddDays(-Days).AddMonths(-Months).AddYears(-Years);
+    public DateTimeOffset SubtractFrom(DateTimeOffset instant)
+    {
+        if (Time != TimeSpan.Zero) instant = instant.Subtract(Time);
+        if (Days != 0) instant = instant.AddDays(-Days);
+        if (Months != 0) instant = instant.AddMonths(-Months);
+        return Years == 0 ? instant : instant.AddYears(-Years);
+    }
 
     public override string ToString()
     {

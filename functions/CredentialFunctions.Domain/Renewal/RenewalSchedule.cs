@@ -21,10 +21,17 @@ public sealed record RenewalSchedule(
     {
         var defaultGraceEnd = terms.GracePeriod.AddTo(expiresAt);
         var graceEnd = graceEndsAt is { } extended && extended > defaultGraceEnd ? extended : defaultGraceEnd;
-        var reminders = terms.ReminderOffsets
-            .Select(offset => new ScheduledReminder(offset, offset.SubtractFrom(expiresAt)))
-            .OrderBy(r => r.At)
-            .ToList();
+        // Sorted by insertion, stable as OrderBy is: a schedule is read often (every status, tally and
+        // page asks for one) and there are at most RenewalTerms.MostReminders offsets.
+        var offsets = terms.ReminderOffsets;
+        var reminders = new ScheduledReminder[offsets.Count];
+        for (var i = 0; i < reminders.Length; i++)
+        {
+            var reminder = new ScheduledReminder(offsets[i], offsets[i].SubtractFrom(expiresAt));
+            var at = i;
+            for (; at > 0 && reminders[at - 1].At > reminder.At; at--) reminders[at] = reminders[at - 1];
+            reminders[at] = reminder;
+        }
         return new RenewalSchedule(terms.RenewalWindow.SubtractFrom(expiresAt), reminders, expiresAt, graceEnd, terms.LapseFollowUp.AddTo(graceEnd));
     }
 }
