@@ -183,8 +183,11 @@ public sealed record Credential(
         }).Announced(EventTypes.CredentialIssued);
     }
 
+    // Read some thirty times in issuing one credential (status, tallies, search fields, the renewal window's steps).
+    private readonly ScheduleMemo _schedule = new();
+
     public RenewalSchedule? Schedule => ExpiresAt is { } expiry
-        ? RenewalSchedule.For(expiry, Terms, GraceExtensions.Count == 0 ? null : GraceExtensions[^1].GraceEndsAt)
+        ? _schedule.For(expiry, Terms, GraceExtensions.Count == 0 ? null : GraceExtensions[^1].GraceEndsAt)
         : null;
 
     /// <summary>
