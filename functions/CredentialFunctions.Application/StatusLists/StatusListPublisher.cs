@@ -78,6 +78,15 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
         public SemaphoreSlim Refill { get; } = new(1, 1);
 
         public Queue<StatusListEntry> Entries { get; } = new();
+
+        /// <summary>
+        /// The first list this process has not found full, and whether it is known to exist. A taken
+        /// index is never given back, so a full list stays full: without this every refill would read
+        /// each full list of the purpose (a 131,072-entry document, twice) before reaching one with room.
+        /// </summary>
+        public int FirstWithRoom { get; set; } = 1;
+
+        public bool FirstWithRoomExists { get; set; }
     }
 
     /// <summary>Two fresh entries, one per purpose, for a credential about to be written: the one write of its lists it needs is then none.</summary>
@@ -100,7 +109,7 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
         {
             // Whole blocks, so what is left over serves the next takers as a single issuance's block would.
             while (reserve.Entries.Count < count)
-                foreach (var entry in await TakeAsync(purpose, ReservedAtOnce * ((count - reserve.Entries.Count + ReservedAtOnce - 1) / ReservedAtOnce), cancellationToken))
+                foreach (var entry in await TakeAsync(reserve, purpose, ReservedAtOnce * ((count - reserve.Entries.Count + ReservedAtOnce - 1) / ReservedAtOnce), cancellationToken))
                     reserve.Entries.Enqueue(entry);
             return [.. Enumerable.Range(0, count).Select(_ => reserve.Entries.Dequeue())];
         }
@@ -115,20 +124,27 @@ public sealed class StatusListPublisher(IStatusListStore lists, ICredentialStore
     /// purpose that has any, taken by one ETag-guarded write so two takers never take the same index;
     /// a full list sends the taking to the next number, created by the first who needs it.
     /// </summary>
-    private async Task<IReadOnlyList<StatusListEntry>> TakeAsync(StatusPurpose purpose, int count, CancellationToken cancellationToken)
+    /// <remarks>Called under the reserve's refill lock, which guards its list hint too.</remarks>
+    private async Task<IReadOnlyList<StatusListEntry>> TakeAsync(Reserve reserve, StatusPurpose purpose, int count, CancellationToken cancellationToken)
     {
-        for (var number = 1; ; number++)
+        for (var number = reserve.FirstWithRoom; ; number++)
         {
             var id = StatusList.IdOf(purpose, number);
             // Whoever creates it, the write below reads it fresh.
-            if (await lists.GetAsync(id, cancellationToken) is null) await lists.TryCreateAsync(StatusList.Empty(purpose, number), cancellationToken);
+            if (!(number == reserve.FirstWithRoom && reserve.FirstWithRoomExists) && await lists.GetAsync(id, cancellationToken) is null)
+                await lists.TryCreateAsync(StatusList.Empty(purpose, number), cancellationToken);
             IReadOnlyList<int> taken = [];
             await _lists.WriteAsync(id, list =>
             {
                 (list, taken) = list.AllocateMany(count, random.Next);
                 return taken.Count == 0 ? null : list;
             }, cancellationToken);
-            if (taken.Count > 0) return taken.Select(index => new StatusListEntry(purpose, number, index, Published: false)).ToList();
+            if (taken.Count > 0)
+            {
+                (reserve.FirstWithRoom, reserve.FirstWithRoomExists) = (number, true);
+                return taken.Select(index => new StatusListEntry(purpose, number, index, Published: false)).ToList();
+            }
+            (reserve.FirstWithRoom, reserve.FirstWithRoomExists) = (number + 1, false);
         }
     }
 

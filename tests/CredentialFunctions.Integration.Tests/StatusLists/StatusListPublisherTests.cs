@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using CredentialFunctions.Adapters;
 using CredentialFunctions.Adapters.Cosmos;
@@ -127,6 +128,27 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
         Assert.Equal(Bitstring.MinimumLength - StatusListPublisher.ReservedAtOnce, (await ListAsync(StatusPurpose.Revocation, 2)).Free);
     }
 
+    [Fact]
+    public async Task A_list_found_full_is_not_read_again_and_the_list_with_room_is_read_once_per_block()
+    {
+        Assert.True(await _lists.TryCreateAsync(FullList(StatusPurpose.Revocation), CancellationToken.None));
+        var issued = await IssueAsync(3 * StatusListPublisher.ReservedAtOnce);
+        var lists = new CountingStatusLists(_lists);
+        var publisher = Publisher(lists);
+
+        // One block at a time, so each refill after the first starts from what the one before found.
+        foreach (var block in issued.Chunk(StatusListPublisher.ReservedAtOnce))
+            await Task.WhenAll(block.Select(c => publisher.AssignAsync(c.CertificateId, CancellationToken.None)));
+
+        var entries = (await Task.WhenAll(issued.Select(c => ReadAsync(c.CertificateId)))).Select(r => r.StatusLists!.Revocation).ToList();
+        Assert.All(entries, e => Assert.Equal(2, e.List));
+        Assert.Equal(issued.Length, entries.Select(e => e.Index).Distinct().Count());
+        // List 1: looked for and read for its write once, at the first refill. List 2: looked for once, then read for each of the three blocks' writes.
+        Assert.Equal(2, lists.ReadsOf(StatusList.IdOf(StatusPurpose.Revocation, 1)));
+        Assert.Equal(4, lists.ReadsOf(StatusList.IdOf(StatusPurpose.Revocation, 2)));
+        Assert.Equal(4, lists.ReadsOf(StatusList.IdOf(StatusPurpose.Suspension, 1)));
+    }
+
     /// <summary>List 1 with every index taken (but those <paramref name="firstByte"/> leaves clear), built from its encoding: 131,072 single-bit changes would copy 2 GB.</summary>
     private static StatusList FullList(StatusPurpose purpose, byte firstByte = 0xFF)
     {
@@ -220,7 +242,15 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
     /// <summary>The store dies when the bit is to be written: after the record's write, before the list's.</summary>
     private sealed class DyingListStore(IStatusListStore inner) : IStatusListStore
     {
-        public Task<Versioned<StatusList>?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+        private readonly ConcurrentDictionary<string, int> _reads = new();
+
+        public int ReadsOf(string id) => _reads.GetValueOrDefault(id);
+
+        public Task<Versioned<StatusList>?> GetAsync(string id, CancellationToken cancellationToken)
+        {
+            _reads.AddOrUpdate(id, 1, (_, n) => n + 1);
+            return inner.GetAsync(id, cancellationToken);
+        }
 
         public Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken) => inner.TryCreateAsync(list, cancellationToken);
 
@@ -235,7 +265,15 @@ public sealed class StatusListPublisherTests(CosmosServerFixture cosmos) : IClas
 
         public int Replaced => _replaced;
 
-        public Task<Versioned<StatusList>?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
+        private readonly ConcurrentDictionary<string, int> _reads = new();
+
+        public int ReadsOf(string id) => _reads.GetValueOrDefault(id);
+
+        public Task<Versioned<StatusList>?> GetAsync(string id, CancellationToken cancellationToken)
+        {
+            _reads.AddOrUpdate(id, 1, (_, n) => n + 1);
+            return inner.GetAsync(id, cancellationToken);
+        }
 
         public Task<bool> TryCreateAsync(StatusList list, CancellationToken cancellationToken) => inner.TryCreateAsync(list, cancellationToken);
 
